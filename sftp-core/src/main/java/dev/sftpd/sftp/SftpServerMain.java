@@ -1,0 +1,84 @@
+// The stdio sftp-server program: a drop-in for OpenSSH's, for "sftp -D" and "Subsystem sftp /path/to/it".
+package dev.sftpd.sftp;
+
+import dev.sftpd.log.LogLevel;
+import dev.sftpd.log.Logging;
+import dev.sftpd.log.SshLog;
+import dev.sftpd.sftp.posix.Posix;
+import dev.sftpd.sftp.posix.SysCallException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+
+public final class SftpServerMain {
+    private static final String PROGRAM = "sftp-server";
+    private static final SshLog log = SshLog.get(SftpServerMain.class);
+
+    private SftpServerMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Logging.init(PROGRAM, LogLevel.ERROR, ServerOptions.DEFAULTS.facility(), false);
+        ServerFlags.Parsed parsed;
+        try {
+            parsed = ServerFlags.parse(PROGRAM, args);
+        } catch (ServerFlags.FlagException e) {
+            if (!e.getMessage().isEmpty()) {
+                System.err.println(e.getMessage());
+            }
+            if (e.showUsage()) {
+                System.err.print(ServerFlags.usage(PROGRAM));
+            }
+            return e.exitCode();
+        }
+        if (parsed.queryRequests()) {
+            System.out.print(ServerFlags.requestNames());
+            System.out.flush();
+            return 0;
+        }
+        ServerOptions options = parsed.options();
+        Logging.init(PROGRAM, options.logLevel(), options.facility(), options.logToStderr());
+
+        // stdout carries the protocol: nothing else may ever print there.
+        FileOutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+
+        NssAccounts accounts = new NssAccounts();
+        Accounts.User user = accounts.currentUser();
+        Posix posix = Posix.get();
+        options.umask().ifPresent(posix::umask);
+
+        String clientAddress = "UNKNOWN";
+        String connection = System.getenv("SSH_CONNECTION");
+        if (connection != null) {
+            int space = connection.indexOf(' ');
+            if (space < 0) {
+                log.error("Malformed SSH_CONNECTION variable: \"%s\"", connection);
+                return 255;
+            }
+            clientAddress = connection.substring(0, space);
+        }
+        String address = clientAddress;
+
+        if (options.startDirectory().isPresent()) {
+            try {
+                byte[] dir = StartDirectory.expand(options.startDirectory().get(), user, accounts);
+                try {
+                    posix.chdir(dir);
+                } catch (SysCallException e) {
+                    log.error("chdir to \"%s\" failed: %s", SftpSession.show(dir), e.reason());
+                }
+            } catch (SessionEndException e) {
+                log.fatal("%s", e.getMessage());
+                return e.exitCode();
+            }
+        }
+
+        StreamServer server = new StreamServer(new FileInputStream(FileDescriptor.in), protocolOut);
+        return server.run(sink -> new SftpSession(options, accounts, user, address, sink));
+    }
+}

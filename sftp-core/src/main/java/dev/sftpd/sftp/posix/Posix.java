@@ -1,0 +1,258 @@
+// The system calls the SFTP handlers make, each throwing SysCallException with its errno.
+package dev.sftpd.sftp.posix;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * One instance per process. Paths are raw byte strings, exactly as the client sent them;
+ * file I/O is positional (pread/pwrite) so handles never share a file offset.
+ */
+public final class Posix {
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 01;
+    public static final int O_RDWR = 02;
+    public static final int O_ACCMODE = 03;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_TRUNC = 01000;
+    public static final int O_APPEND = 02000;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int PATH_MAX = 4096;
+    private static final int DIRENT_NAME_OFFSET = 19;
+
+    private static final Posix INSTANCE = new Posix();
+
+    private final Libc libc;
+    private final Runtime runtime;
+
+    private Posix() {
+        libc = LibraryLoader.create(Libc.class).load("c");
+        runtime = Runtime.getRuntime(libc);
+    }
+
+    public static Posix get() {
+        return INSTANCE;
+    }
+
+    /** open(2); every descriptor is close-on-exec so nothing leaks into spawned programs. */
+    public int open(byte[] path, int flags, int mode) throws SysCallException {
+        return check("open", libc.open(cpath(path), flags | O_CLOEXEC, mode));
+    }
+
+    public void close(int fd) throws SysCallException {
+        check("close", libc.close(fd));
+    }
+
+    /** pread(2) into buf[off, off+len); returns the byte count, 0 at end of file. */
+    public int pread(int fd, byte[] buf, int off, int len, long position) throws SysCallException {
+        return (int) check("pread", libc.pread(fd, ByteBuffer.wrap(buf, off, len).slice(), len, position));
+    }
+
+    public int pwrite(int fd, byte[] buf, int off, int len, long position) throws SysCallException {
+        return (int) check("pwrite", libc.pwrite(fd, ByteBuffer.wrap(buf, off, len).slice(), len, position));
+    }
+
+    public void fsync(int fd) throws SysCallException {
+        check("fsync", libc.fsync(fd));
+    }
+
+    public void ftruncate(int fd, long length) throws SysCallException {
+        check("ftruncate", libc.ftruncate(fd, length));
+    }
+
+    public void truncate(byte[] path, long length) throws SysCallException {
+        check("truncate", libc.truncate(cpath(path), length));
+    }
+
+    public Stat stat(byte[] path) throws SysCallException {
+        byte[] b = new byte[Stat.BUFFER_SIZE];
+        check("stat", libc.stat(cpath(path), b));
+        return Stat.decode(b);
+    }
+
+    public Stat lstat(byte[] path) throws SysCallException {
+        byte[] b = new byte[Stat.BUFFER_SIZE];
+        check("lstat", libc.lstat(cpath(path), b));
+        return Stat.decode(b);
+    }
+
+    public Stat fstat(int fd) throws SysCallException {
+        byte[] b = new byte[Stat.BUFFER_SIZE];
+        check("fstat", libc.fstat(fd, b));
+        return Stat.decode(b);
+    }
+
+    public StatVfs statvfs(byte[] path) throws SysCallException {
+        byte[] b = new byte[StatVfs.BUFFER_SIZE];
+        check("statvfs", libc.statvfs(cpath(path), b));
+        return StatVfs.decode(b);
+    }
+
+    public StatVfs fstatvfs(int fd) throws SysCallException {
+        byte[] b = new byte[StatVfs.BUFFER_SIZE];
+        check("fstatvfs", libc.fstatvfs(fd, b));
+        return StatVfs.decode(b);
+    }
+
+    public void chmod(byte[] path, int mode) throws SysCallException {
+        check("chmod", libc.chmod(cpath(path), mode));
+    }
+
+    public void fchmod(int fd, int mode) throws SysCallException {
+        check("fchmod", libc.fchmod(fd, mode));
+    }
+
+    public void lchmod(byte[] path, int mode) throws SysCallException {
+        check("fchmodat", libc.fchmodat(AT_FDCWD, cpath(path), mode, AT_SYMLINK_NOFOLLOW));
+    }
+
+    public void chown(byte[] path, int uid, int gid) throws SysCallException {
+        check("chown", libc.chown(cpath(path), uid, gid));
+    }
+
+    public void fchown(int fd, int uid, int gid) throws SysCallException {
+        check("fchown", libc.fchown(fd, uid, gid));
+    }
+
+    public void lchown(byte[] path, int uid, int gid) throws SysCallException {
+        check("fchownat", libc.fchownat(AT_FDCWD, cpath(path), uid, gid, AT_SYMLINK_NOFOLLOW));
+    }
+
+    /** Sets atime and mtime in whole seconds, following symlinks (utimes(2) semantics). */
+    public void utimes(byte[] path, long atime, long mtime) throws SysCallException {
+        check("utimensat", libc.utimensat(AT_FDCWD, cpath(path), timespecs(atime, mtime), 0));
+    }
+
+    public void lutimes(byte[] path, long atime, long mtime) throws SysCallException {
+        check("utimensat", libc.utimensat(AT_FDCWD, cpath(path), timespecs(atime, mtime), AT_SYMLINK_NOFOLLOW));
+    }
+
+    public void futimes(int fd, long atime, long mtime) throws SysCallException {
+        check("futimens", libc.futimens(fd, timespecs(atime, mtime)));
+    }
+
+    public DirStream opendir(byte[] path) throws SysCallException {
+        Pointer dir = libc.opendir(cpath(path));
+        if (dir == null) {
+            throw new SysCallException("opendir", errno());
+        }
+        return new DirStream(dir);
+    }
+
+    public void unlink(byte[] path) throws SysCallException {
+        check("unlink", libc.unlink(cpath(path)));
+    }
+
+    public void mkdir(byte[] path, int mode) throws SysCallException {
+        check("mkdir", libc.mkdir(cpath(path), mode));
+    }
+
+    public void rmdir(byte[] path) throws SysCallException {
+        check("rmdir", libc.rmdir(cpath(path)));
+    }
+
+    public void rename(byte[] from, byte[] to) throws SysCallException {
+        check("rename", libc.rename(cpath(from), cpath(to)));
+    }
+
+    public void link(byte[] from, byte[] to) throws SysCallException {
+        check("link", libc.link(cpath(from), cpath(to)));
+    }
+
+    public void symlink(byte[] target, byte[] linkPath) throws SysCallException {
+        check("symlink", libc.symlink(cpath(target), cpath(linkPath)));
+    }
+
+    public byte[] readlink(byte[] path) throws SysCallException {
+        byte[] buf = new byte[PATH_MAX];
+        int n = (int) check("readlink", libc.readlink(cpath(path), buf, buf.length - 1));
+        return Arrays.copyOf(buf, n);
+    }
+
+    public byte[] getcwd() throws SysCallException {
+        byte[] buf = new byte[PATH_MAX];
+        if (libc.getcwd(buf, buf.length) == null) {
+            throw new SysCallException("getcwd", errno());
+        }
+        int n = 0;
+        while (buf[n] != 0) {
+            n++;
+        }
+        return Arrays.copyOf(buf, n);
+    }
+
+    public void chdir(byte[] path) throws SysCallException {
+        check("chdir", libc.chdir(cpath(path)));
+    }
+
+    public int umask(int mask) {
+        return libc.umask(mask);
+    }
+
+    /** A directory stream; not thread-safe, like readdir(3). */
+    public final class DirStream implements AutoCloseable {
+        private Pointer dir;
+
+        private DirStream(Pointer dir) {
+            this.dir = dir;
+        }
+
+        /** The next entry's name, or null at the end of the directory. */
+        public byte[] next() {
+            Pointer entry = libc.readdir(dir);
+            if (entry == null) {
+                return null;
+            }
+            int len = 0;
+            while (entry.getByte(DIRENT_NAME_OFFSET + len) != 0) {
+                len++;
+            }
+            byte[] name = new byte[len];
+            entry.get(DIRENT_NAME_OFFSET, name, 0, len);
+            return name;
+        }
+
+        @Override
+        public void close() throws SysCallException {
+            Pointer d = dir;
+            dir = null;
+            if (d != null) {
+                check("closedir", libc.closedir(d));
+            }
+        }
+    }
+
+    private static long[] timespecs(long atime, long mtime) {
+        return new long[] {atime, 0, mtime, 0};
+    }
+
+    /** A NUL-terminated copy; a path holding NUL itself is cut there, as C would read it. */
+    static byte[] cpath(byte[] path) {
+        return Arrays.copyOf(path, path.length + 1);
+    }
+
+    private int errno() {
+        return LastError.getLastError(runtime);
+    }
+
+    private long check(String call, long result) throws SysCallException {
+        if (result == -1) {
+            throw new SysCallException(call, errno());
+        }
+        return result;
+    }
+
+    private int check(String call, int result) throws SysCallException {
+        if (result == -1) {
+            throw new SysCallException(call, errno());
+        }
+        return result;
+    }
+}
