@@ -1,0 +1,51 @@
+// Where a program chooses its log level and sink, as OpenSSH's log_init() does.
+package dev.sftpd.log;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import java.util.Objects;
+import org.slf4j.LoggerFactory;
+
+public final class Logging {
+    /** Lets tests aim syslog output at a socket of their own instead of /dev/log. */
+    static final String SOCKET_PROPERTY = "sftpd.syslog.socket";
+
+    // Read on every log call before any formatting; log.c's default until log_init() is ERROR.
+    private static volatile LogLevel level = LogLevel.ERROR;
+
+    private Logging() {
+    }
+
+    /**
+     * (Re)configures Logback programmatically (no logback.xml needed): ident is the program name
+     * shown in syslog ("sftp-server", later "sftpd"); messages above {@code level} are dropped;
+     * toStderr=true writes to stderr instead of syslog. May be called more than once
+     * (a program first inits with defaults, then again after parsing its flags).
+     */
+    public static void init(String ident, LogLevel level, SyslogFacility facility, boolean toStderr) {
+        Objects.requireNonNull(ident, "ident");
+        Objects.requireNonNull(facility, "facility");
+        install(level, toStderr
+                ? new StderrSink(System.err)
+                : new SyslogSink(ident, facility, System.getProperty(SOCKET_PROPERTY, "/dev/log")));
+    }
+
+    /** Replaces whatever Logback had, so stdout (the SFTP channel) never carries a log line. */
+    static synchronized void install(LogLevel level, LogSink sink) {
+        Logging.level = Objects.requireNonNull(level, "level");
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        SshLogAppender appender = new SshLogAppender(sink);
+        appender.setContext(context);
+        appender.setName("sshlog");
+        appender.start();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(LogbackLevels.threshold(level));
+        root.addAppender(appender);
+    }
+
+    /** log.c's test: a message goes out iff its level is at or below the configured one. */
+    static boolean enabled(LogLevel messageLevel) {
+        return messageLevel != LogLevel.QUIET && messageLevel.compareTo(level) <= 0;
+    }
+}

@@ -1,0 +1,121 @@
+// The connection to syslogd's socket, kept as glibc keeps it: opened on first use, reopened once when a send fails.
+package dev.sftpd.log;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * A lost message is dropped silently, as syslog(3) drops it: logging must never fail the caller.
+ * Synchronized so that closing while another thread sends cannot hand a recycled descriptor,
+ * perhaps a client's connection, to send().
+ */
+final class SyslogSocket {
+    static final int AF_UNIX = 1;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_CLOEXEC = 02000000;
+    private static final Libc LIBC = LibraryLoader.create(Libc.class).load("c");
+    private static final int SOCKADDR_UN_SIZE = 110;
+    private static final int EPROTOTYPE = 91;
+    // A stream peer that went away must not raise SIGPIPE; glibc sends with it too.
+    private static final int MSG_NOSIGNAL = 0x4000;
+
+    /**
+     * The socket calls syslog(3) makes; the JDK cannot open AF_UNIX datagram sockets. Public only
+     * because jnr-ffi implements it in a class loader of its own; the enclosing class keeps it
+     * out of the package's API. Addresses are raw sockaddr_un bytes (see {@link #sockaddr}).
+     */
+    @SaveError
+    public interface Libc {
+        int socket(int domain, int type, int protocol);
+
+        int connect(int fd, @In byte[] address, int length);
+
+        long send(int fd, @In byte[] buf, long length, int flags);
+
+        int close(int fd);
+    }
+
+    private final byte[] address;
+    private int fd = -1;
+    private boolean stream;
+
+    SyslogSocket(String path) {
+        this.address = sockaddr(path);
+    }
+
+    /** struct sockaddr_un: sa_family_t in host byte order, then the NUL-terminated path. */
+    static byte[] sockaddr(String path) {
+        byte[] name = path.getBytes(StandardCharsets.UTF_8);
+        if (name.length >= SOCKADDR_UN_SIZE - 2) {
+            throw new IllegalArgumentException("socket path too long for sockaddr_un: " + path);
+        }
+        return ByteBuffer.allocate(SOCKADDR_UN_SIZE).order(ByteOrder.nativeOrder())
+                .putShort((short) AF_UNIX).put(name).array();
+    }
+
+    /** __vsyslog_internal's order: connect if needed, send, and on failure reconnect and send once more. */
+    synchronized void send(byte[] message) {
+        if (fd < 0) {
+            open();
+            if (fd < 0) {
+                return;
+            }
+        }
+        if (write(message)) {
+            return;
+        }
+        close();
+        open();
+        if (fd >= 0 && !write(message)) {
+            close();
+        }
+    }
+
+    synchronized void close() {
+        if (fd >= 0) {
+            LIBC.close(fd);
+            fd = -1;
+        }
+    }
+
+    /** Datagrams first; a syslogd listening on a stream socket answers EPROTOTYPE, as glibc expects. */
+    private void open() {
+        int result = connect(SOCK_DGRAM);
+        stream = result == -EPROTOTYPE;
+        if (stream) {
+            result = connect(SOCK_STREAM);
+        }
+        fd = Math.max(result, -1);
+    }
+
+    /** A connected descriptor, or minus the errno of what failed. */
+    private int connect(int type) {
+        int socket = LIBC.socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+        if (socket < 0) {
+            return -errno();
+        }
+        if (LIBC.connect(socket, address, address.length) == 0) {
+            return socket;
+        }
+        int errno = errno();
+        LIBC.close(socket);
+        return -errno;
+    }
+
+    /** On a stream the terminating NUL goes too: it is how syslogd finds the end of each message. */
+    private boolean write(byte[] message) {
+        byte[] data = stream ? Arrays.copyOf(message, message.length + 1) : message;
+        return LIBC.send(fd, data, data.length, MSG_NOSIGNAL) >= 0;
+    }
+
+    private static int errno() {
+        return Runtime.getRuntime(LIBC).getLastError();
+    }
+}

@@ -1,0 +1,141 @@
+// Specifies level filtering and the stderr format, for SshLog and for other SLF4J users.
+package dev.sftpd.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+class LoggingTest {
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private final SshLog log = SshLog.get(LoggingTest.class);
+    private final Logger library = LoggerFactory.getLogger("org.apache.sshd.Example");
+
+    @AfterEach
+    void restoreDefault() {
+        Logging.init("sftp-server", LogLevel.ERROR, SyslogFacility.AUTH, true);
+    }
+
+    private void configure(LogLevel level) {
+        Logging.install(level, new StderrSink(stderr));
+    }
+
+    private String output() {
+        return stderr.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private void logOneLineAtEveryLevel() {
+        log.fatal("fatal %d", 1);
+        log.error("error %d", 2);
+        log.info("info %d", 3);
+        log.verbose("verbose %d", 4);
+        log.debug1("debug1 %d", 5);
+        log.debug2("debug2 %d", 6);
+        log.debug3("debug3 %d", 7);
+    }
+
+    @ParameterizedTest
+    @EnumSource(LogLevel.class)
+    void emitsExactlyTheLevelsAtOrBelowTheConfiguredOne(LogLevel configured) {
+        configure(configured);
+        logOneLineAtEveryLevel();
+        String expected = String.join("", List.of(
+                "fatal 1\n", "error 2\n", "info 3\n", "verbose 4\n",
+                "debug1: debug1 5\n", "debug2: debug2 6\n", "debug3: debug3 7\n")
+                .subList(0, configured.ordinal()));
+        assertEquals(expected, output());
+    }
+
+    @Test
+    void quietEmitsNotEvenFatal() {
+        configure(LogLevel.QUIET);
+        log.fatal("no");
+        library.error("no");
+        assertEquals("", output());
+    }
+
+    @ParameterizedTest
+    @EnumSource(LogLevel.class)
+    void enabledAgreesWithTheConfiguredLevel(LogLevel configured) {
+        configure(configured);
+        for (LogLevel level : LogLevel.values()) {
+            boolean expected = level != LogLevel.QUIET && level.ordinal() <= configured.ordinal();
+            assertEquals(expected, log.enabled(level), level + " at " + configured);
+        }
+    }
+
+    @Test
+    void stderrLineIsTheMessageAndANewlineOnly() {
+        configure(LogLevel.INFO);
+        log.info("session opened for local user %s from [%s]", "alice", "127.0.0.1");
+        assertEquals("session opened for local user alice from [127.0.0.1]\n", output());
+    }
+
+    @Test
+    void messagesAreEscapedOnStderr() {
+        configure(LogLevel.INFO);
+        String name = new String("dir/\u00e9\r\u001b".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        log.info("open \"%s\"", name);
+        assertEquals("open \"dir/\\303\\251\\015\\033\"\n", output());
+    }
+
+    @Test
+    void slf4jPlaceholdersInMessagesStayVerbatim() {
+        configure(LogLevel.INFO);
+        log.info("%s", "a\\{} {} b");
+        assertEquals("a\\{} {} b\n", output());
+    }
+
+    @Test
+    void libraryWarningsAreErrors() {
+        configure(LogLevel.FATAL);
+        library.warn("hidden");
+        configure(LogLevel.ERROR);
+        library.warn("shown {}", 1);
+        library.info("hidden");
+        assertEquals("shown 1\n", output());
+    }
+
+    @Test
+    void libraryInfoNeedsInfo() {
+        configure(LogLevel.INFO);
+        library.info("shown");
+        library.debug("hidden");
+        assertEquals("shown\n", output());
+    }
+
+    @Test
+    void libraryDebugIsDebug1AndTraceIsDebug3() {
+        configure(LogLevel.DEBUG2);
+        library.debug("shown");
+        library.trace("hidden");
+        configure(LogLevel.DEBUG3);
+        library.trace("traced");
+        assertEquals("debug1: shown\ndebug3: traced\n", output());
+    }
+
+    @Test
+    void libraryExceptionKeepsItsOneLineSummary() {
+        configure(LogLevel.ERROR);
+        library.error("read failed", new IOException("Connection reset"));
+        assertEquals("read failed: java.io.IOException: Connection reset\n", output());
+    }
+
+    @Test
+    void initAgainReplacesTheSink() {
+        configure(LogLevel.INFO);
+        ByteArrayOutputStream second = new ByteArrayOutputStream();
+        Logging.install(LogLevel.DEBUG1, new StderrSink(second));
+        log.debug1("later");
+        assertEquals("", output());
+        assertEquals("debug1: later\n", second.toString(StandardCharsets.ISO_8859_1));
+    }
+}
