@@ -1,4 +1,4 @@
-// log.c's stderr output: the message and a newline, no timestamp, no program name.
+// log.c's stderr output: the message and "\r\n" (as log.c writes it), no timestamp, no program name.
 package dev.sftpd.log;
 
 import java.io.IOException;
@@ -15,7 +15,7 @@ final class StderrSink implements LogSink {
     @Override
     public void write(LogLevel level, String text) {
         try {
-            out.write((level.prefix(true) + text + "\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write((level.prefix(true) + text + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
         } catch (IOException e) {
             // Like log.c, which ignores write(2)'s result: there is nowhere left to report it.

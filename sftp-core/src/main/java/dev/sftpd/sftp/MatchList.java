@@ -1,53 +1,15 @@
-// OpenSSH's comma-separated pattern lists ("*", "?" wildcards and "!" negation), as in match.c.
+// OpenSSH's match_list(): a comma-separated list of exact names, as sftp-server's -p and -P take.
 package dev.sftpd.sftp;
 
 import java.util.List;
 
-/**
- * A name matches when some pattern matches it and no negated pattern does: the
- * semantics of OpenSSH's match_pattern_list(), which sshd uses for AllowUsers and
- * Match blocks too. Plain request names ("remove,rmdir") behave as sftp-server's -P.
- */
-public record MatchList(List<String> patterns) {
+/** No wildcards: "*stat*" names no request, exactly as in OpenSSH's sftp-server. */
+public record MatchList(List<String> names) {
     public static MatchList parse(String list) {
         return new MatchList(List.of(list.split(",", -1)));
     }
 
     public boolean matches(String name) {
-        boolean matched = false;
-        for (String p : patterns) {
-            boolean negated = p.startsWith("!");
-            String pattern = negated ? p.substring(1) : p;
-            if (matchPattern(name, pattern)) {
-                if (negated) {
-                    return false;
-                }
-                matched = true;
-            }
-        }
-        return matched;
-    }
-
-    /** match_pattern(): '*' matches any run (also empty), '?' one character; case-sensitive. */
-    static boolean matchPattern(String s, String pattern) {
-        int si = 0, pi = 0, starP = -1, starS = 0;
-        while (si < s.length()) {
-            if (pi < pattern.length() && (pattern.charAt(pi) == '?' || pattern.charAt(pi) == s.charAt(si))) {
-                si++;
-                pi++;
-            } else if (pi < pattern.length() && pattern.charAt(pi) == '*') {
-                starP = pi++;
-                starS = si;
-            } else if (starP >= 0) {
-                pi = starP + 1;
-                si = ++starS;
-            } else {
-                return false;
-            }
-        }
-        while (pi < pattern.length() && pattern.charAt(pi) == '*') {
-            pi++;
-        }
-        return pi == pattern.length();
+        return names.contains(name);
     }
 }

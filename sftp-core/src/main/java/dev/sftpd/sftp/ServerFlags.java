@@ -48,8 +48,8 @@ public final class ServerFlags {
         Optional<MatchList> allowed = Optional.empty(), denied = Optional.empty();
         Optional<String> startDir = Optional.empty();
         Optional<Integer> umask = Optional.empty();
-        LogLevel level = o.logLevel();
-        SyslogFacility facility = o.facility();
+        Optional<LogLevel> level = Optional.of(o.logLevel());
+        Optional<SyslogFacility> facility = Optional.of(o.facility());
 
         args:
         for (int i = 0; i < args.length; i++) {
@@ -88,18 +88,14 @@ public final class ServerFlags {
                     }
                     case 'e' -> stderr = true;
                     case 'l' -> {
-                        Optional<LogLevel> l = LogLevel.parse(value);
-                        if (l.isPresent()) {
-                            level = l.get();
-                        } else {
+                        level = LogLevel.parse(value);
+                        if (level.isEmpty()) {
                             log.error("Invalid log level \"%s\"", value);
                         }
                     }
                     case 'f' -> {
-                        Optional<SyslogFacility> f = SyslogFacility.parse(value);
-                        if (f.isPresent()) {
-                            facility = f.get();
-                        } else {
+                        facility = SyslogFacility.parse(value);
+                        if (facility.isEmpty()) {
                             log.error("Invalid log facility \"%s\"", value);
                         }
                     }
@@ -124,8 +120,15 @@ public final class ServerFlags {
                 }
             }
         }
-        return new Parsed(new ServerOptions(readOnly, allowed, denied, startDir, umask, level, facility, stderr),
-                query);
+        // As log_init(): a bad level is fatal, a bad facility only when logging to syslog.
+        if (level.isEmpty()) {
+            throw new FlagException("Unrecognized internal syslog level code -1", 1, false);
+        }
+        if (facility.isEmpty() && !stderr) {
+            throw new FlagException("Unrecognized internal syslog facility code -1", 1, false);
+        }
+        return new Parsed(new ServerOptions(readOnly, allowed, denied, startDir, umask, level.get(),
+                facility.orElse(o.facility()), stderr), query);
     }
 
     /** An octal mode from 0 to 0777 and nothing else, as sftp-server's strtol check. */

@@ -48,8 +48,8 @@ class LoggingTest {
         configure(configured);
         logOneLineAtEveryLevel();
         String expected = String.join("", List.of(
-                "fatal 1\n", "error 2\n", "info 3\n", "verbose 4\n",
-                "debug1: debug1 5\n", "debug2: debug2 6\n", "debug3: debug3 7\n")
+                "fatal 1\r\n", "error 2\r\n", "info 3\r\n", "verbose 4\r\n",
+                "debug1: debug1 5\r\n", "debug2: debug2 6\r\n", "debug3: debug3 7\r\n")
                 .subList(0, configured.ordinal()));
         assertEquals(expected, output());
     }
@@ -76,7 +76,7 @@ class LoggingTest {
     void stderrLineIsTheMessageAndANewlineOnly() {
         configure(LogLevel.INFO);
         log.info("session opened for local user %s from [%s]", "alice", "127.0.0.1");
-        assertEquals("session opened for local user alice from [127.0.0.1]\n", output());
+        assertEquals("session opened for local user alice from [127.0.0.1]\r\n", output());
     }
 
     @Test
@@ -84,14 +84,14 @@ class LoggingTest {
         configure(LogLevel.INFO);
         String name = new String("dir/\u00e9\r\u001b".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         log.info("open \"%s\"", name);
-        assertEquals("open \"dir/\\303\\251\\015\\033\"\n", output());
+        assertEquals("open \"dir/\\303\\251\\015\\033\"\r\n", output());
     }
 
     @Test
     void slf4jPlaceholdersInMessagesStayVerbatim() {
         configure(LogLevel.INFO);
         log.info("%s", "a\\{} {} b");
-        assertEquals("a\\{} {} b\n", output());
+        assertEquals("a\\{} {} b\r\n", output());
     }
 
     @Test
@@ -101,7 +101,7 @@ class LoggingTest {
         configure(LogLevel.ERROR);
         library.warn("shown {}", 1);
         library.info("hidden");
-        assertEquals("shown 1\n", output());
+        assertEquals("shown 1\r\n", output());
     }
 
     @Test
@@ -109,7 +109,7 @@ class LoggingTest {
         configure(LogLevel.INFO);
         library.info("shown");
         library.debug("hidden");
-        assertEquals("shown\n", output());
+        assertEquals("shown\r\n", output());
     }
 
     @Test
@@ -119,14 +119,14 @@ class LoggingTest {
         library.trace("hidden");
         configure(LogLevel.DEBUG3);
         library.trace("traced");
-        assertEquals("debug1: shown\ndebug3: traced\n", output());
+        assertEquals("debug1: shown\r\ndebug3: traced\r\n", output());
     }
 
     @Test
     void libraryExceptionKeepsItsOneLineSummary() {
         configure(LogLevel.ERROR);
         library.error("read failed", new IOException("Connection reset"));
-        assertEquals("read failed: java.io.IOException: Connection reset\n", output());
+        assertEquals("read failed: java.io.IOException: Connection reset\r\n", output());
     }
 
     @Test
@@ -136,6 +136,6 @@ class LoggingTest {
         Logging.install(LogLevel.DEBUG1, new StderrSink(second));
         log.debug1("later");
         assertEquals("", output());
-        assertEquals("debug1: later\n", second.toString(StandardCharsets.ISO_8859_1));
+        assertEquals("debug1: later\r\n", second.toString(StandardCharsets.ISO_8859_1));
     }
 }

@@ -83,10 +83,16 @@ class ServerFlagsTest {
     }
 
     @Test
-    void invalidLogLevelOrFacilityIsReportedAndIgnored() throws Exception {
-        ServerOptions o = parse("-l", "LOUD", "-f", "KERN");
-        assertEquals(LogLevel.ERROR, o.logLevel());
-        assertEquals(SyslogFacility.AUTH, o.facility());
+    void invalidLogLevelIsFatalAsInLogInit() {
+        ServerFlags.FlagException e = error("-l", "LOUD");
+        assertEquals(1, e.exitCode());
+        assertEquals("Unrecognized internal syslog level code -1", e.getMessage());
+    }
+
+    @Test
+    void invalidFacilityIsFatalOnlyWhenLoggingToSyslog() throws Exception {
+        assertEquals("Unrecognized internal syslog facility code -1", error("-f", "KERN").getMessage());
+        assertEquals(SyslogFacility.AUTH, parse("-e", "-f", "KERN").facility());
     }
 
     @Test
