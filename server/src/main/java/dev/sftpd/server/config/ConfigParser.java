@@ -1,0 +1,107 @@
+// Reads sftpd_config as sshd reads sshd_config: -o lines first, then the file, the first value winning; -p and -h replace.
+package dev.sftpd.server.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+public final class ConfigParser {
+    private static final String MATCH = "Match";
+
+    /**
+     * The global block, then (once Match is supported) a block per Match line, in file order; a Match block's
+     * settings override the global ones for the connections its criteria select, as in sshd.
+     *
+     * @param criteria the Match line's criteria; empty for the global block
+     */
+    private record Block(Optional<String> criteria, Settings settings) {}
+
+    private final List<Block> blocks = new ArrayList<>(List.of(new Block(Optional.empty(), new Settings())));
+
+    private ConfigParser() {}
+
+    /**
+     * @param overrides -o values ("Keyword=value" or "Keyword value"); they come first, so they win
+     * @param ports -p values, replacing every Port line
+     * @param hostKeys -h values, replacing every HostKey line
+     * @throws ConfigException for a missing file, or the first bad line
+     */
+    public static Config parse(Path file, List<String> overrides, List<Integer> ports, List<Path> hostKeys)
+            throws ConfigException, IOException {
+        return parse(file, true, overrides, ports, hostKeys);
+    }
+
+    /** As {@link #parse}, but without the file sftpd runs on defaults and flags (its embedded mode). */
+    public static Config parseIfExists(Path file, List<String> overrides, List<Integer> ports, List<Path> hostKeys)
+            throws ConfigException, IOException {
+        return parse(file, false, overrides, ports, hostKeys);
+    }
+
+    private static Config parse(Path file, boolean required, List<String> overrides, List<Integer> ports,
+                                List<Path> hostKeys) throws ConfigException, IOException {
+        ConfigParser parser = new ConfigParser();
+        for (String override : overrides) {
+            parser.line(override, Directive.COMMAND_LINE, 0);
+        }
+        List<String> lines = read(file, required);
+        for (int i = 0; i < lines.size(); i++) {
+            parser.line(lines.get(i), file.toString(), i + 1);
+        }
+        Settings global = parser.blocks.get(0).settings();
+        global.overlay(commandLine(ports, hostKeys));
+        return Config.from(global);
+    }
+
+    private static List<String> read(Path file, boolean required) throws ConfigException, IOException {
+        try {
+            // Lines end at \n only: a \r is whitespace, as for sshd, and keeps the line numbers sshd would give.
+            return List.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\n", -1));
+        } catch (NoSuchFileException e) {
+            if (required) {
+                throw new ConfigException(file + ": No such file or directory");
+            }
+            return List.of();
+        }
+    }
+
+    /** -p and -h read as Port and HostKey lines, so they are checked alike, but replace the file's values. */
+    private static Settings commandLine(List<Integer> ports, List<Path> hostKeys) throws ConfigException {
+        Settings settings = new Settings();
+        for (int port : ports) {
+            Keywords.PORT.apply(commandLine(Keywords.PORT, port), settings);
+        }
+        for (Path hostKey : hostKeys) {
+            Keywords.HOST_KEY.apply(commandLine(Keywords.HOST_KEY, hostKey), settings);
+        }
+        return settings;
+    }
+
+    private static Directive commandLine(Keyword<?> keyword, Object argument) {
+        return new Directive(keyword.name(), List.of(String.valueOf(argument)), Directive.COMMAND_LINE, 0);
+    }
+
+    private void line(String text, String file, int number) throws ConfigException {
+        Optional<Directive> directive = Directive.parse(text, file, number);
+        if (directive.isPresent()) {
+            apply(directive.get());
+        }
+    }
+
+    private void apply(Directive d) throws ConfigException {
+        if (d.keyword().equalsIgnoreCase(MATCH)) {
+            throw d.error("Match blocks are not supported yet");
+        }
+        Keyword<?> keyword = Keywords.find(d.keyword()).orElseThrow(() -> Keywords.notSupported(d.keyword())
+                ? d.error("unsupported option \"" + d.keyword() + "\"") : d.badOption());
+        Block block = blocks.get(blocks.size() - 1);
+        if (block.criteria().isPresent() && !keyword.inMatch()) {
+            throw d.error("Directive '" + d.keyword() + "' is not allowed within a Match block");
+        }
+        keyword.apply(d, block.settings());
+    }
+}

@@ -1,0 +1,33 @@
+// Test helper: a configuration file written from lines into a temporary directory, and parsed as sftpd parses it.
+package dev.sftpd.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+final class ConfigFile {
+    private ConfigFile() {}
+
+    static Path write(Path dir, String... lines) throws IOException {
+        Path file = dir.resolve("sftpd_config");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        return file;
+    }
+
+    static Config parse(Path dir, String... lines) throws Exception {
+        return ConfigParser.parse(write(dir, lines), List.of(), List.of(), List.of());
+    }
+
+    /** The message the configuration is refused with. */
+    static String error(Path dir, String... lines) {
+        return assertThrows(ConfigException.class, () -> parse(dir, lines)).getMessage();
+    }
+
+    /** "FILE line N", how an error about line N of the file begins. */
+    static String at(Path dir, int line) {
+        return dir.resolve("sftpd_config") + " line " + line;
+    }
+}

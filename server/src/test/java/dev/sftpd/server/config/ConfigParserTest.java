@@ -1,0 +1,301 @@
+// sshd_config syntax and each keyword's parsing, defaults and errors, as sftpd reads its configuration.
+package dev.sftpd.server.config;
+
+import static dev.sftpd.server.config.ConfigFile.at;
+import static dev.sftpd.server.config.ConfigFile.error;
+import static dev.sftpd.server.config.ConfigFile.parse;
+import static dev.sftpd.server.config.ConfigFile.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sftpd.log.LogLevel;
+import dev.sftpd.log.SyslogFacility;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigParserTest {
+    @TempDir
+    Path dir;
+
+    private static InetSocketAddress address(String host, int port) {
+        return new InetSocketAddress(host, port);
+    }
+
+    private Config parseWith(List<String> overrides, List<Integer> ports, List<Path> hostKeys, String... lines)
+            throws Exception {
+        return ConfigParser.parse(write(dir, lines), overrides, ports, hostKeys);
+    }
+
+    private String errorWith(List<String> overrides, List<Integer> ports, String... lines) {
+        return assertThrows(ConfigException.class, () -> parseWith(overrides, ports, List.of(), lines)).getMessage();
+    }
+
+    // Defaults and the file itself
+
+    @Test
+    void anEmptyFileGivesTheDefaults() throws Exception {
+        Config c = parse(dir);
+        assertEquals(List.of(22), c.ports());
+        assertEquals(List.of(address("0.0.0.0", 22), address("::", 22)), c.listenAddresses());
+        assertEquals(List.of(Path.of("/etc/sftpd/ssh_host_ed25519_key"), Path.of("/etc/sftpd/ssh_host_rsa_key")),
+                c.hostKeys());
+        assertTrue(c.hostKeysDefaulted());
+        assertEquals(Optional.of(Path.of("/run/sftpd.pid")), c.pidFile());
+        assertEquals(List.of(".ssh/authorized_keys", ".ssh/authorized_keys2"), c.authorizedKeysFiles());
+        assertTrue(c.pubkeyAuthentication());
+        assertTrue(c.strictModes());
+        assertEquals(LogLevel.INFO, c.logLevel());
+        assertEquals(SyslogFacility.AUTH, c.syslogFacility());
+        assertEquals(RekeyLimit.DEFAULT, c.rekeyLimit());
+        assertEquals(InternalSftp.DEFAULT, c.sftpSubsystem());
+        assertEquals(Optional.empty(), c.forceCommand());
+    }
+
+    @Test
+    void aMissingFileIsAnError() {
+        Path missing = dir.resolve("nowhere");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(missing, List.of(), List.of(), List.of()));
+        assertEquals(missing + ": No such file or directory", e.getMessage());
+    }
+
+    @Test
+    void aMissingOptionalFileGivesTheDefaultsAndTheFlags() throws Exception {
+        Config c = ConfigParser.parseIfExists(dir.resolve("nowhere"), List.of("LogLevel DEBUG3"), List.of(2222),
+                List.of());
+        assertEquals(LogLevel.DEBUG3, c.logLevel());
+        assertEquals(List.of(2222), c.ports());
+        assertEquals(parse(dir).hostKeys(), c.hostKeys());
+    }
+
+    // Line syntax
+
+    @Test
+    void keywordsIgnoreCase() throws Exception {
+        Config c = parse(dir, "pOrT 2222", "LOGLEVEL verbose", "strictmodes NO");
+        assertEquals(List.of(2222), c.ports());
+        assertEquals(LogLevel.VERBOSE, c.logLevel());
+        assertFalse(c.strictModes());
+    }
+
+    @Test
+    void anEqualsSignMaySeparateKeywordAndValue() throws Exception {
+        assertEquals(List.of(2220, 2221, 2222, 2223),
+                parse(dir, "Port=2220", "Port = 2221", "Port =2222", "\tPort= 2223").ports());
+    }
+
+    @Test
+    void commentsAndBlankLinesAreSkippedButCounted() throws Exception {
+        assertEquals(List.of(2222), parse(dir, "# a comment", "", "   ", "  # indented", "Port 2222 # trailing").ports());
+        assertEquals(at(dir, 4) + ": invalid port \"x\"", error(dir, "# one", "", "  # three", "Port x"));
+    }
+
+    @Test
+    void aHashInsideAWordIsNotAComment() throws Exception {
+        assertEquals(List.of(Path.of("/etc/keys/#1")), parse(dir, "HostKey /etc/keys/#1").hostKeys());
+    }
+
+    @Test
+    void carriageReturnsAreWhitespace() throws Exception {
+        assertEquals(List.of(2222), parse(dir, "Port 2222\r", "\r").ports());
+    }
+
+    @Test
+    void doubleQuotesKeepSpacesInOneArgument() throws Exception {
+        Config c = parse(dir, "HostKey \"/etc/my keys/host key\"", "AuthorizedKeysFile \"/keys/%u keys\" x\"y z\"");
+        assertEquals(List.of(Path.of("/etc/my keys/host key")), c.hostKeys());
+        assertEquals(List.of("/keys/%u keys", "xy z"), c.authorizedKeysFiles());
+    }
+
+    @Test
+    void anOpenQuoteIsAnError() {
+        assertEquals(at(dir, 1) + ": invalid quotes", error(dir, "HostKey \"/etc/host key"));
+    }
+
+    @Test
+    void unknownKeywordsAreRefusedInSshdWords() {
+        assertEquals(dir.resolve("sftpd_config") + ": line 2: Bad configuration option: Foo",
+                error(dir, "Port 22", "Foo bar"));
+    }
+
+    @Test
+    void sshdKeywordsNotImplementedAreRefusedByName() {
+        assertEquals(at(dir, 1) + ": unsupported option \"UsePAM\"", error(dir, "UsePAM yes"));
+        assertEquals(at(dir, 1) + ": unsupported option \"Include\"", error(dir, "Include /etc/ssh/sshd_config.d/*.conf"));
+        assertEquals(at(dir, 1) + ": unsupported option \"x11forwarding\"", error(dir, "x11forwarding no"));
+    }
+
+    @Test
+    void matchBlocksAreRefusedForNow() {
+        assertEquals(at(dir, 2) + ": Match blocks are not supported yet", error(dir, "Port 22", "Match User bob"));
+        assertEquals(at(dir, 1) + ": Match blocks are not supported yet", error(dir, "match all"));
+    }
+
+    @Test
+    void aMissingArgumentIsAnError() {
+        assertEquals(at(dir, 1) + ": missing argument.", error(dir, "Port"));
+        assertEquals(at(dir, 1) + ": missing argument.", error(dir, "PidFile="));
+        assertEquals(at(dir, 1) + ": missing argument.", error(dir, "PidFile \"\""));
+    }
+
+    @Test
+    void extraArgumentsAreAnError() {
+        assertEquals(at(dir, 1) + ": keyword Port extra arguments at end of line", error(dir, "Port 22 2222"));
+    }
+
+    // First one wins; repeatable keywords collect
+
+    @Test
+    void theFirstValueOfASingleValuedKeywordWins() throws Exception {
+        Config c = parse(dir, "LogLevel DEBUG", "LogLevel ERROR", "PidFile /a.pid", "PidFile none");
+        assertEquals(LogLevel.DEBUG1, c.logLevel());
+        assertEquals(Optional.of(Path.of("/a.pid")), c.pidFile());
+    }
+
+    @Test
+    void laterLinesAreCheckedEvenWhenTheyLose() {
+        assertEquals(at(dir, 2) + ": unsupported log level 'LOUD'", error(dir, "LogLevel INFO", "LogLevel LOUD"));
+    }
+
+    // Command line: -o, -p, -h
+
+    @Test
+    void minusOWinsOverTheFile() throws Exception {
+        Config c = parseWith(List.of("LogLevel=ERROR", "StrictModes no"), List.of(), List.of(),
+                "LogLevel DEBUG", "StrictModes yes");
+        assertEquals(LogLevel.ERROR, c.logLevel());
+        assertFalse(c.strictModes());
+    }
+
+    @Test
+    void minusOPortsAddToTheFilesAsInSshd() throws Exception {
+        assertEquals(List.of(2222, 22), parseWith(List.of("Port 2222"), List.of(), List.of(), "Port 22").ports());
+    }
+
+    @Test
+    void minusOErrorsNameTheCommandLine() {
+        assertEquals("command-line line 0: Bad yes/no argument: maybe",
+                errorWith(List.of("StrictModes=maybe"), List.of()));
+        assertEquals("command-line: line 0: Bad configuration option: Foo", errorWith(List.of("Foo=bar"), List.of()));
+        assertEquals("command-line line 0: Match blocks are not supported yet",
+                errorWith(List.of("Match User bob"), List.of()));
+    }
+
+    @Test
+    void minusPReplacesEveryPort() throws Exception {
+        Config c = parseWith(List.of("Port 2000"), List.of(2222, 2223), List.of(), "Port 22", "Port 23",
+                "ListenAddress 127.0.0.1");
+        assertEquals(List.of(2222, 2223), c.ports());
+        assertEquals(List.of(address("127.0.0.1", 2222), address("127.0.0.1", 2223)), c.listenAddresses());
+    }
+
+    @Test
+    void minusPIsCheckedLikeAPortLine() {
+        assertEquals("command-line line 0: invalid port \"99999\"", errorWith(List.of(), List.of(99999)));
+    }
+
+    @Test
+    void minusHReplacesEveryHostKey() throws Exception {
+        Config c = parseWith(List.of(), List.of(), List.of(Path.of("/b"), Path.of("/c")), "HostKey /a");
+        assertEquals(List.of(Path.of("/b"), Path.of("/c")), c.hostKeys());
+        assertFalse(c.hostKeysDefaulted());
+    }
+
+    // Keywords
+
+    @Test
+    void portLinesCollect() throws Exception {
+        Config c = parse(dir, "Port 22", "Port 2222");
+        assertEquals(List.of(22, 2222), c.ports());
+        assertEquals(List.of(address("0.0.0.0", 22), address("0.0.0.0", 2222), address("::", 22),
+                address("::", 2222)), c.listenAddresses());
+    }
+
+    @Test
+    void portsOutOfRangeAreRefused() {
+        assertEquals(at(dir, 1) + ": invalid port \"99999\"", error(dir, "Port 99999"));
+        assertEquals(at(dir, 1) + ": invalid port \"0\"", error(dir, "Port 0"));
+        assertEquals(at(dir, 1) + ": invalid port \"ssh\"", error(dir, "Port ssh"));
+    }
+
+    @Test
+    void listenAddressWithoutAPortUsesEveryPort() throws Exception {
+        Config c = parse(dir, "ListenAddress 127.0.0.1", "Port 22", "Port 2222", "ListenAddress ::1");
+        assertEquals(List.of(address("127.0.0.1", 22), address("127.0.0.1", 2222), address("::1", 22),
+                address("::1", 2222)), c.listenAddresses());
+    }
+
+    @Test
+    void listenAddressTakesHostPortBracketedAndBareIpv6() throws Exception {
+        Config c = parse(dir, "Port 2000", "ListenAddress 127.0.0.1:2200", "ListenAddress [::1]:2201",
+                "ListenAddress [::2]", "ListenAddress fe80::1", "ListenAddress 10.0.0.1");
+        assertEquals(List.of(address("127.0.0.1", 2200), address("::1", 2201), address("::2", 2000),
+                address("fe80::1", 2000), address("10.0.0.1", 2000)), c.listenAddresses());
+    }
+
+    @Test
+    void listenAddressResolvesHostNames() throws Exception {
+        assertTrue(parse(dir, "ListenAddress localhost:2222").listenAddresses().contains(address("127.0.0.1", 2222)));
+    }
+
+    @Test
+    void badListenAddressesAreRefused() {
+        assertEquals(at(dir, 1) + ": invalid port \"99999\"", error(dir, "ListenAddress 127.0.0.1:99999"));
+        assertEquals(at(dir, 1) + ": bad address:port usage", error(dir, "ListenAddress [::1"));
+        assertEquals(at(dir, 1) + ": bad address:port usage", error(dir, "ListenAddress [::1]2222"));
+        assertEquals(at(dir, 1) + ": bad address:port usage", error(dir, "ListenAddress :2222"));
+        assertEquals(at(dir, 1) + ": bad addr or host: no-such-host.invalid",
+                error(dir, "ListenAddress no-such-host.invalid"));
+    }
+
+    @Test
+    void hostKeysCollectAndRelativeOnesAreMadeAbsolute() throws Exception {
+        Config c = parse(dir, "HostKey /etc/sftpd/key1", "HostKey keys/key2");
+        assertEquals(List.of(Path.of("/etc/sftpd/key1"), Path.of("keys/key2").toAbsolutePath()), c.hostKeys());
+        assertFalse(c.hostKeysDefaulted());
+    }
+
+    @Test
+    void pidFileIsAPathOrNone() throws Exception {
+        assertEquals(Optional.of(Path.of("/var/run/x.pid")), parse(dir, "PidFile /var/run/x.pid").pidFile());
+        assertEquals(Optional.empty(), parse(dir, "PidFile none").pidFile());
+    }
+
+    @Test
+    void authorizedKeysFileTakesSeveralPatternsOrNone() throws Exception {
+        assertEquals(List.of("/etc/keys/%u", "%h/.ssh/keys"),
+                parse(dir, "AuthorizedKeysFile /etc/keys/%u %h/.ssh/keys").authorizedKeysFiles());
+        assertEquals(List.of(), parse(dir, "AuthorizedKeysFile none").authorizedKeysFiles());
+    }
+
+    @Test
+    void authorizedKeysFileTokensAreCheckedAtOnce() {
+        assertEquals(at(dir, 1) + ": bad AuthorizedKeysFile \"/keys/%n\": unknown key %n",
+                error(dir, "AuthorizedKeysFile .ssh/authorized_keys /keys/%n"));
+        assertEquals(at(dir, 1) + ": bad AuthorizedKeysFile \"/keys/%\": '%' at the end",
+                error(dir, "AuthorizedKeysFile /keys/%"));
+    }
+
+    @Test
+    void yesNoKeywordsTakeYesOrNoInAnyCase() throws Exception {
+        Config c = parse(dir, "PubkeyAuthentication No", "StrictModes YES");
+        assertFalse(c.pubkeyAuthentication());
+        assertTrue(c.strictModes());
+        assertEquals(at(dir, 1) + ": Bad yes/no argument: maybe", error(dir, "PubkeyAuthentication maybe"));
+    }
+
+    @Test
+    void logLevelAndFacilityTakeOpenSshNames() throws Exception {
+        Config c = parse(dir, "LogLevel debug", "SyslogFacility local3");
+        assertEquals(LogLevel.DEBUG1, c.logLevel());
+        assertEquals(SyslogFacility.LOCAL3, c.syslogFacility());
+        assertEquals(at(dir, 1) + ": unsupported log level 'LOUD'", error(dir, "LogLevel LOUD"));
+        assertEquals(at(dir, 1) + ": unsupported log facility 'KERN'", error(dir, "SyslogFacility KERN"));
+    }
+}

@@ -1,0 +1,89 @@
+// The effective Config: per-user authorized_keys paths, defaulted host keys, and the -T dump that reads back as itself.
+package dev.sftpd.server.config;
+
+import static dev.sftpd.server.config.ConfigFile.parse;
+import static dev.sftpd.server.config.ConfigFile.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+    @TempDir
+    Path dir;
+
+    /** Parses the -T output of config as a configuration file of its own. */
+    private Config reparse(Config config) throws Exception {
+        Path again = Files.createDirectories(dir.resolve("again"));
+        return ConfigParser.parse(write(again, config.dump()), List.of(), List.of(), List.of());
+    }
+
+    @Test
+    void defaultAuthorizedKeysFilesAreUnderTheHomeDirectory() throws Exception {
+        assertEquals(List.of(Path.of("/home/alice/.ssh/authorized_keys"), Path.of("/home/alice/.ssh/authorized_keys2")),
+                parse(dir).authorizedKeysFiles("alice", 1001, Path.of("/home/alice")));
+    }
+
+    @Test
+    void authorizedKeysFileTokensExpandPerUser() throws Exception {
+        Config c = parse(dir, "AuthorizedKeysFile /etc/keys/%u %h/keys/%U %%u/x");
+        assertEquals(List.of(Path.of("/etc/keys/bob"), Path.of("/home/bob/keys/1002"), Path.of("/home/bob/%u/x")),
+                c.authorizedKeysFiles("bob", 1002, Path.of("/home/bob")));
+    }
+
+    @Test
+    void hostKeysAreDefaultedWhenOmittedOrSpelledOutAsTheDefaults() throws Exception {
+        assertTrue(parse(dir).hostKeysDefaulted());
+        assertTrue(parse(dir, "HostKey /etc/sftpd/ssh_host_ed25519_key", "HostKey /etc/sftpd/ssh_host_rsa_key")
+                .hostKeysDefaulted());
+        assertFalse(parse(dir, "HostKey /etc/sftpd/ssh_host_ed25519_key").hostKeysDefaulted());
+    }
+
+    @Test
+    void theDumpPrintsOneLowerCaseKeywordAndValuePerLine() throws Exception {
+        List<String> lines = parse(dir, "Port 2222", "ListenAddress 127.0.0.1", "ListenAddress [::1]:22",
+                "Subsystem sftp internal-sftp -R").dump().lines().toList();
+        assertEquals(List.of("port 2222", "listenaddress 127.0.0.1:2222", "listenaddress [0:0:0:0:0:0:0:1]:22",
+                "hostkey /etc/sftpd/ssh_host_ed25519_key", "hostkey /etc/sftpd/ssh_host_rsa_key",
+                "pidfile /run/sftpd.pid", "authorizedkeysfile .ssh/authorized_keys .ssh/authorized_keys2",
+                "pubkeyauthentication yes", "strictmodes yes", "loglevel INFO", "syslogfacility AUTH"),
+                lines.subList(0, 11));
+        assertEquals("ciphers chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,"
+                + "aes128-gcm@openssh.com,aes256-gcm@openssh.com", lines.get(11));
+        assertTrue(lines.get(12).startsWith("macs hmac-sha2-256-etm@openssh.com,"));
+        assertTrue(lines.get(13).startsWith("kexalgorithms "));
+        assertTrue(lines.get(14).startsWith("hostkeyalgorithms "));
+        assertEquals(List.of("rekeylimit 0 0", "subsystem sftp internal-sftp -R", "forcecommand none"),
+                lines.subList(15, lines.size()));
+    }
+
+    @Test
+    void theDefaultDumpReadsBackAsTheDefaults() throws Exception {
+        Config defaults = parse(dir);
+        assertEquals(defaults, reparse(defaults));
+    }
+
+    @Test
+    void aDumpReadsBackAsTheSameConfig() throws Exception {
+        Config c = parse(dir, "Port 2222", "Port 2223", "ListenAddress 127.0.0.1", "ListenAddress [::1]:2200",
+                "HostKey \"/etc/my keys/ed25519\"", "PidFile none", "AuthorizedKeysFile \"/keys/%u keys\" none",
+                "PubkeyAuthentication no", "StrictModes no", "LogLevel DEBUG2", "SyslogFacility LOCAL7",
+                "Ciphers ^aes256-gcm@openssh.com", "MACs -hmac-sha1*", "KexAlgorithms curve25519-sha256",
+                "HostKeyAlgorithms +ssh-dss", "RekeyLimit 1G 1h30m",
+                "Subsystem sftp internal-sftp -R -P remove -d \"/srv/%u files\" -u 027",
+                "ForceCommand internal-sftp -p read,open,close,opendir,readdir,stat,lstat,fstat,realpath");
+        assertEquals(c, reparse(c));
+    }
+
+    @Test
+    void aDumpOfCommandLineValuesReadsBackTheSame() throws Exception {
+        Config c = ConfigParser.parse(write(dir, "Port 22"), List.of("LogLevel QUIET", "PidFile /tmp/a.pid"),
+                List.of(2022), List.of(Path.of("/etc/sftpd/other_key")));
+        assertEquals(c, reparse(c));
+    }
+}
