@@ -1,0 +1,170 @@
+// Becomes the authenticated user for good, in every thread, and proves it.
+package dev.sftpd.privsep;
+
+import static dev.sftpd.privsep.Libc.C;
+import static dev.sftpd.privsep.Libc.call;
+import static dev.sftpd.privsep.Libc.cstring;
+
+import dev.sftpd.sftp.posix.Errno;
+import dev.sftpd.sftp.posix.SysCallException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * OpenSSH's do_setusercontext + permanently_set_uid for a JVM. The calls go through glibc,
+ * whose set*id and setgroups run the system call in every thread (the kernel changes only
+ * the calling thread's credentials); {@link #verify} then checks each thread separately,
+ * since a thread the broadcast missed would still be root.
+ */
+public final class PrivilegeDrop {
+    private static final Path TASKS = Path.of("/proc/self/task");
+
+    private PrivilegeDrop() {}
+
+    @FunctionalInterface
+    private interface ResIds {
+        int get(int[] real, int[] effective, int[] saved);
+    }
+
+    /** Permanently becomes uid/gid with userName's supplementary groups; must run as root. */
+    public static void drop(int uid, int gid, String userName) throws PrivilegeDropException {
+        byte[] user = cstring(userName);
+        step("initgroups " + userName + " " + gid, () -> C.initgroups(user, gid));
+        step("setresgid " + gid, () -> C.setresgid(gid, gid, gid));
+        step("setresuid " + uid, () -> C.setresuid(uid, uid, uid));
+        verify(uid, gid, userName);
+    }
+
+    /**
+     * Throws unless real, effective and saved ids are uid/gid, the supplementary groups are
+     * getgrouplist(userName, gid), root cannot be regained, and every thread agrees.
+     */
+    public static void verify(int uid, int gid, String userName) throws PrivilegeDropException {
+        expectIds("getresuid", C::getresuid, uid);
+        expectIds("getresgid", C::getresgid, gid);
+        Set<Integer> groups;
+        try {
+            groups = toSet(groupList(userName, gid));
+        } catch (SysCallException e) {
+            throw new PrivilegeDropException("cannot list the groups of " + userName + ": " + e.getMessage(), e);
+        }
+        Set<Integer> held = toSet(getgroups());
+        if (!held.equals(groups)) {
+            throw new PrivilegeDropException(
+                    "supplementary groups are " + held + ", wanted " + groups + " (those of " + userName + ")");
+        }
+        // Root may become root; a user whose primary group is 0 may setgid(0) as a no-op.
+        if (uid != 0) {
+            expectRefused("setuid(0)", C.setuid(0));
+            if (gid != 0) {
+                expectRefused("setgid(0)", C.setgid(0));
+            }
+        }
+        verifyThreads(uid, gid, groups);
+    }
+
+    /** getgrouplist(3): userName's groups, including gid. */
+    public static int[] groupList(String userName, int gid) throws SysCallException {
+        byte[] user = cstring(userName);
+        int[] count = {32};
+        while (true) {
+            int[] groups = new int[count[0]];
+            if (C.getgrouplist(user, gid, groups, count) != -1) {
+                return Arrays.copyOf(groups, count[0]);
+            }
+            // -1 with a larger count means "buffer too small, this many are needed".
+            if (count[0] <= groups.length) {
+                throw new SysCallException("getgrouplist " + userName, Libc.errno());
+            }
+        }
+    }
+
+    private static void step(String name, LongSupplier syscall) throws PrivilegeDropException {
+        try {
+            call(name, syscall);
+        } catch (SysCallException e) {
+            throw new PrivilegeDropException("cannot drop privileges: " + e.getMessage(), e);
+        }
+    }
+
+    private static void expectIds(String name, ResIds call, int wanted) throws PrivilegeDropException {
+        int[] real = new int[1];
+        int[] effective = new int[1];
+        int[] saved = new int[1];
+        if (call.get(real, effective, saved) != 0) {
+            throw new PrivilegeDropException(name + ": " + Errno.describe(Libc.errno()));
+        }
+        if (real[0] != wanted || effective[0] != wanted || saved[0] != wanted) {
+            throw new PrivilegeDropException(name + " gives real " + real[0] + ", effective " + effective[0]
+                    + ", saved " + saved[0] + "; wanted " + wanted + " for all three");
+        }
+    }
+
+    private static void expectRefused(String name, int rc) throws PrivilegeDropException {
+        if (rc == 0) {
+            throw new PrivilegeDropException(name + " succeeded: root can be regained");
+        }
+        int errno = Libc.errno();
+        if (errno != Errno.EPERM) {
+            throw new PrivilegeDropException(name + " failed with \"" + Errno.describe(errno) + "\", not EPERM");
+        }
+    }
+
+    private static int[] getgroups() throws PrivilegeDropException {
+        try {
+            int[] groups = new int[(int) call("getgroups", () -> C.getgroups(0, null))];
+            int n = (int) call("getgroups", () -> C.getgroups(groups.length, groups));
+            return Arrays.copyOf(groups, n);
+        } catch (SysCallException e) {
+            throw new PrivilegeDropException(e.getMessage(), e);
+        }
+    }
+
+    /** Each thread's credentials as the kernel reports them in /proc/self/task/TID/status. */
+    private static void verifyThreads(int uid, int gid, Set<Integer> groups) throws PrivilegeDropException {
+        String uids = "Uid:" + ("\t" + uid).repeat(4);
+        String gids = "Gid:" + ("\t" + gid).repeat(4);
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+            for (Path task : tasks) {
+                List<String> status;
+                try {
+                    // Latin-1 because the Name: line is whatever bytes the thread named itself.
+                    status = Files.readAllLines(task.resolve("status"), StandardCharsets.ISO_8859_1);
+                } catch (NoSuchFileException exited) {
+                    continue;
+                }
+                String thread = "thread " + task.getFileName() + ": ";
+                if (!status.contains(uids) || !status.contains(gids)) {
+                    throw new PrivilegeDropException(thread + field(status, "Uid:") + ", " + field(status, "Gid:")
+                            + "; wanted " + uid + " and " + gid + " for real, effective, saved and filesystem ids");
+                }
+                Set<Integer> threadGroups = Arrays.stream(field(status, "Groups:").split("\\s+"))
+                        .skip(1).map(Integer::valueOf).collect(Collectors.toCollection(TreeSet::new));
+                if (!threadGroups.equals(groups)) {
+                    throw new PrivilegeDropException(thread + "groups " + threadGroups + ", wanted " + groups);
+                }
+            }
+        } catch (IOException e) {
+            throw new PrivilegeDropException("cannot read " + TASKS + ": " + e, e);
+        }
+    }
+
+    private static String field(List<String> status, String name) {
+        return status.stream().filter(line -> line.startsWith(name)).findFirst().orElse(name + " missing");
+    }
+
+    private static Set<Integer> toSet(int[] ids) {
+        return IntStream.of(ids).boxed().collect(Collectors.toCollection(TreeSet::new));
+    }
+}

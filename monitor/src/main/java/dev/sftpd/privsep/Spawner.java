@@ -1,0 +1,127 @@
+// Starts a worker program with exactly the descriptors, signal state and environment it is given.
+package dev.sftpd.privsep;
+
+import static dev.sftpd.privsep.Libc.C;
+import static dev.sftpd.privsep.Libc.RUNTIME;
+import static dev.sftpd.privsep.Libc.call;
+import static dev.sftpd.privsep.Libc.cstring;
+
+import dev.sftpd.sftp.posix.SysCallException;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/**
+ * A JVM cannot fork, so a worker is a new program started with glibc's posix_spawn. The JDK's
+ * own descriptors are not close-on-exec and jnr-posix's posix_spawnp passes them all on, so the
+ * child's descriptor table is built here explicitly and everything above fd 3 is closed.
+ */
+public final class Spawner {
+    /** The child's fds: 0 stdin, 1 and 2 the log, 3 the channel. */
+    private static final int CHILD_FDS = 4;
+    private static final int CHANNEL = 3;
+    private static final int STDERR = 2;
+    private static final int F_DUPFD_CLOEXEC = 1030;
+    // <spawn.h>, the same on every glibc architecture.
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    // sizeof(posix_spawn_file_actions_t), sizeof(posix_spawnattr_t), sizeof(sigset_t) in 64-bit
+    // glibc (x86_64 and aarch64 alike).
+    private static final int FILE_ACTIONS_SIZE = 80;
+    private static final int SPAWNATTR_SIZE = 336;
+    private static final int SIGSET_SIZE = 128;
+
+    private Spawner() {}
+
+    /**
+     * posix_spawn of argv.get(0), an absolute path (no PATH search), with exactly env. The child
+     * gets fd 0 = stdinFd, fd 1 and 2 = this process's fd 2, fd 3 = channelFd and no other
+     * descriptor; its signal mask is empty and every signal has its default disposition. It
+     * stays in this process's session, so the monitor's terminal signals still reach it.
+     */
+    public static int spawn(List<String> argv, Map<String, String> env, int stdinFd, int channelFd)
+            throws SysCallException {
+        String path = argv.get(0);
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("not an absolute path: " + path);
+        }
+        // Native memory is freed when its Pointer is collected, which could happen mid-call
+        // without the fence at the end; zeroed blocks are safe to destroy even before init.
+        Pointer actions = Memory.allocateDirect(RUNTIME, FILE_ACTIONS_SIZE, true);
+        Pointer attr = Memory.allocateDirect(RUNTIME, SPAWNATTR_SIZE, true);
+        Pointer noSignals = sigset();
+        Pointer allSignals = sigset();
+        Pointer args = stringArray(argv);
+        Pointer envp = stringArray(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        List<Fd> lifted = new ArrayList<>();
+        try {
+            int in = liftAbove(stdinFd, lifted);
+            int channel = liftAbove(channelFd, lifted);
+            check("posix_spawn_file_actions_init", C.posix_spawn_file_actions_init(actions));
+            check("adddup2 stdout", C.posix_spawn_file_actions_adddup2(actions, STDERR, 1));
+            // dup2 of a descriptor onto itself clears its close-on-exec flag, as POSIX asks.
+            check("adddup2 stderr", C.posix_spawn_file_actions_adddup2(actions, STDERR, STDERR));
+            check("adddup2 stdin", C.posix_spawn_file_actions_adddup2(actions, in, 0));
+            check("adddup2 channel", C.posix_spawn_file_actions_adddup2(actions, channel, CHANNEL));
+            check("addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(actions, CHILD_FDS));
+
+            check("posix_spawnattr_init", C.posix_spawnattr_init(attr));
+            C.sigemptyset(noSignals);
+            C.sigfillset(allSignals);
+            check("setsigmask", C.posix_spawnattr_setsigmask(attr, noSignals));
+            check("setsigdefault", C.posix_spawnattr_setsigdefault(attr, allSignals));
+            check("setflags", C.posix_spawnattr_setflags(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
+
+            int[] pid = new int[1];
+            check("posix_spawn " + path, C.posix_spawn(pid, cstring(path), actions, attr, args, envp));
+            return pid[0];
+        } finally {
+            C.posix_spawn_file_actions_destroy(actions);
+            C.posix_spawnattr_destroy(attr);
+            Reference.reachabilityFence(new Pointer[] {actions, attr, noSignals, allSignals, args, envp});
+            lifted.forEach(Fd::close);
+        }
+    }
+
+    /**
+     * A source below fd 4 may be overwritten by an earlier dup2 action (a daemon that closed
+     * its stdin gets socketpairs at fd 0), so it is first copied above 3, where no action writes.
+     */
+    private static int liftAbove(int fd, List<Fd> lifted) throws SysCallException {
+        if (fd >= CHILD_FDS) {
+            return fd;
+        }
+        Fd copy = new Fd((int) call("fcntl F_DUPFD_CLOEXEC", () -> C.fcntl(fd, F_DUPFD_CLOEXEC, CHILD_FDS)));
+        lifted.add(copy);
+        return copy.fd();
+    }
+
+    private static Pointer sigset() {
+        return Memory.allocateDirect(RUNTIME, SIGSET_SIZE, true);
+    }
+
+    /** A NULL-terminated char*[] whose strings live in the same block, so one reference keeps all alive. */
+    private static Pointer stringArray(List<String> strings) {
+        List<byte[]> bytes = strings.stream().map(Libc::cstring).toList();
+        int pointers = (bytes.size() + 1) * RUNTIME.addressSize();
+        Pointer block = Memory.allocateDirect(
+                RUNTIME, pointers + bytes.stream().mapToInt(b -> b.length).sum(), true);
+        long at = pointers;
+        for (int i = 0; i < bytes.size(); i++) {
+            block.put(at, bytes.get(i), 0, bytes.get(i).length);
+            block.putAddress((long) i * RUNTIME.addressSize(), block.address() + at);
+            at += bytes.get(i).length;
+        }
+        return block;
+    }
+
+    /** The posix_spawn family reports failure as its return value, not through errno. */
+    private static void check(String call, int error) throws SysCallException {
+        if (error != 0) {
+            throw new SysCallException(call, error);
+        }
+    }
+}
