@@ -73,6 +73,8 @@ class ServerFlagsIT {
         Script s = new Script().add(realpath("."), stat("inner.txt"), Requests.expandPath(""));
         Differential.assertSameReplies(s, "-d", "dir");
         Differential.assertSameReplies(s, "-d", "nodir");
+        Differential.assertSameReplies(s, "-d", "%d");
+        Differential.assertSameReplies(s, "-d", "/tmp/%u/..");
     }
 
     @Test

@@ -38,6 +38,7 @@ import static dev.sftpd.sftp.it.Requests.usersGroupsById;
 import static dev.sftpd.sftp.it.Requests.write;
 
 import com.sun.security.auth.module.UnixSystem;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +56,10 @@ class SftpDifferentialIT {
     /** Past 2^31: a server that treats SFTP's uint32 times as signed gets this wrong. */
     private static final long FUTURE = 4_000_000_000L;
 
+    /** Someone else who exists on every Debian system, and their home as NSS has it. */
+    private static final String OTHER_USER = UID == 0 ? "daemon" : "root";
+    private static final String HOME_OF_OTHER_USER = homeOf(OTHER_USER);
+
     private static final String LATIN1_NAME = "caf\u00e9";
     private static final String UTF8_NAME = Wire.utf8("café.txt");
 
@@ -65,6 +70,17 @@ class SftpDifferentialIT {
         "nodir/x", "", ".", "..", "dir/../hello.txt", "hello.txt/", "/", "<ROOT>/hello.txt", "<ROOT>/dir/../link-to-dir",
         "x".repeat(255), "x".repeat(256), "d/".repeat(2100),
     };
+
+    private static String homeOf(String user) {
+        try {
+            Process p = new ProcessBuilder("getent", "passwd", user).redirectErrorStream(true).start();
+            String line = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            return line.split(":")[5];
+        } catch (IOException | InterruptedException | ArrayIndexOutOfBoundsException e) {
+            throw new IllegalStateException("no passwd entry for " + user, e);
+        }
+    }
 
     @Test
     void versionAdvertisesTheSameExtensionsInTheSameOrder() throws Exception {
@@ -340,7 +356,11 @@ class SftpDifferentialIT {
     @Test
     void homeDirectoryAndUserNamesComeFromTheSystemDatabase() throws Exception {
         Differential.assertSameReplies(new Script().add(
-                homeDirectory(ME.getUsername()), homeDirectory("root"), homeDirectory("nosuchuser"), homeDirectory(""),
+                homeDirectory(ME.getUsername()),
+                new KnownDeviation(homeDirectory(OTHER_USER),
+                        "another user's home: OpenSSH 9.2 answers with the current user's (fixed in OpenSSH 9.5)",
+                        "NAME 1\n  " + HOME_OF_OTHER_USER + " | " + HOME_OF_OTHER_USER + " | flags=0x0"),
+                homeDirectory("nosuchuser"), homeDirectory(""),
                 usersGroupsById(new long[] {0, UID, 4_000_000_000L}, new long[] {0, GID, 4_000_000_000L}),
                 usersGroupsById(new long[0], new long[0]), usersGroupsById(new long[] {UID}, new long[0]),
                 usersGroupsById(new long[] {1, 65534, 12345}, new long[] {1, 65534, 12345})));
