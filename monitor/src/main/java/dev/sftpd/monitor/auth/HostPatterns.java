@@ -1,0 +1,231 @@
+// OpenSSH's match_host_and_ip() for from="...": address patterns, CIDR blocks and negation, without DNS.
+package dev.sftpd.monitor.auth;
+
+import dev.sftpd.sftp.PatternList;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * With UseDNS no (sshd's default, and ours) the client's "host name" is its address text, so a
+ * list matches when some entry matches that text or contains the address and no negated entry
+ * does. A malformed CIDR entry makes the whole list invalid, which sshd treats as a refusal.
+ */
+final class HostPatterns {
+    enum Match { YES, NO, INVALID }
+
+    private HostPatterns() {}
+
+    static Match match(InetAddress client, String patterns) {
+        String ip = text(client);
+        int mip = addrMatchList(client, ip, patterns);
+        if (mip == -2) {
+            return Match.INVALID;
+        }
+        if (mip == -1) {
+            return Match.NO;
+        }
+        int mhost = matchHostname(ip, patterns);
+        return mhost == -1 || (mhost == 0 && mip == 0) ? Match.NO : Match.YES;
+    }
+
+    /** addr_match_list(): 1 match, 0 none, -1 negated match, -2 an entry is empty or an inconsistent network. */
+    private static int addrMatchList(InetAddress client, String ip, String list) {
+        int ret = 0;
+        for (String entry : list.split(",", -1)) {
+            boolean negated = entry.startsWith("!");
+            String p = negated ? entry.substring(1) : entry;
+            if (p.isEmpty()) {
+                return -2;
+            }
+            boolean matched;
+            try {
+                Optional<Network> network = Network.parse(p);
+                // "Prefer CIDR address matching": only text that is no address at all is a wildcard.
+                matched = network.isPresent() ? network.get().contains(client) : glob(ip, p);
+            } catch (IllegalArgumentException inconsistent) {
+                return -2;
+            }
+            if (matched) {
+                if (negated) {
+                    return -1;
+                }
+                ret = 1;
+            }
+        }
+        return ret;
+    }
+
+    /** match_hostname(): the patterns lowercased, 1 match, 0 none, -1 a negated pattern matched. */
+    private static int matchHostname(String host, String list) {
+        int ret = 0;
+        for (String entry : list.split(",", -1)) {
+            boolean negated = entry.startsWith("!");
+            String p = (negated ? entry.substring(1) : entry).toLowerCase(Locale.ROOT);
+            if (glob(host, p)) {
+                if (negated) {
+                    return -1;
+                }
+                ret = 1;
+            }
+        }
+        return ret;
+    }
+
+    /**
+     * match_pattern() is a one-entry PatternList. An entry that still starts with '!' ("!!x") reads
+     * as negated there and never matches; sshd would compare a literal '!', which address text
+     * never holds, so the outcome is the same.
+     */
+    private static boolean glob(String s, String pattern) {
+        return new PatternList(List.of(pattern)).matches(s);
+    }
+
+    /** addr_pton_cidr(): "addr" or "addr/len", with no host bits set beyond the mask. */
+    private record Network(byte[] address, int maskLength) {
+        /** Empty when the text is no numeric address; IllegalArgumentException when it is one with a bad mask. */
+        static Optional<Network> parse(String text) {
+            int slash = text.indexOf('/');
+            String addr = slash < 0 ? text : text.substring(0, slash);
+            int len = -1;
+            if (slash >= 0) {
+                String m = text.substring(slash + 1);
+                if (m.isEmpty() || m.length() > 3 || !m.chars().allMatch(c -> c >= '0' && c <= '9')
+                        || Integer.parseInt(m) > 128) {
+                    return Optional.empty();
+                }
+                len = Integer.parseInt(m);
+            }
+            Optional<byte[]> bytes = numeric(addr);
+            if (bytes.isEmpty()) {
+                return Optional.empty();
+            }
+            byte[] a = bytes.get();
+            int bits = a.length * 8;
+            if (len < 0) {
+                len = bits;
+            }
+            if (len > bits || !Arrays.equals(a, masked(a, len))) {
+                throw new IllegalArgumentException("inconsistent mask length for network " + text);
+            }
+            return Optional.of(new Network(a, len));
+        }
+
+        boolean contains(InetAddress client) {
+            byte[] c = client.getAddress();
+            return c.length == address.length && Arrays.equals(masked(c, maskLength), address);
+        }
+
+        private static byte[] masked(byte[] a, int len) {
+            byte[] m = a.clone();
+            for (int i = 0; i < m.length; i++) {
+                int keep = Math.max(0, Math.min(8, len - i * 8));
+                m[i] &= (byte) (0xff00 >>> keep);
+            }
+            return m;
+        }
+    }
+
+    /**
+     * A numeric address (getaddrinfo with AI_NUMERICHOST): dotted-quad IPv4 without leading zeros,
+     * or IPv6 text. InetAddress treats text that starts with a hex digit or ':' and holds a ':' as
+     * a literal or rejects it, so no DNS query can leave here.
+     */
+    private static Optional<byte[]> numeric(String s) {
+        if (s.indexOf(':') < 0) {
+            return ipv4(s);
+        }
+        if (!(Character.digit(s.charAt(0), 16) >= 0 || s.charAt(0) == ':')
+                || !s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+            return Optional.empty();
+        }
+        try {
+            byte[] a = InetAddress.getByName(s).getAddress();
+            // Java turns ::ffff:a.b.c.d into IPv4; the pattern was written as IPv6 and stays one.
+            return Optional.of(a.length == 16 ? a : mapped(a));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<byte[]> ipv4(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return Optional.empty();
+        }
+        byte[] a = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || (p.length() > 1 && p.charAt(0) == '0')
+                    || !p.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(p) > 255) {
+                return Optional.empty();
+            }
+            a[i] = (byte) Integer.parseInt(p);
+        }
+        return Optional.of(a);
+    }
+
+    private static byte[] mapped(byte[] v4) {
+        byte[] a = new byte[16];
+        a[10] = (byte) 0xff;
+        a[11] = (byte) 0xff;
+        System.arraycopy(v4, 0, a, 12, 4);
+        return a;
+    }
+
+    /** The address as sshd prints and matches it: inet_ntop() text, e.g. "2001:db8::1", "::ffff:10.0.0.1". */
+    static String text(InetAddress a) {
+        if (a instanceof Inet4Address) {
+            return a.getHostAddress();
+        }
+        byte[] b = a.getAddress();
+        int[] w = new int[8];
+        for (int i = 0; i < 8; i++) {
+            w[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+        }
+        // The longest run of two or more zero words (the first of equal runs) becomes "::".
+        int bestStart = -1, bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && w[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen && j - i >= 2) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLen) {
+                if (i == bestStart) {
+                    out.append(':');
+                }
+                continue;
+            }
+            if (i != 0) {
+                out.append(':');
+            }
+            // glibc prints IPv4-compatible and IPv4-mapped tails as dotted quads.
+            if (i == 6 && bestStart == 0 && (bestLen == 6 || (bestLen == 5 && w[5] == 0xffff))) {
+                out.append(b[12] & 0xff).append('.').append(b[13] & 0xff).append('.')
+                        .append(b[14] & 0xff).append('.').append(b[15] & 0xff);
+                break;
+            }
+            out.append(Integer.toHexString(w[i]));
+        }
+        if (bestStart >= 0 && bestStart + bestLen == 8) {
+            out.append(':');
+        }
+        if (a instanceof Inet6Address v6 && v6.getScopeId() != 0) {
+            out.append('%').append(v6.getScopedInterface() != null ? v6.getScopedInterface().getName() : v6.getScopeId());
+        }
+        return out.toString();
+    }
+}
