@@ -56,6 +56,7 @@ final class Libc {
 
         // glibc's set*id and setgroups (behind initgroups) apply to every thread of the process.
         int initgroups(@In byte[] user, int gid);
+        int setgroups(@size_t long size, @In int[] list);
         int setresuid(int ruid, int euid, int suid);
         int setresgid(int rgid, int egid, int sgid);
         int getresuid(@Out int[] ruid, @Out int[] euid, @Out int[] suid);

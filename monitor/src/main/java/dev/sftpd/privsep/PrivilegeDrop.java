@@ -37,6 +37,24 @@ public final class PrivilegeDrop {
         int get(int[] real, int[] effective, int[] saved);
     }
 
+    /**
+     * Before authentication: takes the effective ids of an unprivileged account, with no
+     * supplementary groups, so that files only root may read (the host keys) are closed to
+     * the worker while it parses traffic from an unauthenticated client. The saved uid stays
+     * 0 so that {@link #resume} and then {@link #drop} can still become the user.
+     */
+    public static void suspend(int uid, int gid) throws PrivilegeDropException {
+        step("setgroups []", () -> C.setgroups(0, new int[0]));
+        step("setresgid -1 " + gid + " 0", () -> C.setresgid(-1, gid, 0));
+        step("setresuid -1 " + uid + " 0", () -> C.setresuid(-1, uid, 0));
+    }
+
+    /** Takes back effective uid and gid 0 after {@link #suspend}, for {@link #drop}. */
+    public static void resume() throws PrivilegeDropException {
+        step("setresuid -1 0 -1", () -> C.setresuid(-1, 0, -1));
+        step("setresgid -1 0 -1", () -> C.setresgid(-1, 0, -1));
+    }
+
     /** Permanently becomes uid/gid with userName's supplementary groups; must run as root. */
     public static void drop(int uid, int gid, String userName) throws PrivilegeDropException {
         byte[] user = cstring(userName);

@@ -4,8 +4,6 @@ package dev.sftpd.sftp;
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
-import dev.sftpd.sftp.posix.Posix;
-import dev.sftpd.sftp.posix.SysCallException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -49,8 +47,6 @@ public final class SftpServerMain {
 
         NssAccounts accounts = new NssAccounts();
         Accounts.User user = accounts.currentUser();
-        Posix posix = Posix.get();
-        options.umask().ifPresent(posix::umask);
 
         String clientAddress = "UNKNOWN";
         String connection = System.getenv("SSH_CONNECTION");
@@ -63,19 +59,11 @@ public final class SftpServerMain {
             clientAddress = connection.substring(0, space);
         }
         String address = clientAddress;
-
-        if (options.startDirectory().isPresent()) {
-            try {
-                byte[] dir = StartDirectory.expand(options.startDirectory().get(), user, accounts);
-                try {
-                    posix.chdir(dir);
-                } catch (SysCallException e) {
-                    log.error("chdir to \"%s\" failed: %s", SftpSession.show(dir), e.reason());
-                }
-            } catch (SessionEndException e) {
-                log.fatal("%s", e.getMessage());
-                return e.exitCode();
-            }
+        try {
+            StartDirectory.enter(options, user, accounts);
+        } catch (SessionEndException e) {
+            log.fatal("%s", e.getMessage());
+            return e.exitCode();
         }
 
         StreamServer server = new StreamServer(new FileInputStream(FileDescriptor.in), protocolOut);

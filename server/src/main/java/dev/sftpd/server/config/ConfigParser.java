@@ -42,6 +42,16 @@ public final class ConfigParser {
         return parse(file, false, overrides, ports, hostKeys);
     }
 
+    /** The configuration a -T dump describes: how the monitor hands its effective settings to a worker. */
+    public static Config parseDump(String dump) throws ConfigException {
+        ConfigParser parser = new ConfigParser();
+        String[] lines = dump.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            parser.line(lines[i], "effective configuration", i + 1);
+        }
+        return Config.from(parser.blocks.get(0).settings());
+    }
+
     private static Config parse(Path file, boolean required, List<String> overrides, List<Integer> ports,
                                 List<Path> hostKeys) throws ConfigException, IOException {
         ConfigParser parser = new ConfigParser();

@@ -1,0 +1,194 @@
+// A MINA IoSession over the client socket the worker inherits as fd 0: MINA has no inetd mode, so we feed it.
+package dev.sftpd.worker;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.common.future.CloseFuture;
+import org.apache.sshd.common.io.AbstractIoWriteFuture;
+import org.apache.sshd.common.io.IoHandler;
+import org.apache.sshd.common.io.IoService;
+import org.apache.sshd.common.io.IoServiceEventListener;
+import org.apache.sshd.common.io.IoSession;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.Readable;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.closeable.AbstractCloseable;
+
+/**
+ * One thread reads the socket and hands MINA what arrived; writes go straight to the socket
+ * under a lock, in the order MINA encodes packets. Blocking writes are safe: an SSH client
+ * always reads while it writes.
+ */
+final class InheritedSocketSession extends AbstractCloseable implements IoSession {
+    private static final int READ_BUFFER = 64 * 1024;
+
+    private final SocketChannel socket;
+    private final IoHandler handler;
+    private final Service service = new Service();
+    private final Map<Object, Object> attributes = new ConcurrentHashMap<>();
+    private final Object writeLock = new Object();
+    private final Object readGate = new Object();
+    private boolean readSuspended;
+
+    InheritedSocketSession(SocketChannel socket, IoHandler handler) {
+        this.socket = socket;
+        this.handler = handler;
+    }
+
+    /** Runs the read loop on the calling thread until the connection ends. */
+    void serve() throws Exception {
+        handler.sessionCreated(this);
+        ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER);
+        try {
+            while (isOpen()) {
+                awaitReadable();
+                int n = socket.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                buf.flip();
+                handler.messageReceived(this, Readable.readable(buf));
+                buf.clear();
+            }
+        } catch (IOException e) {
+            if (isOpen()) {
+                handler.exceptionCaught(this, e);
+            }
+        } finally {
+            close(true);
+            handler.sessionClosed(this);
+        }
+    }
+
+    private void awaitReadable() throws InterruptedException {
+        synchronized (readGate) {
+            while (readSuspended && isOpen()) {
+                readGate.wait();
+            }
+        }
+    }
+
+    @Override
+    public IoWriteFuture writeBuffer(Buffer buffer) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(buffer.array(), buffer.rpos(), buffer.available());
+        synchronized (writeLock) {
+            while (out.hasRemaining()) {
+                socket.write(out);
+            }
+        }
+        return AbstractIoWriteFuture.fulfilled(this, Boolean.TRUE);
+    }
+
+    @Override
+    public void suspendRead() {
+        synchronized (readGate) {
+            readSuspended = true;
+        }
+    }
+
+    @Override
+    public void resumeRead() {
+        synchronized (readGate) {
+            readSuspended = false;
+            readGate.notifyAll();
+        }
+    }
+
+    @Override
+    public void shutdownOutputStream() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    @Override
+    protected void doCloseImmediately() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing a socket the peer already dropped: nothing left to do.
+        }
+        resumeRead();
+        super.doCloseImmediately();
+    }
+
+    @Override
+    public long getId() {
+        return 1;
+    }
+
+    @Override
+    public SocketAddress getAcceptanceAddress() {
+        return getLocalAddress();
+    }
+
+    @Override
+    public SocketAddress getRemoteAddress() {
+        try {
+            return socket.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public SocketAddress getLocalAddress() {
+        try {
+            return socket.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public Object getAttribute(Object key) {
+        return attributes.get(key);
+    }
+
+    @Override
+    public Object setAttribute(Object key, Object value) {
+        return attributes.put(key, value);
+    }
+
+    @Override
+    public Object setAttributeIfAbsent(Object key, Object value) {
+        return attributes.putIfAbsent(key, value);
+    }
+
+    @Override
+    public Object removeAttribute(Object key) {
+        return attributes.remove(key);
+    }
+
+    @Override
+    public IoService getService() {
+        return service;
+    }
+
+    /** The one-session "service" MINA expects a session to belong to. */
+    private final class Service extends AbstractCloseable implements IoService {
+        private IoServiceEventListener listener;
+
+        @Override
+        public Map<Long, IoSession> getManagedSessions() {
+            return Map.of(getId(), InheritedSocketSession.this);
+        }
+
+        @Override
+        public IoServiceEventListener getIoServiceEventListener() {
+            return listener;
+        }
+
+        @Override
+        public void setIoServiceEventListener(IoServiceEventListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        protected CloseFuture doCloseGracefully() {
+            return InheritedSocketSession.this.close(false);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+// MINA SSHD configured as an SFTP-only server for one inherited connection, with the monitor doing the privileged parts.
+package dev.sftpd.worker;
+
+import dev.sftpd.privsep.MonitorCalls;
+import dev.sftpd.sftp.Accounts;
+import dev.sftpd.sftp.NssAccounts;
+import dev.sftpd.sftp.ServerOptions;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.OptionalFeature;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.compression.BuiltinCompressions;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.signature.BuiltinSignatures;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.global.OpenSshHostKeysHandler;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.server.subsystem.SubsystemFactory;
+
+final class WorkerServer extends SshServer {
+    /** Set on the session once the worker has become the authenticated user. */
+    static final AttributeKey<Accounts.User> USER = new AttributeKey<>();
+
+    /** Runs right after authentication, before any channel: AUTH_CONTEXT, the privilege drop, the login record. */
+    interface AfterAuthentication {
+        Accounts.User become(ServerSession session) throws Exception;
+    }
+
+    private final Accounts accounts = new NssAccounts();
+
+    /** MINA's defaults first (random source, timeouts, ...), then everything that is ours. */
+    static WorkerServer create(WorkerSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
+                               AfterAuthentication afterAuthentication) throws IOException {
+        WorkerServer server = (WorkerServer) ServerBuilder.builder().factory(WorkerServer::new).build(true);
+        server.configure(settings, monitor, hostKeyBlobs, afterAuthentication);
+        return server;
+    }
+
+    private void configure(WorkerSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
+                           AfterAuthentication afterAuthentication) throws IOException {
+        setKeyPairProvider(new PlaceholderKeys(hostKeyBlobs));
+        setSignatureFactories(MonitorSignatures.wrap(
+                List.copyOf(builtins(settings.hostKeyAlgorithms(), BuiltinSignatures::fromFactoryName)), monitor));
+        setCipherFactories(List.copyOf(builtins(settings.ciphers(), BuiltinCiphers::fromFactoryName)));
+        setMacFactories(List.copyOf(builtins(settings.macs(), BuiltinMacs::fromFactoryName)));
+        setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
+                builtins(settings.kexAlgorithms(), BuiltinDHFactories::fromFactoryName), ServerBuilder.DH2KEX));
+        setCompressionFactories(List.of(BuiltinCompressions.none));
+        setUserAuthFactories(List.of(MonitorPublicKeyAuth.factory(monitor)));
+        setChannelFactories(List.of(SftpOnlyChannelSession.FACTORY));
+        setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        // hostkeys-prove would ask for a signature over something that is not an exchange hash.
+        setGlobalRequestHandlers(ServerBuilder.DEFAULT_GLOBAL_REQUEST_HANDLERS.stream()
+                .filter(h -> !(h instanceof OpenSshHostKeysHandler)).toList());
+        setSubsystemFactories(List.of(new SubsystemFactory() {
+            @Override
+            public String getName() {
+                return "sftp";
+            }
+
+            @Override
+            public Command createSubsystem(ChannelSession channel) {
+                return sftp(channel, settings.forceCommand().or(settings::sftp));
+            }
+        }));
+        setShellFactory(channel -> sftp(channel, settings.forceCommand()));
+        setCommandFactory((channel, command) -> sftp(channel, settings.forceCommand()));
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(this, "sftpd_0.1");
+        if (settings.rekeyBytes() > 0) {
+            CoreModuleProperties.REKEY_BYTES_LIMIT.set(this, settings.rekeyBytes());
+        }
+        settings.rekeyTime().ifPresent(t -> CoreModuleProperties.REKEY_TIME_LIMIT.set(this, t));
+        addSessionListener(new SessionListener() {
+            @Override
+            public void sessionNegotiationStart(Session session, Map<KexProposalOption, String> client,
+                                                Map<KexProposalOption, String> server) {
+                try {
+                    monitor.startRekex();
+                } catch (IOException e) {
+                    throw new IllegalStateException("monitor: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated) {
+                    ServerSession s = (ServerSession) session;
+                    try {
+                        s.setAttribute(USER, afterAuthentication.become(s));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Serves the connection on the calling thread until it ends. */
+    void serve(SocketChannel socket) throws Exception {
+        checkConfig();
+        new InheritedSocketSession(socket, createSessionFactory()).serve();
+    }
+
+    /** The sftp engine with these flags, or the refusal when there are none (no sftp for this request). */
+    private Command sftp(ChannelSession channel, Optional<ServerOptions> options) {
+        Accounts.User user = channel.getSession().getAttribute(USER);
+        if (options.isEmpty() || user == null) {
+            return new RefusedCommand();
+        }
+        String client = channel.getSession().getClientAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() : "UNKNOWN";
+        return new SftpCommand(options.get(), accounts, user, client);
+    }
+
+    /** The named algorithms MINA implements, in the configured order. */
+    private static <T extends NamedResource & OptionalFeature> List<T> builtins(List<String> names,
+                                                                                 Function<String, T> lookup) {
+        return names.stream().map(lookup).filter(Objects::nonNull).filter(OptionalFeature::isSupported).toList();
+    }
+}
