@@ -58,6 +58,9 @@ public final class MonitorSession {
     private boolean kexAnnounced;
     private byte[] sessionId;
     private Account authenticated;
+    /** The last user an authentication attempt named, and whether that account may log in. */
+    private String attemptedUser;
+    private boolean attemptedValid;
     private Session login;
     private boolean loggedOut;
 
@@ -109,6 +112,11 @@ public final class MonitorSession {
         }
         if (authenticated != null) {
             log.info("Disconnected from user %s %s port %d", authenticated.name(), address(), peer.getPort());
+        } else if (attemptedUser != null) {
+            log.info("Connection closed by %s %s %s port %d [preauth]",
+                    attemptedValid ? "authenticating user" : "invalid user", attemptedUser, address(), peer.getPort());
+        } else {
+            log.info("Connection closed by %s port %d [preauth]", address(), peer.getPort());
         }
     }
 
@@ -204,16 +212,17 @@ public final class MonitorSession {
 
     /** sshd's getpwnamallow(): the account exists and may log in at all; logs the refusal as sshd does. */
     private Optional<Account> permittedAccount(String user) {
+        attemptedUser = user;
+        attemptedValid = false;
         Optional<Account> account = Account.lookup(user);
         if (account.isEmpty()) {
             log.info("Invalid user %s from %s port %d", user, address(), peer.getPort());
             return Optional.empty();
         }
-        Optional<String> refusal = AllowedUser.refusal(account.get());
-        if (refusal.isPresent()) {
-            log.info("%s", refusal.get());
+        if (AllowedUser.refusal(account.get()).isPresent()) {
             return Optional.empty();
         }
+        attemptedValid = true;
         return account;
     }
 

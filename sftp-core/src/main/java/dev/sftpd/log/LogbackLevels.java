@@ -10,13 +10,16 @@ import org.slf4j.MarkerFactory;
 
 /**
  * Logback has five levels and OpenSSH seven: FATAL, VERBOSE and DEBUG2 ride on the Logback
- * level below or above them with a marker naming them. Events without our marker come from
- * other SLF4J users and read as WARN/ERROR = ERROR, INFO = INFO, DEBUG = DEBUG1, TRACE = DEBUG3.
+ * level below or above them with a marker naming them. Events from other SLF4J users (loggers
+ * outside dev.sftpd) are one step quieter than their own level says, so that a library's
+ * chatter never reads as an sshd log line: ERROR = ERROR, WARN = VERBOSE, INFO = DEBUG1,
+ * DEBUG = DEBUG2, TRACE = DEBUG3.
  */
 final class LogbackLevels {
     private static final Marker FATAL = MarkerFactory.getMarker("FATAL");
     private static final Marker VERBOSE = MarkerFactory.getMarker("VERBOSE");
     private static final Marker DEBUG2 = MarkerFactory.getMarker("DEBUG2");
+    private static final String OUR_LOGGERS = "dev.sftpd.";
 
     private LogbackLevels() {
     }
@@ -49,10 +52,12 @@ final class LogbackLevels {
                 }
             }
         }
+        boolean ours = event.getLoggerName().startsWith(OUR_LOGGERS);
         return switch (event.getLevel().toInt()) {
-            case Level.ERROR_INT, Level.WARN_INT -> LogLevel.ERROR;
-            case Level.INFO_INT -> LogLevel.INFO;
-            case Level.DEBUG_INT -> LogLevel.DEBUG1;
+            case Level.ERROR_INT -> LogLevel.ERROR;
+            case Level.WARN_INT -> ours ? LogLevel.ERROR : LogLevel.VERBOSE;
+            case Level.INFO_INT -> ours ? LogLevel.INFO : LogLevel.DEBUG1;
+            case Level.DEBUG_INT -> ours ? LogLevel.DEBUG1 : LogLevel.DEBUG2;
             default -> LogLevel.DEBUG3;
         };
     }

@@ -95,31 +95,33 @@ class LoggingTest {
     }
 
     @Test
-    void libraryWarningsAreErrors() {
-        configure(LogLevel.FATAL);
+    void libraryWarningsAreVerbose() {
+        configure(LogLevel.INFO);
         library.warn("hidden");
-        configure(LogLevel.ERROR);
+        configure(LogLevel.VERBOSE);
         library.warn("shown {}", 1);
         library.info("hidden");
         assertEquals("shown 1\r\n", output());
     }
 
     @Test
-    void libraryInfoNeedsInfo() {
+    void libraryInfoIsDebug1() {
         configure(LogLevel.INFO);
+        library.info("hidden");
+        configure(LogLevel.DEBUG1);
         library.info("shown");
         library.debug("hidden");
-        assertEquals("shown\r\n", output());
+        assertEquals("debug1: shown\r\n", output());
     }
 
     @Test
-    void libraryDebugIsDebug1AndTraceIsDebug3() {
+    void libraryDebugIsDebug2AndTraceIsDebug3() {
         configure(LogLevel.DEBUG2);
         library.debug("shown");
         library.trace("hidden");
         configure(LogLevel.DEBUG3);
         library.trace("traced");
-        assertEquals("debug1: shown\r\ndebug3: traced\r\n", output());
+        assertEquals("debug2: shown\r\ndebug3: traced\r\n", output());
     }
 
     @Test

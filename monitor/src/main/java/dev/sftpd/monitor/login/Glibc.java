@@ -17,6 +17,7 @@ final class Glibc {
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     private static final int O_CLOEXEC = 02000000;
+    private static final int EIO = 5;
     private static final int EEXIST = 17;
     private static final int KEEP_ID = -1;
 
@@ -81,16 +82,26 @@ final class Glibc {
     }
 
     /**
-     * updwtmpx(3) appends under a lock and reports nothing; glibc sets errno only when its open,
-     * lock or write fails, so errno is cleared first to learn the outcome. Synchronized: it is
-     * "MT-Unsafe sig:ALRM timer" (its lock timeout borrows the process's SIGALRM).
+     * updwtmpx(3) appends under a lock and reports nothing, and errno cannot tell: glibc probes
+     * other file names with access(2) on the way, leaving ENOENT behind a successful append. So
+     * the file's size says whether the record landed. Synchronized: it is "MT-Unsafe sig:ALRM
+     * timer" (its lock timeout borrows the process's SIGALRM).
      */
     synchronized void updwtmpx(Path wtmp, byte[] utx) throws SysCallException {
+        long before = size(wtmp);
         LastError.setLastError(runtime, 0);
         calls.updwtmpx(wtmp.toString(), utx);
         int errno = LastError.getLastError(runtime);
-        if (errno != 0) {
-            throw new SysCallException("updwtmpx " + wtmp, errno);
+        if (before < 0 || size(wtmp) < before + utx.length) {
+            throw new SysCallException("updwtmpx " + wtmp, errno == 0 ? EIO : errno);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 

@@ -175,6 +175,9 @@ class SftpDifferentialIT {
                 fstat("big"), read("big", 3_000_000_000L, 10), fsetstat("big", Attrs.NONE.size(10)), close("big"),
                 open("x".repeat(255), FXF_WRITE | FXF_CREAT).as("long"), close("long"),
                 open("x".repeat(256), FXF_WRITE | FXF_CREAT),
+                open("script.sh", FXF_READ | FXF_TRUNC).as("rt"), close("rt"), stat("script.sh"),
+                open("readonly.txt", FXF_WRITE | FXF_EXCL).as("we"), close("we"),
+                open("with space.txt", FXF_READ | 0x40 | 0x100).as("odd"), read("odd", 0, 10), close("odd"),
                 open("numbers.txt", FXF_WRITE | FXF_CREAT | FXF_TRUNC, Attrs.NONE.perms(0600)).as("nt"),
                 fstat("nt"), close("nt")));
     }
@@ -307,6 +310,7 @@ class SftpDifferentialIT {
     void statvfsFsyncAndLimitsAgree() throws Exception {
         Differential.assertSameReplies(new Script().add(
                 Requests.statvfs("."), Requests.statvfs("dir"), Requests.statvfs("missing"), Requests.statvfs(""),
+                Requests.statvfs("hello.txt"), Requests.statvfs("dangling"), Requests.statvfs("/"),
                 open("hello.txt", FXF_READ).as("f"), fstatvfs("f"), fsync("f"),
                 open("empty", FXF_WRITE).as("w"), fsync("w"), close("w"),
                 opendir("dir").as("d"), fstatvfs("d"), fsync("d"), close("d"),
