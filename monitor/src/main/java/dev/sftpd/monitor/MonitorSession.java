@@ -57,6 +57,7 @@ public final class MonitorSession {
     private State state = State.PREAUTH;
     private boolean kexAnnounced;
     private byte[] sessionId;
+    private int keyExchanges;
     private Account authenticated;
     /** The last user an authentication attempt named, and whether that account may log in. */
     private String attemptedUser;
@@ -162,6 +163,9 @@ public final class MonitorSession {
         if (sessionId == null) {
             sessionId = r.hash();
         }
+        keyExchanges++;
+        log.debug1("monitor: signed the exchange hash of key exchange %d for worker %d (%s)", keyExchanges,
+                workerPid, r.algorithm());
         Buffer reply = Packets.payload(MonitorMessage.SIGN_REPLY);
         reply.putBytes(signature.get());
         return reply;

@@ -23,7 +23,9 @@ final class WorkerLauncher {
         if (Files.isReadable(archive)) {
             a.add("-XX:SharedArchiveFile=" + archive);
         }
-        a.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sftpd.worker.WorkerMain"));
+        // The worker's main class can be replaced by tests that play a misbehaving worker.
+        a.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                System.getProperty("sftpd.worker.main", "dev.sftpd.worker.WorkerMain")));
         if (logToStderr) {
             a.add("-e");
         }
