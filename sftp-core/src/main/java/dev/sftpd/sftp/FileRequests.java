@@ -73,7 +73,8 @@ final class FileRequests {
             len = Sftp.MAX_READ;
         }
         if (len == 0) {
-            s.status(id, Status.EOF);
+            // sftp-server answers a zero-length read with empty data, not EOF.
+            s.send(new Encoder(Sftp.FXP_DATA, 16).u32(id).u32(0));
             return;
         }
         // The data is read straight into the reply, behind its header.
@@ -213,26 +214,33 @@ final class FileRequests {
         s.status(id, copy(s, from, readOff, readLen, to, writeOff));
     }
 
+    /**
+     * OpenSSH's loop, quirk included: the count still to copy is reduced before each read, so
+     * a read that meets end of file on the last chunk still ends in OK.
+     */
     private static Status copy(SftpSession s, FileHandle from, long readOff, long readLen, FileHandle to,
                                long writeOff) {
         boolean untilEof = readLen == 0;
         long remaining = untilEof ? -1 - readOff : readLen;
         byte[] buf = new byte[COPY_BUFFER];
-        while (Long.compareUnsigned(remaining, 0) > 0) {
+        Status status = Status.OP_UNSUPPORTED;
+        while (remaining != 0 || untilEof) {
             int want = Long.compareUnsigned(remaining, buf.length) < 0 ? (int) remaining : buf.length;
+            remaining -= want;
             int n;
             try {
                 n = s.posix.pread(from.fd, buf, 0, want, readOff);
             } catch (SysCallException e) {
                 log.error("copy-data: read failed: %s", e.reason());
-                return Status.fromErrno(e.errno());
+                status = Status.fromErrno(e.errno());
+                break;
             }
             if (n == 0) {
-                return untilEof ? Status.OK : Status.EOF;
+                status = untilEof ? Status.OK : Status.EOF;
+                break;
             }
             from.bytesRead += n;
             readOff += n;
-            remaining -= n;
             try {
                 for (int done = 0; done < n; ) {
                     int w = s.posix.pwrite(to.fd, buf, done, n - done, writeOff);
@@ -241,11 +249,12 @@ final class FileRequests {
                 }
             } catch (SysCallException e) {
                 log.error("copy-data: write failed: %s", e.reason());
-                return Status.fromErrno(e.errno());
+                status = Status.fromErrno(e.errno());
+                break;
             }
             to.bytesWritten += n;
         }
-        return Status.OK;
+        return remaining == 0 ? Status.OK : status;
     }
 
     /** limits@openssh.com: packet, read and write sizes, and how many handles may be open. */

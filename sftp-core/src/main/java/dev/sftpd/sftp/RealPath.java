@@ -13,10 +13,14 @@ import java.util.Deque;
 
 final class RealPath {
     private static final int SYMLOOP_MAX = 32;
+    private static final int PATH_MAX = 4096;
 
     private RealPath() {}
 
     static byte[] resolve(Posix posix, byte[] path) throws SysCallException {
+        if (path.length >= PATH_MAX) {
+            throw new SysCallException("realpath", Errno.ENAMETOOLONG);
+        }
         Resolved resolved = new Resolved();
         Deque<byte[]> left = new ArrayDeque<>();
         if (path.length > 0 && path[0] == '/') {
@@ -36,6 +40,9 @@ final class RealPath {
                 continue;
             }
             resolved.append(component);
+            if (resolved.length() >= PATH_MAX) {
+                throw new SysCallException("realpath", Errno.ENAMETOOLONG);
+            }
             Stat st;
             try {
                 st = posix.lstat(resolved.bytes());
@@ -108,6 +115,10 @@ final class RealPath {
 
         byte[] bytes() {
             return buf.toByteArray();
+        }
+
+        int length() {
+            return buf.size();
         }
     }
 }
