@@ -14,6 +14,7 @@ import dev.sftpd.monitor.login.Session;
 import dev.sftpd.privsep.MonitorMessage;
 import dev.sftpd.privsep.MonitorProtocolException;
 import dev.sftpd.privsep.Packets;
+import dev.sftpd.privsep.PrivilegeDrop;
 import dev.sftpd.sftp.NssAccounts;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.EOFException;
@@ -52,6 +53,7 @@ public final class MonitorSession {
     private final AuthSettings settings;
     private final LoginRecorder recorder;
     private final String config;
+    private final Account unprivileged;
     private final NssAccounts names = new NssAccounts();
 
     private State state = State.PREAUTH;
@@ -66,7 +68,7 @@ public final class MonitorSession {
     private boolean loggedOut;
 
     public MonitorSession(int channel, int workerPid, InetSocketAddress peer, HostKeys hostKeys,
-                          AuthSettings settings, LoginRecorder recorder, String config) {
+                          AuthSettings settings, LoginRecorder recorder, String config, Account unprivileged) {
         this.channel = channel;
         this.workerPid = workerPid;
         this.peer = peer;
@@ -74,6 +76,7 @@ public final class MonitorSession {
         this.settings = settings;
         this.recorder = recorder;
         this.config = config;
+        this.unprivileged = unprivileged;
     }
 
     /** Serves the worker until it closes its end (CLOSED) or breaks the protocol (VIOLATION). */
@@ -83,6 +86,8 @@ public final class MonitorSession {
             hello.putString(config);
             hello.putInt(hostKeys.publicBlobs().size());
             hostKeys.publicBlobs().forEach(hello::putBytes);
+            hello.putInt(Integer.toUnsignedLong(unprivileged.uid()));
+            hello.putInt(Integer.toUnsignedLong(unprivileged.gid()));
             Packets.write(channel, hello);
             while (true) {
                 Buffer request = Packets.read(channel);
@@ -260,12 +265,23 @@ public final class MonitorSession {
             throw new MonitorProtocolException("AUTH_CONTEXT for \"" + user + "\" but the monitor authenticated "
                     + (authenticated == null ? "nobody" : "\"" + authenticated.name() + "\""));
         }
+        int[] groups;
+        try {
+            groups = PrivilegeDrop.groupList(authenticated.name(), authenticated.gid());
+        } catch (SysCallException e) {
+            log.error("monitor: cannot list the groups of %s: %s", authenticated.name(), e.getMessage());
+            return failure("no group list for " + authenticated.name());
+        }
         state = State.POSTAUTH;
         Buffer reply = Packets.payload(MonitorMessage.AUTH_CONTEXT_REPLY);
         reply.putString(authenticated.name());
         reply.putInt(Integer.toUnsignedLong(authenticated.uid()));
         reply.putInt(Integer.toUnsignedLong(authenticated.gid()));
         reply.putString(authenticated.home().toString());
+        reply.putInt(groups.length);
+        for (int g : groups) {
+            reply.putInt(Integer.toUnsignedLong(g));
+        }
         return reply;
     }
 

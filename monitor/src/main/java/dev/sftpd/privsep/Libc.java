@@ -54,8 +54,7 @@ final class Libc {
         int waitpid(int pid, @Out int[] status, int options);
         int kill(int pid, int signal);
 
-        // glibc's set*id and setgroups (behind initgroups) apply to every thread of the process.
-        int initgroups(@In byte[] user, int gid);
+        // glibc's set*id and setgroups apply to every thread of the process (its setxid broadcast).
         int setgroups(@size_t long size, @In int[] list);
         int setresuid(int ruid, int euid, int suid);
         int setresgid(int rgid, int egid, int sgid);

@@ -13,10 +13,11 @@ public final class MonitorCalls {
     /** The descriptor the worker inherits its monitor channel on. */
     public static final int CHANNEL_FD = 3;
 
-    public record Hello(String config, List<byte[]> hostKeyBlobs) {}
+    /** The configuration, the host keys' public blobs, and the ids to hold before authentication. */
+    public record Hello(String config, List<byte[]> hostKeyBlobs, int unprivilegedUid, int unprivilegedGid) {}
 
     /** Who the monitor says the worker becomes. */
-    public record Identity(String user, int uid, int gid, String home) {}
+    public record Identity(String user, int uid, int gid, String home, int[] groups) {}
 
     public enum AuthResult { REFUSED, KEY_ACCEPTABLE, AUTHENTICATED }
 
@@ -36,7 +37,7 @@ public final class MonitorCalls {
             for (int i = 0; i < n; i++) {
                 keys.add(p.getBytes());
             }
-            return new Hello(config, keys);
+            return new Hello(config, keys, p.getInt(), p.getInt());
         });
     }
 
@@ -79,7 +80,14 @@ public final class MonitorCalls {
         Buffer req = Packets.payload(MonitorMessage.AUTH_CONTEXT);
         req.putString(user);
         return fields(expect(call(req), MonitorMessage.AUTH_CONTEXT_REPLY),
-                p -> new Identity(p.getString(), p.getInt(), p.getInt(), p.getString()));
+                p -> {
+                    Identity partial = new Identity(p.getString(), p.getInt(), p.getInt(), p.getString(), null);
+                    int[] groups = new int[p.getInt()];
+                    for (int i = 0; i < groups.length; i++) {
+                        groups[i] = p.getInt();
+                    }
+                    return new Identity(partial.user(), partial.uid(), partial.gid(), partial.home(), groups);
+                });
     }
 
     public synchronized void recordLogin() throws IOException {

@@ -57,11 +57,18 @@ public final class PrivilegeDrop {
 
     /** Permanently becomes uid/gid with userName's supplementary groups; must run as root. */
     public static void drop(int uid, int gid, String userName) throws PrivilegeDropException {
-        byte[] user = cstring(userName);
-        step("initgroups " + userName + " " + gid, () -> C.initgroups(user, gid));
+        drop(uid, gid, groupsOf(userName, gid));
+    }
+
+    /**
+     * Permanently becomes uid/gid with exactly these supplementary groups (as the monitor
+     * computed them, so the worker needs no NSS lookup); must run as root.
+     */
+    public static void drop(int uid, int gid, int[] groups) throws PrivilegeDropException {
+        step("setgroups " + Arrays.toString(groups), () -> C.setgroups(groups.length, groups));
         step("setresgid " + gid, () -> C.setresgid(gid, gid, gid));
         step("setresuid " + uid, () -> C.setresuid(uid, uid, uid));
-        verify(uid, gid, userName);
+        verify(uid, gid, groups);
     }
 
     /**
@@ -69,18 +76,17 @@ public final class PrivilegeDrop {
      * getgrouplist(userName, gid), root cannot be regained, and every thread agrees.
      */
     public static void verify(int uid, int gid, String userName) throws PrivilegeDropException {
+        verify(uid, gid, groupsOf(userName, gid));
+    }
+
+    /** As {@link #verify(int, int, String)} with the supplementary groups given. */
+    public static void verify(int uid, int gid, int[] wanted) throws PrivilegeDropException {
         expectIds("getresuid", C::getresuid, uid);
         expectIds("getresgid", C::getresgid, gid);
-        Set<Integer> groups;
-        try {
-            groups = toSet(groupList(userName, gid));
-        } catch (SysCallException e) {
-            throw new PrivilegeDropException("cannot list the groups of " + userName + ": " + e.getMessage(), e);
-        }
+        Set<Integer> groups = toSet(wanted);
         Set<Integer> held = toSet(getgroups());
         if (!held.equals(groups)) {
-            throw new PrivilegeDropException(
-                    "supplementary groups are " + held + ", wanted " + groups + " (those of " + userName + ")");
+            throw new PrivilegeDropException("supplementary groups are " + held + ", wanted " + groups);
         }
         // Root may become root; a user whose primary group is 0 may setgid(0) as a no-op.
         if (uid != 0) {
@@ -90,6 +96,14 @@ public final class PrivilegeDrop {
             }
         }
         verifyThreads(uid, gid, groups);
+    }
+
+    private static int[] groupsOf(String userName, int gid) throws PrivilegeDropException {
+        try {
+            return groupList(userName, gid);
+        } catch (SysCallException e) {
+            throw new PrivilegeDropException("cannot list the groups of " + userName + ": " + e.getMessage(), e);
+        }
     }
 
     /** getgrouplist(3): userName's groups, including gid. */

@@ -5,6 +5,7 @@ import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.AuthSettings;
 import dev.sftpd.monitor.HostKeys;
 import dev.sftpd.monitor.MonitorSession;
+import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.login.LoginFiles;
 import dev.sftpd.monitor.login.LoginRecorder;
 import dev.sftpd.privsep.Fd;
@@ -13,6 +14,7 @@ import dev.sftpd.privsep.Sockets;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +35,9 @@ final class Daemon {
     private final AuthSettings auth;
     private final String effectiveConfig;
     private final List<Fd> listeners = new ArrayList<>();
+    /** Whose effective ids workers hold before authentication (OpenSSH's privilege separation user). */
+    private final Account unprivileged = Account.lookup("nobody")
+            .orElse(new Account("nobody", 65534, 65534, Path.of("/nonexistent"), Path.of("/usr/sbin/nologin")));
 
     Daemon(Config config, HostKeys hostKeys, WorkerLauncher launcher) {
         this.config = config;
@@ -97,7 +102,7 @@ final class Daemon {
         }
         try (Fd monitorEnd = pair[0]) {
             MonitorSession session = new MonitorSession(monitorEnd.fd(), pid, peer, hostKeys, auth, recorder,
-                    effectiveConfig);
+                    effectiveConfig, unprivileged);
             if (session.run() == MonitorSession.End.VIOLATION) {
                 kill(pid);
             }

@@ -19,15 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
-import jnr.posix.POSIXFactory;
-import jnr.posix.Passwd;
 import org.apache.sshd.server.session.ServerSession;
 
 /** Started by the monitor with posix_spawn; not a user-facing program. */
 public final class WorkerMain {
     private static final SshLog log = SshLog.get(WorkerMain.class);
-    /** The account whose effective ids the worker holds before authentication (OpenSSH uses "sshd"). */
-    private static final String UNPRIVILEGED = "nobody";
 
     private final MonitorCalls monitor = new MonitorCalls(MonitorCalls.CHANNEL_FD);
     private volatile boolean loginRecorded;
@@ -49,9 +45,7 @@ public final class WorkerMain {
                 return 255;
             }
             openClassPath();
-            Passwd nobody = POSIXFactory.getNativePOSIX().getpwnam(UNPRIVILEGED);
-            PrivilegeDrop.suspend(nobody == null ? 65534 : (int) nobody.getUID(),
-                    nobody == null ? 65534 : (int) nobody.getGID());
+            PrivilegeDrop.suspend(hello.unprivilegedUid(), hello.unprivilegedGid());
             WorkerServer server = WorkerServer.create(settings(config), monitor, hello.hostKeyBlobs(), this::becomeUser);
             server.serve(socket);
             if (loginRecorded) {
@@ -73,7 +67,7 @@ public final class WorkerMain {
             MonitorCalls.Identity id = monitor.authContext(session.getUsername());
             PrivilegeDrop.resume();
             setLoginUid(id.uid());
-            PrivilegeDrop.drop(id.uid(), id.gid(), id.user());
+            PrivilegeDrop.drop(id.uid(), id.gid(), id.groups());
             byte[] home = id.home().getBytes(Charset.defaultCharset());
             try {
                 Posix.get().chdir(home);

@@ -3,7 +3,6 @@ package dev.sftpd.worker;
 
 import dev.sftpd.privsep.MonitorCalls;
 import dev.sftpd.sftp.Accounts;
-import dev.sftpd.sftp.NssAccounts;
 import dev.sftpd.sftp.ServerOptions;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -43,7 +42,7 @@ final class WorkerServer extends SshServer {
         Accounts.User become(ServerSession session) throws Exception;
     }
 
-    private final Accounts accounts = new NssAccounts();
+    private Accounts accounts;
 
     /** MINA's defaults first (random source, timeouts, ...), then everything that is ours. */
     static WorkerServer create(WorkerSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
@@ -55,6 +54,7 @@ final class WorkerServer extends SshServer {
 
     private void configure(WorkerSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
                            AfterAuthentication afterAuthentication) throws IOException {
+        accounts = new MonitorAccounts(monitor);
         setKeyPairProvider(new PlaceholderKeys(hostKeyBlobs));
         setSignatureFactories(MonitorSignatures.wrap(
                 List.copyOf(builtins(settings.hostKeyAlgorithms(), BuiltinSignatures::fromFactoryName)), monitor));
