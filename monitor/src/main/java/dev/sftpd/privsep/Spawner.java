@@ -28,6 +28,7 @@ public final class Spawner {
     // <spawn.h>, the same on every glibc architecture.
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final short POSIX_SPAWN_SETSID = 0x80;
     // sizeof(posix_spawn_file_actions_t), sizeof(posix_spawnattr_t), sizeof(sigset_t) in 64-bit
     // glibc (x86_64 and aarch64 alike).
     private static final int FILE_ACTIONS_SIZE = 80;
@@ -44,6 +45,16 @@ public final class Spawner {
      */
     public static int spawn(List<String> argv, Map<String, String> env, int stdinFd, int channelFd)
             throws SysCallException {
+        return spawn(argv, env, stdinFd, STDERR, channelFd, false);
+    }
+
+    /**
+     * As {@link #spawn(List, Map, int, int)}, but fds 1 and 2 are logFd, and with newSession the
+     * child leads a session of its own (setsid), detached from this process's terminal: how a
+     * daemon that cannot fork puts itself in the background.
+     */
+    public static int spawn(List<String> argv, Map<String, String> env, int stdinFd, int logFd, int channelFd,
+                            boolean newSession) throws SysCallException {
         String path = argv.get(0);
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("not an absolute path: " + path);
@@ -60,10 +71,11 @@ public final class Spawner {
         try {
             int in = liftAbove(stdinFd, lifted);
             int channel = liftAbove(channelFd, lifted);
+            int log = logFd == STDERR ? STDERR : liftAbove(logFd, lifted);
             check("posix_spawn_file_actions_init", C.posix_spawn_file_actions_init(actions));
-            check("adddup2 stdout", C.posix_spawn_file_actions_adddup2(actions, STDERR, 1));
+            check("adddup2 stdout", C.posix_spawn_file_actions_adddup2(actions, log, 1));
             // dup2 of a descriptor onto itself clears its close-on-exec flag, as POSIX asks.
-            check("adddup2 stderr", C.posix_spawn_file_actions_adddup2(actions, STDERR, STDERR));
+            check("adddup2 stderr", C.posix_spawn_file_actions_adddup2(actions, log, STDERR));
             check("adddup2 stdin", C.posix_spawn_file_actions_adddup2(actions, in, 0));
             check("adddup2 channel", C.posix_spawn_file_actions_adddup2(actions, channel, CHANNEL));
             check("addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(actions, CHILD_FDS));
@@ -73,7 +85,8 @@ public final class Spawner {
             C.sigfillset(allSignals);
             check("setsigmask", C.posix_spawnattr_setsigmask(attr, noSignals));
             check("setsigdefault", C.posix_spawnattr_setsigdefault(attr, allSignals));
-            check("setflags", C.posix_spawnattr_setflags(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)));
+            short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (newSession ? POSIX_SPAWN_SETSID : 0));
+            check("setflags", C.posix_spawnattr_setflags(attr, flags));
 
             int[] pid = new int[1];
             check("posix_spawn " + path, C.posix_spawn(pid, cstring(path), actions, attr, args, envp));

@@ -9,7 +9,14 @@ import dev.sftpd.monitor.HostKeys;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigException;
 import dev.sftpd.server.config.ConfigParser;
+import dev.sftpd.privsep.Spawner;
+import dev.sftpd.sftp.posix.Posix;
+import dev.sftpd.sftp.posix.SysCallException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jnr.posix.POSIXFactory;
@@ -62,6 +69,9 @@ public final class SftpdMain {
         if (flags.mode() == DaemonFlags.Mode.TEST) {
             return 0;
         }
+        if (!flags.foreground()) {
+            return detach(args);
+        }
         LogLevel level = flags.debug() > 0 ? LogLevel.values()[LogLevel.DEBUG1.ordinal() + flags.debug() - 1]
                 : config.logLevel();
         Logging.init("sftpd", level, config.syslogFacility(), flags.logToStderr());
@@ -74,6 +84,29 @@ public final class SftpdMain {
         } catch (Exception e) {
             log.fatal("%s", e.getMessage());
             return 255;
+        }
+    }
+
+    /**
+     * sshd's daemon(): a JVM cannot fork, so it starts itself again with -D, in a new session
+     * and with /dev/null for stdin, stdout and stderr, and returns at once. The configuration and
+     * host keys were checked here first, so the usual mistakes are still reported on the terminal.
+     */
+    private static int detach(String[] args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        argv.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        argv.addAll(List.of("-cp", System.getProperty("java.class.path"), SftpdMain.class.getName()));
+        argv.addAll(List.of(args));
+        argv.add("-D");
+        try {
+            int devNull = Posix.get().open("/dev/null".getBytes(StandardCharsets.US_ASCII), Posix.O_RDWR, 0);
+            Spawner.spawn(argv, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "LANG", "C.UTF-8"),
+                    devNull, devNull, devNull, true);
+            return 0;
+        } catch (SysCallException e) {
+            System.err.println("sftpd: cannot start in the background: " + e.getMessage());
+            return 1;
         }
     }
 
