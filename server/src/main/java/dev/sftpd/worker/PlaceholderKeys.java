@@ -26,6 +26,17 @@ final class PlaceholderKeys implements KeyPairProvider {
     /** A private key that holds nothing but the identity of the host key it stands for. */
     interface Placeholder extends PrivateKey {
         byte[] blob();
+
+        /** No encoding: there is no secret to encode. */
+        @Override
+        default String getFormat() {
+            return null;
+        }
+
+        @Override
+        default byte[] getEncoded() {
+            return null;
+        }
     }
 
     private final List<KeyPair> pairs;
@@ -76,16 +87,6 @@ final class PlaceholderKeys implements KeyPairProvider {
         public String getAlgorithm() {
             return "RSA";
         }
-
-        @Override
-        public String getFormat() {
-            return null;
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return null;
-        }
     }
 
     private record Ec(ECParameterSpec getParams, byte[] blob) implements Placeholder, ECPrivateKey {
@@ -98,28 +99,8 @@ final class PlaceholderKeys implements KeyPairProvider {
         public String getAlgorithm() {
             return "EC";
         }
-
-        @Override
-        public String getFormat() {
-            return null;
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return null;
-        }
     }
 
     /** Ed25519: MINA recognises it by the algorithm name alone. */
-    private record Generic(String getAlgorithm, byte[] blob) implements Placeholder {
-        @Override
-        public String getFormat() {
-            return null;
-        }
-
-        @Override
-        public byte[] getEncoded() {
-            return null;
-        }
-    }
+    private record Generic(String getAlgorithm, byte[] blob) implements Placeholder {}
 }
