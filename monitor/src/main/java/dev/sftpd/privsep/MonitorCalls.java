@@ -19,7 +19,14 @@ public final class MonitorCalls {
     /** Who the monitor says the worker becomes. */
     public record Identity(String user, int uid, int gid, String home, int[] groups) {}
 
-    public enum AuthResult { REFUSED, KEY_ACCEPTABLE, AUTHENTICATED }
+    /** AUTH_RESULT: PARTIAL means this method succeeded and AuthenticationMethods wants another. */
+    public enum AuthResult { REFUSED, KEY_ACCEPTABLE, AUTHENTICATED, PARTIAL, NO_MORE_ATTEMPTS }
+
+    /** One round of keyboard-interactive prompts. */
+    public record KbdIntQuery(String name, String instruction, List<String> prompts, List<Boolean> echo) {}
+
+    /** Either another round of prompts or the outcome. */
+    public record KbdIntStep(KbdIntQuery query, AuthResult result) {}
 
     private final int fd;
 
@@ -76,6 +83,39 @@ public final class MonitorCalls {
         return authResult(call(req));
     }
 
+    public synchronized KbdIntStep kbdIntStart(String user, String submethods) throws IOException {
+        Buffer req = Packets.payload(MonitorMessage.AUTH_KBDINT_START);
+        req.putString(user);
+        req.putString(submethods);
+        return kbdIntStep(call(req));
+    }
+
+    public synchronized KbdIntStep kbdIntRespond(List<String> answers) throws IOException {
+        Buffer req = Packets.payload(MonitorMessage.AUTH_KBDINT_RESPONSE);
+        req.putInt(answers.size());
+        answers.forEach(req::putString);
+        return kbdIntStep(call(req));
+    }
+
+    private KbdIntStep kbdIntStep(Buffer reply) throws IOException {
+        int type = reply.rawByte(reply.rpos()) & 0xff;
+        if (type != MonitorMessage.AUTH_KBDINT_QUERY.type) {
+            return new KbdIntStep(null, authResult(reply));
+        }
+        return new KbdIntStep(fields(expect(reply, MonitorMessage.AUTH_KBDINT_QUERY), p -> {
+            String name = p.getString();
+            String instruction = p.getString();
+            int n = p.getInt();
+            List<String> prompts = new ArrayList<>();
+            List<Boolean> echo = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                prompts.add(p.getString());
+                echo.add(p.getBoolean());
+            }
+            return new KbdIntQuery(name, instruction, prompts, echo);
+        }), null);
+    }
+
     public synchronized Identity authContext(String user) throws IOException {
         Buffer req = Packets.payload(MonitorMessage.AUTH_CONTEXT);
         req.putString(user);
@@ -108,7 +148,7 @@ public final class MonitorCalls {
 
     private AuthResult authResult(Buffer reply) throws IOException {
         int r = fields(expect(reply, MonitorMessage.AUTH_RESULT), p -> p.getUByte());
-        if (r > 2) {
+        if (r >= AuthResult.values().length) {
             throw violation("unknown auth result " + r);
         }
         return AuthResult.values()[r];

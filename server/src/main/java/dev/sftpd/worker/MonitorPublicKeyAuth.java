@@ -4,38 +4,22 @@ package dev.sftpd.worker;
 import dev.sftpd.privsep.MonitorCalls;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.server.auth.AbstractUserAuth;
-import org.apache.sshd.server.auth.UserAuth;
 import org.apache.sshd.server.auth.UserAuthFactory;
-import org.apache.sshd.server.session.ServerSession;
 
 /**
  * The worker only relays: user, algorithm, key blob and signature go to the monitor, which
  * checks authorized_keys and verifies the signature over data it builds from the session id
  * it signed itself.
  */
-final class MonitorPublicKeyAuth extends AbstractUserAuth {
+final class MonitorPublicKeyAuth extends MonitorAuth {
     static final String NAME = "publickey";
 
-    private final MonitorCalls monitor;
-
     MonitorPublicKeyAuth(MonitorCalls monitor) {
-        super(NAME);
-        this.monitor = monitor;
+        super(NAME, monitor);
     }
 
     static UserAuthFactory factory(MonitorCalls monitor) {
-        return new UserAuthFactory() {
-            @Override
-            public String getName() {
-                return NAME;
-            }
-
-            @Override
-            public UserAuth createUserAuth(ServerSession session) {
-                return new MonitorPublicKeyAuth(monitor);
-            }
-        };
+        return factory(NAME, name -> new MonitorPublicKeyAuth(monitor));
     }
 
     @Override
@@ -46,21 +30,14 @@ final class MonitorPublicKeyAuth extends AbstractUserAuth {
         byte[] signature = hasSignature ? buffer.getBytes() : null;
         MonitorCalls.AuthResult result = monitor.authPublicKey(getUsername(), getService(), algorithm, keyBlob,
                 signature);
-        switch (result) {
-            case AUTHENTICATED:
-                return Boolean.TRUE;
-            case KEY_ACCEPTABLE:
-                if (hasSignature) {
-                    return Boolean.FALSE;
-                }
-                Buffer ok = getServerSession().createBuffer(SshConstants.SSH_MSG_USERAUTH_PK_OK,
-                        algorithm.length() + keyBlob.length + 16);
-                ok.putString(algorithm);
-                ok.putBytes(keyBlob);
-                getServerSession().writePacket(ok);
-                return null;
-            default:
-                return Boolean.FALSE;
+        if (result == MonitorCalls.AuthResult.KEY_ACCEPTABLE && !hasSignature) {
+            Buffer ok = getServerSession().createBuffer(SshConstants.SSH_MSG_USERAUTH_PK_OK,
+                    algorithm.length() + keyBlob.length + 16);
+            ok.putString(algorithm);
+            ok.putBytes(keyBlob);
+            getServerSession().writePacket(ok);
+            return null;
         }
+        return verdict(result);
     }
 }

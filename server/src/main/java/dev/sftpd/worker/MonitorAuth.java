@@ -1,0 +1,54 @@
+// Base of the worker's authentication methods: each only relays to the monitor and turns its verdict into MINA's.
+package dev.sftpd.worker;
+
+import dev.sftpd.privsep.MonitorCalls;
+import dev.sftpd.privsep.MonitorCalls.AuthResult;
+import java.io.IOException;
+import java.util.function.Function;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.server.auth.AbstractUserAuth;
+import org.apache.sshd.server.auth.UserAuth;
+import org.apache.sshd.server.auth.UserAuthFactory;
+import org.apache.sshd.server.session.ServerSession;
+
+abstract class MonitorAuth extends AbstractUserAuth {
+    protected final MonitorCalls monitor;
+
+    MonitorAuth(String name, MonitorCalls monitor) {
+        super(name);
+        this.monitor = monitor;
+    }
+
+    static UserAuthFactory factory(String name, Function<String, UserAuth> create) {
+        return new UserAuthFactory() {
+            @Override
+            public String getName() {
+                return name;
+            }
+
+            @Override
+            public UserAuth createUserAuth(ServerSession session) {
+                return create.apply(name);
+            }
+        };
+    }
+
+    /**
+     * TRUE when the method succeeded (MINA then applies AuthenticationMethods, as the monitor
+     * does on its side), FALSE when refused; after MaxAuthTries the client is disconnected
+     * with sshd's message.
+     */
+    protected Boolean verdict(AuthResult result) throws IOException {
+        switch (result) {
+            case AUTHENTICATED:
+            case PARTIAL:
+                return Boolean.TRUE;
+            case NO_MORE_ATTEMPTS:
+                getServerSession().disconnect(SshConstants.SSH2_DISCONNECT_PROTOCOL_ERROR,
+                        "Too many authentication failures");
+                return Boolean.FALSE;
+            default:
+                return Boolean.FALSE;
+        }
+    }
+}
