@@ -1,15 +1,27 @@
 // The effective sftpd configuration: sshd_config's keywords as typed values, defaults filled in, ready to pass down.
 package dev.sftpd.server.config;
 
+import static dev.sftpd.server.config.Keywords.ALLOW_GROUPS;
+import static dev.sftpd.server.config.Keywords.ALLOW_USERS;
+import static dev.sftpd.server.config.Keywords.AUTHENTICATION_METHODS;
 import static dev.sftpd.server.config.Keywords.AUTHORIZED_KEYS_FILE;
+import static dev.sftpd.server.config.Keywords.AUTHORIZED_PRINCIPALS_FILE;
 import static dev.sftpd.server.config.Keywords.CIPHERS;
+import static dev.sftpd.server.config.Keywords.DENY_GROUPS;
+import static dev.sftpd.server.config.Keywords.DENY_USERS;
 import static dev.sftpd.server.config.Keywords.FORCE_COMMAND;
 import static dev.sftpd.server.config.Keywords.HOST_KEY;
 import static dev.sftpd.server.config.Keywords.HOST_KEY_ALGORITHMS;
+import static dev.sftpd.server.config.Keywords.KBD_INTERACTIVE_AUTHENTICATION;
 import static dev.sftpd.server.config.Keywords.KEX_ALGORITHMS;
 import static dev.sftpd.server.config.Keywords.LISTEN_ADDRESS;
+import static dev.sftpd.server.config.Keywords.LOGIN_GRACE_TIME;
 import static dev.sftpd.server.config.Keywords.LOG_LEVEL;
 import static dev.sftpd.server.config.Keywords.MACS;
+import static dev.sftpd.server.config.Keywords.MAX_AUTH_TRIES;
+import static dev.sftpd.server.config.Keywords.PASSWORD_AUTHENTICATION;
+import static dev.sftpd.server.config.Keywords.PERMIT_EMPTY_PASSWORDS;
+import static dev.sftpd.server.config.Keywords.PERMIT_ROOT_LOGIN;
 import static dev.sftpd.server.config.Keywords.PID_FILE;
 import static dev.sftpd.server.config.Keywords.PORT;
 import static dev.sftpd.server.config.Keywords.PUBKEY_AUTHENTICATION;
@@ -17,11 +29,16 @@ import static dev.sftpd.server.config.Keywords.REKEY_LIMIT;
 import static dev.sftpd.server.config.Keywords.STRICT_MODES;
 import static dev.sftpd.server.config.Keywords.SUBSYSTEM;
 import static dev.sftpd.server.config.Keywords.SYSLOG_FACILITY;
+import static dev.sftpd.server.config.Keywords.TRUSTED_USER_CA_KEYS;
+import static dev.sftpd.server.config.Keywords.USE_PAM;
 
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
+import dev.sftpd.monitor.auth.AccessRules;
+import dev.sftpd.monitor.auth.PermitRoot;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,19 +57,56 @@ import java.util.stream.Stream;
  * @param ciphers the effective names, in preference order; so are macs, kexAlgorithms and hostKeyAlgorithms
  * @param sftpSubsystem what "subsystem sftp" runs: always internal-sftp, with the Subsystem line's flags
  * @param forceCommand ForceCommand internal-sftp, if set: every session is sftp with these flags
+ * @param usePam whether passwords and keyboard-interactive go through PAM (service "sftpd") rather than shadow
+ * @param authenticationMethods the lists of methods of which a login must complete one list, each method
+ *     in order ("publickey", "password", "keyboard-interactive" or "keyboard-interactive:pam"); empty for
+ *     "any": one method of those enabled suffices
+ * @param maxAuthTries failed attempts after which the connection is closed
+ * @param loginGraceTime how long a connection may take to authenticate; zero for no limit
+ * @param accessRules AllowUsers, DenyUsers, AllowGroups and DenyGroups, every line of each
+ * @param trustedUserCaKeys the file of CA keys whose user certificates are accepted; empty for "none"
+ * @param authorizedPrincipalsFile a pattern as for authorizedKeysFiles, empty for "none"; see
+ *     {@link #authorizedPrincipalsFile(String, int, Path)}
  */
 public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresses, List<Path> hostKeys,
                      Optional<Path> pidFile, List<String> authorizedKeysFiles, boolean pubkeyAuthentication,
                      boolean strictModes, LogLevel logLevel, SyslogFacility syslogFacility, List<String> ciphers,
                      List<String> macs, List<String> kexAlgorithms, List<String> hostKeyAlgorithms,
-                     RekeyLimit rekeyLimit, InternalSftp sftpSubsystem, Optional<InternalSftp> forceCommand) {
+                     RekeyLimit rekeyLimit, InternalSftp sftpSubsystem, Optional<InternalSftp> forceCommand,
+                     boolean usePam, boolean passwordAuthentication, boolean kbdInteractiveAuthentication,
+                     boolean permitEmptyPasswords, PermitRoot permitRootLogin,
+                     List<List<String>> authenticationMethods, int maxAuthTries, Duration loginGraceTime,
+                     AccessRules accessRules, Optional<Path> trustedUserCaKeys,
+                     Optional<String> authorizedPrincipalsFile) {
 
-    static Config from(Settings s) {
+    /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
+    static Config from(Settings s) throws ConfigException {
         List<Integer> ports = s.get(PORT);
-        return new Config(ports, withPorts(s.get(LISTEN_ADDRESS), ports), s.get(HOST_KEY), s.get(PID_FILE),
+        AccessRules access = new AccessRules(s.get(ALLOW_USERS), s.get(DENY_USERS), s.get(ALLOW_GROUPS),
+                s.get(DENY_GROUPS));
+        Config config = new Config(ports, withPorts(s.get(LISTEN_ADDRESS), ports), s.get(HOST_KEY), s.get(PID_FILE),
                 s.get(AUTHORIZED_KEYS_FILE), s.get(PUBKEY_AUTHENTICATION), s.get(STRICT_MODES), s.get(LOG_LEVEL),
                 s.get(SYSLOG_FACILITY), s.get(CIPHERS), s.get(MACS), s.get(KEX_ALGORITHMS),
-                s.get(HOST_KEY_ALGORITHMS), s.get(REKEY_LIMIT), s.get(SUBSYSTEM), s.get(FORCE_COMMAND));
+                s.get(HOST_KEY_ALGORITHMS), s.get(REKEY_LIMIT), s.get(SUBSYSTEM), s.get(FORCE_COMMAND),
+                s.get(USE_PAM), s.get(PASSWORD_AUTHENTICATION), s.get(KBD_INTERACTIVE_AUTHENTICATION),
+                s.get(PERMIT_EMPTY_PASSWORDS), s.get(PERMIT_ROOT_LOGIN), s.get(AUTHENTICATION_METHODS),
+                s.get(MAX_AUTH_TRIES), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
+                s.get(AUTHORIZED_PRINCIPALS_FILE));
+        if (!config.authenticationMethods.isEmpty()
+                && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {
+            // sshd's words; it checks this once the whole configuration is read, so there is no line to name.
+            throw new ConfigException("AuthenticationMethods cannot be satisfied by enabled authentication methods");
+        }
+        return config;
+    }
+
+    /** Whether every method of an AuthenticationMethods list is turned on by its own keyword. */
+    private boolean allEnabled(List<String> methods) {
+        return methods.stream().allMatch(method -> switch (method) {
+            case "publickey" -> pubkeyAuthentication;
+            case "password" -> passwordAuthentication;
+            default -> kbdInteractiveAuthentication;
+        });
     }
 
     /** A ListenAddress without a port listens on every Port, as sshd's add_listen_addr(). */
@@ -72,10 +126,16 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
 
     /** One user's authorized_keys files: tokens expanded, relative paths taken from the home directory, as sshd. */
     public List<Path> authorizedKeysFiles(String user, int uid, Path home) {
-        return authorizedKeysFiles.stream().map(file -> authorizedKeysFile(file, user, uid, home)).toList();
+        return authorizedKeysFiles.stream().map(file -> userFile(file, user, uid, home)).toList();
     }
 
-    static Path authorizedKeysFile(String pattern, String user, int uid, Path home) {
+    /** One user's AuthorizedPrincipalsFile, expanded as {@link #authorizedKeysFiles(String, int, Path)}. */
+    public Optional<Path> authorizedPrincipalsFile(String user, int uid, Path home) {
+        return authorizedPrincipalsFile.map(file -> userFile(file, user, uid, home));
+    }
+
+    /** sshd's expand_authorized_keys(): %h %u %U %% expanded, then a relative path taken from home. */
+    static Path userFile(String pattern, String user, int uid, Path home) {
         return home.resolve(PercentTokens.expand(pattern,
                 Map.of('h', home.toString(), 'u', user, 'U', Integer.toString(uid))));
     }

@@ -6,8 +6,10 @@ import static dev.sftpd.server.config.Keyword.single;
 
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
+import dev.sftpd.monitor.auth.PermitRoot;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,41 +51,77 @@ final class Keywords {
             Config::sftpSubsystem).allowedInMatch();
     static final Keyword<Optional<InternalSftp>> FORCE_COMMAND = single("ForceCommand", InternalSftp.FORCE_COMMAND,
             Optional.empty(), Config::forceCommand).allowedInMatch();
+    // Debian's sshd_config turns UsePAM on, and sftpd is packaged for Debian first.
+    static final Keyword<Boolean> USE_PAM = single("UsePAM", Syntax.YES_NO, true, Config::usePam);
+    static final Keyword<Boolean> PASSWORD_AUTHENTICATION = single("PasswordAuthentication", Syntax.YES_NO, true,
+            Config::passwordAuthentication).allowedInMatch();
+    static final Keyword<Boolean> KBD_INTERACTIVE_AUTHENTICATION = single("KbdInteractiveAuthentication",
+            Syntax.YES_NO, true, Config::kbdInteractiveAuthentication).allowedInMatch();
+    static final Keyword<Boolean> PERMIT_EMPTY_PASSWORDS = single("PermitEmptyPasswords", Syntax.YES_NO, false,
+            Config::permitEmptyPasswords).allowedInMatch();
+    static final Keyword<PermitRoot> PERMIT_ROOT_LOGIN = single("PermitRootLogin", Syntax.PERMIT_ROOT_LOGIN,
+            PermitRoot.PROHIBIT_PASSWORD, Config::permitRootLogin).allowedInMatch();
+    static final Keyword<List<List<String>>> AUTHENTICATION_METHODS = single("AuthenticationMethods",
+            Syntax.AUTHENTICATION_METHODS, List.of(), Config::authenticationMethods).allowedInMatch();
+    static final Keyword<Integer> MAX_AUTH_TRIES = single("MaxAuthTries", Syntax.COUNT, 6, Config::maxAuthTries)
+            .allowedInMatch();
+    static final Keyword<Duration> LOGIN_GRACE_TIME = single("LoginGraceTime", Syntax.TIME, Duration.ofSeconds(120),
+            Config::loginGraceTime);
+    static final Keyword<List<String>> ALLOW_USERS = repeated("AllowUsers", Syntax.USER_PATTERNS, List.of(),
+            c -> c.accessRules().allowUsers()).allowedInMatch();
+    static final Keyword<List<String>> DENY_USERS = repeated("DenyUsers", Syntax.USER_PATTERNS, List.of(),
+            c -> c.accessRules().denyUsers()).allowedInMatch();
+    static final Keyword<List<String>> ALLOW_GROUPS = repeated("AllowGroups", Syntax.GROUP_PATTERNS, List.of(),
+            c -> c.accessRules().allowGroups()).allowedInMatch();
+    static final Keyword<List<String>> DENY_GROUPS = repeated("DenyGroups", Syntax.GROUP_PATTERNS, List.of(),
+            c -> c.accessRules().denyGroups()).allowedInMatch();
+    static final Keyword<Optional<Path>> TRUSTED_USER_CA_KEYS = single("TrustedUserCAKeys", Syntax.PATH_OR_NONE,
+            Optional.empty(), Config::trustedUserCaKeys).allowedInMatch();
+    static final Keyword<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = single("AuthorizedPrincipalsFile",
+            Syntax.AUTHORIZED_PRINCIPALS_FILE, Optional.empty(), Config::authorizedPrincipalsFile).allowedInMatch();
 
     /** Every keyword, in the order -T prints them. */
     static final List<Keyword<?>> ALL = List.of(PORT, LISTEN_ADDRESS, HOST_KEY, PID_FILE, AUTHORIZED_KEYS_FILE,
             PUBKEY_AUTHENTICATION, STRICT_MODES, LOG_LEVEL, SYSLOG_FACILITY, CIPHERS, MACS, KEX_ALGORITHMS,
-            HOST_KEY_ALGORITHMS, REKEY_LIMIT, SUBSYSTEM, FORCE_COMMAND);
+            HOST_KEY_ALGORITHMS, REKEY_LIMIT, SUBSYSTEM, FORCE_COMMAND, USE_PAM, PASSWORD_AUTHENTICATION,
+            KBD_INTERACTIVE_AUTHENTICATION, PERMIT_EMPTY_PASSWORDS, PERMIT_ROOT_LOGIN, AUTHENTICATION_METHODS,
+            MAX_AUTH_TRIES, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
+            TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE);
 
-    private static final Map<String, Keyword<?>> BY_NAME =
-            ALL.stream().collect(Collectors.toMap(k -> lowerCase(k.name()), Function.identity()));
+    /**
+     * Other names sshd reads for a keyword: the same row, so that the first line of either spelling wins.
+     * -T prints the keyword's own name.
+     */
+    private static final Map<String, Keyword<?>> ALIASES =
+            Map.of("ChallengeResponseAuthentication", KBD_INTERACTIVE_AUTHENTICATION);
+
+    private static final Map<String, Keyword<?>> BY_NAME = Stream.concat(
+            ALL.stream().map(k -> Map.entry(k.name(), k)), ALIASES.entrySet().stream())
+            .collect(Collectors.toMap(e -> lowerCase(e.getKey()), Map.Entry::getValue));
 
     /**
      * sshd keywords sftpd does not implement (yet): refused by name, so that a copied sshd_config fails on
      * the line to remove rather than on an "unknown" keyword. Match is absent: the parser owns it.
      */
     private static final Set<String> NOT_SUPPORTED = Stream.of(
-            "AcceptEnv", "AddressFamily", "AllowAgentForwarding", "AllowGroups", "AllowStreamLocalForwarding",
-            "AllowTcpForwarding", "AllowUsers", "AuthenticationMethods", "AuthorizedKeysCommand",
-            "AuthorizedKeysCommandUser", "AuthorizedPrincipalsCommand", "AuthorizedPrincipalsCommandUser",
-            "AuthorizedPrincipalsFile", "Banner", "CASignatureAlgorithms", "ChallengeResponseAuthentication",
+            "AcceptEnv", "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding",
+            "AllowTcpForwarding", "AuthorizedKeysCommand", "AuthorizedKeysCommandUser",
+            "AuthorizedPrincipalsCommand", "AuthorizedPrincipalsCommandUser", "Banner", "CASignatureAlgorithms",
             "ChannelTimeout", "ChrootDirectory", "ClientAliveCountMax", "ClientAliveInterval", "Compression",
-            "DebianBanner", "DenyGroups", "DenyUsers", "DisableForwarding", "ExposeAuthInfo", "FingerprintHash",
-            "GatewayPorts", "GSSAPIAuthentication", "GSSAPICleanupCredentials", "GSSAPIKexAlgorithms",
-            "GSSAPIKeyExchange", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",
-            "HostbasedAcceptedAlgorithms", "HostbasedAcceptedKeyTypes", "HostbasedAuthentication",
-            "HostbasedUsesNameFromPacketOnly", "HostCertificate", "HostKeyAgent", "IgnoreRhosts",
-            "IgnoreUserKnownHosts", "Include", "IPQoS", "KbdInteractiveAuthentication", "KerberosAuthentication",
-            "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup", "LoginGraceTime",
-            "LogVerbose", "MaxAuthTries", "MaxSessions", "MaxStartups", "ModuliFile", "PasswordAuthentication",
-            "PermitEmptyPasswords", "PermitListen", "PermitOpen", "PermitRootLogin", "PermitTTY", "PermitTunnel",
-            "PermitUserEnvironment", "PermitUserRC", "PerSourceMaxStartups", "PerSourceNetBlockSize",
-            "PerSourcePenalties", "PerSourcePenaltyExemptList", "PrintLastLog", "PrintMotd",
-            "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions", "RDomain",
+            "DebianBanner", "DisableForwarding", "ExposeAuthInfo", "FingerprintHash", "GatewayPorts",
+            "GSSAPIAuthentication", "GSSAPICleanupCredentials", "GSSAPIKexAlgorithms", "GSSAPIKeyExchange",
+            "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck", "HostbasedAcceptedAlgorithms",
+            "HostbasedAcceptedKeyTypes", "HostbasedAuthentication", "HostbasedUsesNameFromPacketOnly",
+            "HostCertificate", "HostKeyAgent", "IgnoreRhosts", "IgnoreUserKnownHosts", "Include", "IPQoS",
+            "KerberosAuthentication", "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup",
+            "LogVerbose", "MaxSessions", "MaxStartups", "ModuliFile", "PermitListen", "PermitOpen", "PermitTTY",
+            "PermitTunnel", "PermitUserEnvironment", "PermitUserRC", "PerSourceMaxStartups",
+            "PerSourceNetBlockSize", "PerSourcePenalties", "PerSourcePenaltyExemptList", "PrintLastLog",
+            "PrintMotd", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions", "RDomain",
             "RefuseConnection", "RequiredRSASize", "RevokedKeys", "SecurityKeyProvider", "SetEnv",
             "SshdAuthPath", "SshdSessionPath", "StreamLocalBindMask", "StreamLocalBindUnlink", "TCPKeepAlive",
-            "TrustedUserCAKeys", "UnusedConnectionTimeout", "UseDNS", "UsePAM", "VersionAddendum",
-            "X11DisplayOffset", "X11Forwarding", "X11UseLocalhost", "XAuthLocation")
+            "UnusedConnectionTimeout", "UseDNS", "VersionAddendum", "X11DisplayOffset", "X11Forwarding",
+            "X11UseLocalhost", "XAuthLocation")
             .map(Keywords::lowerCase).collect(Collectors.toUnmodifiableSet());
 
     private Keywords() {}

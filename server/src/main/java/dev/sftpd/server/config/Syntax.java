@@ -1,17 +1,28 @@
 // How a keyword's arguments read into a typed value and print back for -T: the codecs the keyword table is built from.
 package dev.sftpd.server.config;
 
+import static java.util.Map.entry;
+
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
+import dev.sftpd.monitor.auth.AccessRules;
+import dev.sftpd.monitor.auth.PermitRoot;
+import java.math.BigInteger;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** @param printer the value as -T lines: one string per line, each in the syntax the parser reads back */
@@ -22,7 +33,21 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
         T parse(Directive directive) throws ConfigException;
     }
 
-    static final Syntax<Boolean> YES_NO = oneLine(Syntax::yesNo, yes -> yes ? "yes" : "no");
+    private static final String ANY = "any";
+    private static final String INVALID_TIME = "invalid time value.";
+    /** The methods sftpd offers; keyboard-interactive's only device is PAM. */
+    private static final Set<String> METHODS =
+            Set.of("publickey", "password", "keyboard-interactive", "keyboard-interactive:pam");
+
+    static final Syntax<Boolean> YES_NO = multistate(List.of(entry("yes", true), entry("no", false)));
+    /** sshd's table order: -T prints without-password for prohibit-password, as sshd -T does. */
+    static final Syntax<PermitRoot> PERMIT_ROOT_LOGIN = multistate(List.of(
+            entry("without-password", PermitRoot.PROHIBIT_PASSWORD),
+            entry("prohibit-password", PermitRoot.PROHIBIT_PASSWORD),
+            entry("forced-commands-only", PermitRoot.FORCED_COMMANDS_ONLY),
+            entry("yes", PermitRoot.YES), entry("no", PermitRoot.NO)));
+    static final Syntax<Integer> COUNT = oneLine(Syntax::count, String::valueOf);
+    static final Syntax<Duration> TIME = oneLine(Syntax::time, time -> Long.toString(time.getSeconds()));
     static final Syntax<LogLevel> LOG_LEVEL = named(LogLevel::parse, "log level");
     static final Syntax<SyslogFacility> SYSLOG_FACILITY = named(SyslogFacility::parse, "log facility");
     static final Syntax<List<Integer>> PORT = linePerValue(d -> List.of(port(d, d.argument())), String::valueOf);
@@ -32,6 +57,15 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             oneLine(Syntax::pathOrNone, path -> path.map(Syntax::printPath).orElse("none"));
     static final Syntax<List<String>> AUTHORIZED_KEYS_FILES =
             oneLine(Syntax::authorizedKeysFiles, files -> files.isEmpty() ? "none" : Directive.join(files));
+    static final Syntax<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = oneLine(Syntax::authorizedPrincipalsFile,
+            file -> file.map(Syntax::word).orElse("none"));
+    /** AllowUsers, DenyUsers: repeatable, and -T prints a line per pattern, as sshd -T does. */
+    static final Syntax<List<String>> USER_PATTERNS =
+            patterns(AccessRules::validUserPattern, "invalid %s pattern: \"%s\"");
+    static final Syntax<List<String>> GROUP_PATTERNS = patterns(p -> !p.isEmpty(), "empty %s pattern");
+    static final Syntax<List<List<String>>> AUTHENTICATION_METHODS = oneLine(Syntax::authenticationMethods,
+            lists -> lists.isEmpty() ? ANY : lists.stream().map(l -> String.join(",", l))
+                    .collect(Collectors.joining(" ")));
 
     T parse(Directive directive) throws ConfigException {
         return parser.parse(directive);
@@ -58,16 +92,53 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
         }, Enum::name);
     }
 
+    /**
+     * sshd's multistate options: one of a fixed set of words, compared without case. -T prints a value's
+     * first word, as sshd's fmt_multistate_int() does.
+     */
+    private static <T> Syntax<T> multistate(List<Map.Entry<String, T>> words) {
+        return oneLine(d -> {
+            String word = d.argument();
+            return words.stream().filter(w -> w.getKey().equalsIgnoreCase(word)).findFirst()
+                    .orElseThrow(() -> d.error("unsupported option \"" + word + "\".")).getValue();
+        }, value -> words.stream().filter(w -> w.getValue().equals(value)).findFirst().orElseThrow().getKey());
+    }
+
     static boolean isNone(String argument) {
         return argument.equalsIgnoreCase("none");
     }
 
-    private static boolean yesNo(Directive d) throws ConfigException {
-        String answer = d.argument();
-        if (answer.equalsIgnoreCase("yes") || answer.equalsIgnoreCase("no")) {
-            return answer.equalsIgnoreCase("yes");
+    /** A count from 0, as sshd's atoi_err(): strtonum() in base 10, with its three complaints. */
+    private static int count(Directive d) throws ConfigException {
+        String number = d.argument();
+        String why;
+        if (!number.matches("[+-]?[0-9]+")) {
+            why = "invalid";
+        } else {
+            BigInteger value = new BigInteger(number);
+            if (value.signum() >= 0 && value.bitLength() < Integer.SIZE) {
+                return value.intValue();
+            }
+            why = value.signum() < 0 ? "too small" : "too large";
         }
-        throw d.error("Bad yes/no argument: " + answer);
+        throw d.error(d.keyword() + " integer value " + why + ".");
+    }
+
+    /**
+     * sshd's convtime(): seconds, or a sum such as "1h30m", up to INT_MAX seconds; 0 means no limit. RekeyLimit's
+     * interval has this syntax, plus a "none" that convtime() refuses, so RekeyLimit reads it.
+     */
+    private static Duration time(Directive d) throws ConfigException {
+        String time = d.argument();
+        if (isNone(time)) {
+            throw d.error(INVALID_TIME);
+        }
+        Duration seconds = RekeyLimit.SYNTAX.parse(new Directive(d.keyword(), List.of("default", time), d.file(),
+                d.line())).interval().orElse(Duration.ZERO);
+        if (seconds.getSeconds() > Integer.MAX_VALUE) {
+            throw d.error(INVALID_TIME);
+        }
+        return seconds;
     }
 
     /** A decimal port from 1 to 65535, as sshd's a2port(). */
@@ -128,7 +199,12 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
     }
 
     private static String printPath(Path path) {
-        return Directive.join(List.of(path.toString()));
+        return word(path.toString());
+    }
+
+    /** One argument as -T prints it: quoted if it would not read back as one word. */
+    private static String word(String argument) {
+        return Directive.join(List.of(argument));
     }
 
     private static Optional<Path> pathOrNone(Directive d) throws ConfigException {
@@ -143,12 +219,71 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             return List.of();
         }
         for (String file : files) {
-            try {
-                Config.authorizedKeysFile(file, "user", 0, Path.of("/"));
-            } catch (IllegalArgumentException e) {
-                throw d.error("bad AuthorizedKeysFile \"" + file + "\": " + e.getMessage());
-            }
+            checkTokens(d, "AuthorizedKeysFile", file);
         }
         return List.copyOf(files);
+    }
+
+    private static Optional<String> authorizedPrincipalsFile(Directive d) throws ConfigException {
+        String file = d.argument();
+        if (isNone(file)) {
+            return Optional.empty();
+        }
+        checkTokens(d, "AuthorizedPrincipalsFile", file);
+        return Optional.of(file);
+    }
+
+    /** Tokens are checked now, so that a typo fails at start rather than at a login. */
+    private static void checkTokens(Directive d, String keyword, String file) throws ConfigException {
+        try {
+            Config.userFile(file, "user", 0, Path.of("/"));
+        } catch (IllegalArgumentException e) {
+            throw d.error("bad " + keyword + " \"" + file + "\": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Patterns that add up line after line; sshd refuses a line without one, and each one it cannot match.
+     *
+     * @param refusal sshd's message, with %s for the keyword as written and for the pattern
+     */
+    private static Syntax<List<String>> patterns(Predicate<String> valid, String refusal) {
+        return linePerValue(d -> {
+            List<String> patterns = d.arguments(1, Integer.MAX_VALUE);
+            for (String pattern : patterns) {
+                if (!valid.test(pattern)) {
+                    throw d.error(String.format(refusal, d.keyword(), pattern));
+                }
+            }
+            return List.copyOf(patterns);
+        }, Syntax::word);
+    }
+
+    /**
+     * Space-separated lists, each a comma-separated sequence of methods that must all succeed, as sshd's
+     * auth2_methods_valid() reads them; "any" alone means one method suffices. Empty for "any".
+     */
+    private static List<List<String>> authenticationMethods(Directive d) throws ConfigException {
+        List<String> arguments = d.arguments(1, Integer.MAX_VALUE);
+        List<List<String>> lists = new ArrayList<>();
+        for (int i = 0; i < arguments.size(); i++) {
+            String list = arguments.get(i);
+            // Where sshd finds it: a list before "any" is checked before "any" is refused.
+            if (i > 0 && (list.equals(ANY) || arguments.get(0).equals(ANY))) {
+                throw d.error("\"" + ANY + "\" must appear alone in " + d.keyword());
+            }
+            if (list.equals(ANY)) {
+                continue;
+            }
+            List<String> methods = List.of(list.split(",", -1));
+            for (String method : methods) {
+                if (!METHODS.contains(method)) {
+                    throw d.error("invalid " + d.keyword() + " method list: unsupported authentication method \""
+                            + method + "\"");
+                }
+            }
+            lists.add(methods);
+        }
+        return List.copyOf(lists);
     }
 }

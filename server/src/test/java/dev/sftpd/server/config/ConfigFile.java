@@ -21,6 +21,12 @@ final class ConfigFile {
         return ConfigParser.parse(write(dir, lines), List.of(), List.of(), List.of());
     }
 
+    /** Parses the -T output of config as a configuration file of its own, in a directory below dir. */
+    static Config reparse(Path dir, Config config) throws Exception {
+        Path again = Files.createDirectories(dir.resolve("again"));
+        return ConfigParser.parse(write(again, config.dump()), List.of(), List.of(), List.of());
+    }
+
     /** The message the configuration is refused with. */
     static String error(Path dir, String... lines) {
         return assertThrows(ConfigException.class, () -> parse(dir, lines)).getMessage();

@@ -2,12 +2,12 @@
 package dev.sftpd.server.config;
 
 import static dev.sftpd.server.config.ConfigFile.parse;
+import static dev.sftpd.server.config.ConfigFile.reparse;
 import static dev.sftpd.server.config.ConfigFile.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,12 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigTest {
     @TempDir
     Path dir;
-
-    /** Parses the -T output of config as a configuration file of its own. */
-    private Config reparse(Config config) throws Exception {
-        Path again = Files.createDirectories(dir.resolve("again"));
-        return ConfigParser.parse(write(again, config.dump()), List.of(), List.of(), List.of());
-    }
 
     @Test
     void defaultAuthorizedKeysFilesAreUnderTheHomeDirectory() throws Exception {
@@ -58,14 +52,17 @@ class ConfigTest {
         assertTrue(lines.get(12).startsWith("macs hmac-sha2-256-etm@openssh.com,"));
         assertTrue(lines.get(13).startsWith("kexalgorithms "));
         assertTrue(lines.get(14).startsWith("hostkeyalgorithms "));
-        assertEquals(List.of("rekeylimit 0 0", "subsystem sftp internal-sftp -R", "forcecommand none"),
+        assertEquals(List.of("rekeylimit 0 0", "subsystem sftp internal-sftp -R", "forcecommand none",
+                "usepam yes", "passwordauthentication yes", "kbdinteractiveauthentication yes",
+                "permitemptypasswords no", "permitrootlogin without-password", "authenticationmethods any",
+                "maxauthtries 6", "logingracetime 120", "trustedusercakeys none", "authorizedprincipalsfile none"),
                 lines.subList(15, lines.size()));
     }
 
     @Test
     void theDefaultDumpReadsBackAsTheDefaults() throws Exception {
         Config defaults = parse(dir);
-        assertEquals(defaults, reparse(defaults));
+        assertEquals(defaults, reparse(dir, defaults));
     }
 
     @Test
@@ -76,14 +73,20 @@ class ConfigTest {
                 "Ciphers ^aes256-gcm@openssh.com", "MACs -hmac-sha1*", "KexAlgorithms curve25519-sha256",
                 "HostKeyAlgorithms +ssh-dss", "RekeyLimit 1G 1h30m",
                 "Subsystem sftp internal-sftp -R -P remove -d \"/srv/%u files\" -u 027",
-                "ForceCommand internal-sftp -p read,open,close,opendir,readdir,stat,lstat,fstat,realpath");
-        assertEquals(c, reparse(c));
+                "ForceCommand internal-sftp -p read,open,close,opendir,readdir,stat,lstat,fstat,realpath",
+                "UsePAM no", "PasswordAuthentication no", "ChallengeResponseAuthentication yes",
+                "PermitEmptyPasswords yes", "PermitRootLogin forced-commands-only",
+                "AuthenticationMethods keyboard-interactive:pam password,keyboard-interactive", "MaxAuthTries 3",
+                "LoginGraceTime 1h30m", "AllowUsers alice \"bob@10.0.0.0/8,!10.1.0.0/16\"", "AllowUsers carol",
+                "DenyUsers mallory@*", "AllowGroups sftp \"domain users\"", "DenyGroups nosftp",
+                "TrustedUserCAKeys \"/etc/sftpd/user ca.pub\"", "AuthorizedPrincipalsFile /etc/principals/%u");
+        assertEquals(c, reparse(dir, c));
     }
 
     @Test
     void aDumpOfCommandLineValuesReadsBackTheSame() throws Exception {
         Config c = ConfigParser.parse(write(dir, "Port 22"), List.of("LogLevel QUIET", "PidFile /tmp/a.pid"),
                 List.of(2022), List.of(Path.of("/etc/sftpd/other_key")));
-        assertEquals(c, reparse(c));
+        assertEquals(c, reparse(dir, c));
     }
 }
