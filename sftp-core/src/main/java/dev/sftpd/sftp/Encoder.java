@@ -9,8 +9,17 @@ final class Encoder {
     private int len = 4;
 
     Encoder(int type, int capacity) {
-        buf = new byte[Math.max(capacity, 16)];
+        this(new byte[Math.max(capacity, 16)], type);
+    }
+
+    private Encoder(byte[] buf, int type) {
+        this.buf = buf;
         u8(type);
+    }
+
+    /** An encoder writing into buf (grown only if a reply outgrows it): for a reused reply buffer. */
+    static Encoder over(byte[] buf, int type) {
+        return new Encoder(buf, type);
     }
 
     Encoder u8(int v) {

@@ -77,8 +77,8 @@ final class FileRequests {
             s.send(new Encoder(Sftp.FXP_DATA, 16).u32(id).u32(0));
             return;
         }
-        // The data is read straight into the reply, behind its header.
-        Encoder reply = new Encoder(Sftp.FXP_DATA, 13 + (int) len).u32(id).u32(0);
+        // The data is read straight into the session's reply buffer, behind its header.
+        Encoder reply = s.readReply().u32(id).u32(0);
         int at = reply.reserve((int) len);
         int n;
         try {

@@ -5,6 +5,6 @@ import java.io.IOException;
 
 @FunctionalInterface
 public interface ReplySink {
-    /** Takes ownership of frame[0, length): a complete reply, length prefix included. */
+    /** Writes frame[0, length), a complete reply with its length prefix; the caller may reuse frame after. */
     void send(byte[] frame, int length) throws IOException;
 }

@@ -21,6 +21,8 @@ public final class SftpSession {
     private final String clientAddress;
     private final ReplySink sink;
     private boolean initDone;
+    /** Reused by every READ: replies are written before the next request is handled. */
+    private final byte[] readBuffer = new byte[Sftp.MAX_MESSAGE + 16];
 
     public SftpSession(ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress,
                        ReplySink sink) {
@@ -187,6 +189,11 @@ public final class SftpSession {
     /** A single name, as REALPATH, READLINK, expand-path and home-directory answer. */
     void name(int id, byte[] name) throws IOException {
         names(id, List.of(new NameEntry(name, name, Attrs.EMPTY)));
+    }
+
+    /** A DATA reply over the session's read buffer, large enough for the biggest READ. */
+    Encoder readReply() {
+        return Encoder.over(readBuffer, Sftp.FXP_DATA);
     }
 
     Encoder extendedReply(int id, int capacity) {
