@@ -4,9 +4,9 @@ package dev.sftpd.monitor;
 
 import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.auth.Account;
-import dev.sftpd.monitor.auth.AllowedUser;
 import dev.sftpd.monitor.auth.AuthorizedKeys;
-import dev.sftpd.monitor.auth.KeyOptions;
+import dev.sftpd.monitor.auth.Certificates;
+import dev.sftpd.monitor.auth.Pam;
 import dev.sftpd.monitor.auth.PublicKeyRequest;
 import dev.sftpd.monitor.auth.PublicKeySignature;
 import dev.sftpd.monitor.login.LoginRecorder;
@@ -17,7 +17,19 @@ import dev.sftpd.privsep.Packets;
 import dev.sftpd.privsep.PrivilegeDrop;
 import dev.sftpd.sftp.NssAccounts;
 import dev.sftpd.sftp.posix.SysCallException;
+import dev.sftpd.privsep.Processes;
 import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -33,13 +45,23 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 public final class MonitorSession {
     private static final SshLog log = SshLog.get(MonitorSession.class);
+    private static final int SIGKILL = 9;
+    /** More answers than any PAM conversation asks for in one round. */
+    private static final int MAX_ANSWERS = 32;
+    /** LoginGraceTime alarms of every connection. */
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "login-grace");
+        t.setDaemon(true);
+        return t;
+    });
 
     enum State { PREAUTH, POSTAUTH }
 
     /** Which requests each state allows (monitor.c's dispatch tables). */
     private static final Map<State, Set<MonitorMessage>> ALLOWED = Map.of(
             State.PREAUTH, EnumSet.of(MonitorMessage.START_REKEX, MonitorMessage.SIGN, MonitorMessage.AUTH_PUBKEY,
-                    MonitorMessage.AUTH_PASSWORD, MonitorMessage.AUTH_CONTEXT),
+                    MonitorMessage.AUTH_PASSWORD, MonitorMessage.AUTH_KBDINT_START,
+                    MonitorMessage.AUTH_KBDINT_RESPONSE, MonitorMessage.AUTH_CONTEXT),
             State.POSTAUTH, EnumSet.of(MonitorMessage.START_REKEX, MonitorMessage.SIGN, MonitorMessage.RECORD_LOGIN,
                     MonitorMessage.RECORD_LOGOUT, MonitorMessage.NAMES));
 
@@ -60,10 +82,8 @@ public final class MonitorSession {
     private boolean kexAnnounced;
     private byte[] sessionId;
     private int keyExchanges;
-    private Account authenticated;
-    /** The last user an authentication attempt named, and whether that account may log in. */
-    private String attemptedUser;
-    private boolean attemptedValid;
+    private final Authentication auth;
+    private KbdIntConversation kbdInt;
     private Session login;
     private boolean loggedOut;
 
@@ -77,10 +97,13 @@ public final class MonitorSession {
         this.recorder = recorder;
         this.config = config;
         this.unprivileged = unprivileged;
+        this.auth = new Authentication(settings, peer);
     }
 
     /** Serves the worker until it closes its end (CLOSED) or breaks the protocol (VIOLATION). */
     public End run() {
+        ScheduledFuture<?> grace = settings.loginGraceTime().isZero() ? null
+                : TIMER.schedule(this::graceExpired, settings.loginGraceTime().toMillis(), TimeUnit.MILLISECONDS);
         try {
             Buffer hello = Packets.payload(MonitorMessage.HELLO);
             hello.putString(config);
@@ -107,6 +130,22 @@ public final class MonitorSession {
         } catch (SysCallException e) {
             log.error("monitor: channel to worker %d: %s", workerPid, e.getMessage());
             return End.CLOSED;
+        } finally {
+            if (grace != null) {
+                grace.cancel(false);
+            }
+        }
+    }
+
+    /** LoginGraceTime: a worker still unauthenticated is killed, as sshd's grace alarm does. */
+    private void graceExpired() {
+        if (auth.authenticated().isEmpty()) {
+            log.info("Timeout before authentication for %s port %d", address(), peer.getPort());
+            try {
+                Processes.kill(workerPid, SIGKILL);
+            } catch (SysCallException e) {
+                log.debug1("kill %d: %s", workerPid, e.getMessage());
+            }
         }
     }
 
@@ -116,11 +155,16 @@ public final class MonitorSession {
             recorder.logout(login, Instant.now());
             loggedOut = true;
         }
-        if (authenticated != null) {
-            log.info("Disconnected from user %s %s port %d", authenticated.name(), address(), peer.getPort());
-        } else if (attemptedUser != null) {
+        if (kbdInt != null) {
+            kbdInt.abandon();
+        }
+        auth.closePam();
+        Optional<Account> authenticated = auth.authenticated();
+        if (authenticated.isPresent()) {
+            log.info("Disconnected from user %s %s port %d", authenticated.get().name(), address(), peer.getPort());
+        } else if (auth.user() != null) {
             log.info("Connection closed by %s %s %s port %d [preauth]",
-                    attemptedValid ? "authenticating user" : "invalid user", attemptedUser, address(), peer.getPort());
+                    auth.valid() ? "authenticating user" : "invalid user", auth.user(), address(), peer.getPort());
         } else {
             log.info("Connection closed by %s port %d [preauth]", address(), peer.getPort());
         }
@@ -132,6 +176,8 @@ public final class MonitorSession {
             case SIGN -> sign(request);
             case AUTH_PUBKEY -> authPublicKey(request);
             case AUTH_PASSWORD -> authPassword(request);
+            case AUTH_KBDINT_START -> kbdIntStart(request);
+            case AUTH_KBDINT_RESPONSE -> kbdIntRespond(request);
             case AUTH_CONTEXT -> authContext(request);
             case RECORD_LOGIN -> recordLogin(request);
             case RECORD_LOGOUT -> recordLogout(request);
@@ -178,89 +224,183 @@ public final class MonitorSession {
 
     private record PubkeyRequest(String user, String service, String algorithm, byte[] blob, byte[] signature) {}
 
+    /**
+     * publickey: the key (or certificate) must be authorized for an account that may log in,
+     * and the signature must cover data built here from the session id the monitor signed.
+     */
     private Buffer authPublicKey(Buffer request) throws MonitorProtocolException {
         PubkeyRequest r = Packets.parse(request, p -> new PubkeyRequest(p.getString(), p.getString(), p.getString(),
                 p.getBytes(), p.getBoolean() ? p.getBytes() : null));
-        if (sessionId == null) {
-            throw new MonitorProtocolException("authentication before the first key exchange");
-        }
+        requireSessionId();
+        long start = System.nanoTime();
         if (!settings.pubkeyAuthentication()) {
-            return authResult(0);
+            return authResult(Authentication.Result.REFUSED);
         }
-        Optional<Account> account = permittedAccount(r.user());
         PublicKey key;
         try {
             key = new ByteArrayBuffer(r.blob()).getRawPublicKey();
         } catch (java.io.IOException | RuntimeException e) {
-            log.verbose("monitor: unparseable public key from %s port %d: %s", address(), peer.getPort(), e.getMessage());
-            return authResult(0);
+            log.verbose("monitor: unparseable public key from %s port %d: %s", address(), peer.getPort(),
+                    e.getMessage());
+            return authResult(Authentication.Result.REFUSED);
         }
-        if (account.isEmpty()) {
-            return authResult(0);
-        }
-        Optional<KeyOptions> allowed = AuthorizedKeys.find(account.get(),
-                settings.authorizedKeysFiles().apply(account.get()), key, peer.getAddress(), settings.strictModes());
-        if (allowed.isEmpty()) {
-            if (r.signature() != null) {
-                logPublicKey("Failed", r.user(), key);
-            }
-            return authResult(0);
+        String detail = keyTypeName(key) + " " + KeyUtils.getFingerPrint(key);
+        Optional<Account> account = auth.begin(r.user());
+        Optional<Boolean> forced = account.flatMap(a -> authorizedKey(a, key));
+        if (account.isEmpty() || forced.isEmpty() || !auth.rootAllowed(account.get(), "publickey", forced.get())) {
+            return failed(start, "publickey", detail);
         }
         if (r.signature() == null) {
-            return authResult(1);
+            log.verbose("Postponed publickey for %s from %s port %d ssh2 [preauth]", r.user(), address(),
+                    peer.getPort());
+            return authResult(Authentication.Result.KEY_ACCEPTABLE);
         }
         byte[] signed = new PublicKeyRequest(sessionId, r.user(), r.service(), r.algorithm(), r.blob()).signedData();
-        if (!PublicKeySignature.verify(key, r.signature(), signed, r.algorithm())) {
-            logPublicKey("Failed", r.user(), key);
-            return authResult(0);
-        }
-        authenticated = account.get();
-        logPublicKey("Accepted", r.user(), key);
-        return authResult(2);
+        boolean good = key instanceof OpenSshCertificate cert
+                ? PublicKeySignature.verify(cert.getCertPubKey(), r.signature(), signed)
+                : PublicKeySignature.verify(key, r.signature(), signed, r.algorithm());
+        return good ? authResult(auth.succeed("publickey", detail)) : failed(start, "publickey", detail);
     }
 
-    /** sshd's getpwnamallow(): the account exists and may log in at all; logs the refusal as sshd does. */
-    private Optional<Account> permittedAccount(String user) {
-        attemptedUser = user;
-        attemptedValid = false;
-        Optional<Account> account = Account.lookup(user);
-        if (account.isEmpty()) {
-            log.info("Invalid user %s from %s port %d", user, address(), peer.getPort());
-            return Optional.empty();
+    /** Whether the account accepts this key, and if so whether a forced command comes with it. */
+    private Optional<Boolean> authorizedKey(Account account, PublicKey key) {
+        List<Path> files = settings.authorizedKeysFiles().apply(account);
+        if (key instanceof OpenSshCertificate cert) {
+            // authorized_keys (cert-authority lines) first, then TrustedUserCAKeys, as sshd.
+            return Certificates.checkAuthorizedKeysCa(account, files, cert, peer.getAddress(), settings.strictModes())
+                    .or(() -> Certificates.checkTrustedCa(account, cert, settings.trustedUserCaKeys(),
+                            principals(account), peer.getAddress()))
+                    .map(a -> a.forceCommand().isPresent());
         }
-        if (AllowedUser.refusal(account.get()).isPresent()) {
-            return Optional.empty();
-        }
-        attemptedValid = true;
-        return account;
+        return AuthorizedKeys.find(account, files, key, peer.getAddress(), settings.strictModes())
+                .map(o -> o.command().isPresent());
     }
 
-    private void logPublicKey(String outcome, String user, PublicKey key) {
-        log.info("%s publickey for %s from %s port %d ssh2: %s %s", outcome, user, address(), peer.getPort(),
-                keyTypeName(key), KeyUtils.getFingerPrint(key));
+    /** AuthorizedPrincipalsFile's lines, when one is configured (a missing file lists no one). */
+    private Optional<List<String>> principals(Account account) {
+        return settings.authorizedPrincipalsFile().apply(account).map(file -> {
+            try {
+                return Files.readAllLines(file);
+            } catch (IOException e) {
+                // A configured file that cannot be read lists no one, as in sshd.
+                log.debug1("AuthorizedPrincipalsFile %s: %s", file, e.getMessage());
+                return List.of();
+            }
+        });
     }
 
-    /** sshd_key_type(): "ED25519", "RSA", "ECDSA". */
+    /** sshd_key_type(): "ED25519", "RSA", "ECDSA", with "-CERT" for certificates. */
     private static String keyTypeName(PublicKey key) {
         String type = KeyUtils.getKeyType(key);
-        if (type.startsWith("ecdsa")) {
-            return "ECDSA";
-        }
-        return type.replaceFirst("^ssh-", "").toUpperCase(Locale.ROOT);
+        String name = type.startsWith("ecdsa") ? "ECDSA"
+                : type.replaceFirst("^ssh-", "").replaceFirst("-cert-v01@openssh.com$", "").toUpperCase(Locale.ROOT);
+        return key instanceof OpenSshCertificate ? name + "-CERT" : name;
     }
 
+    private Buffer failed(long start, String method, String detail) {
+        Authentication.Result result = auth.fail(method, detail);
+        auth.delayFailure(start);
+        return authResult(result);
+    }
+
+    private void requireSessionId() throws MonitorProtocolException {
+        if (sessionId == null) {
+            throw new MonitorProtocolException("authentication before the first key exchange");
+        }
+    }
+
+    private record PasswordRequest(String user, String password) {}
+
     private Buffer authPassword(Buffer request) throws MonitorProtocolException {
-        Packets.parse(request, p -> {
-            p.getString();
-            p.getString();
-            return null;
+        PasswordRequest r = Packets.parse(request, p -> new PasswordRequest(p.getString(), p.getString()));
+        requireSessionId();
+        long start = System.nanoTime();
+        if (!settings.passwordAuthentication()) {
+            return authResult(Authentication.Result.REFUSED);
+        }
+        Optional<Account> account = auth.begin(r.user());
+        if (account.isEmpty() || !auth.rootAllowed(account.get(), "password", false)
+                || !auth.checkPassword(account.get(), r.password())) {
+            return failed(start, "password", "");
+        }
+        return authResult(auth.succeed("password", ""));
+    }
+
+    private record KbdIntStart(String user, String submethods) {}
+
+    /** keyboard-interactive through PAM, as sshd's "pam" device; unknown users get PAM's prompts too. */
+    private Buffer kbdIntStart(Buffer request) throws MonitorProtocolException {
+        KbdIntStart r = Packets.parse(request, p -> new KbdIntStart(p.getString(), p.getString()));
+        requireSessionId();
+        if (!settings.kbdInteractiveAuthentication() || !settings.usePam()) {
+            return authResult(Authentication.Result.REFUSED);
+        }
+        if (kbdInt != null) {
+            kbdInt.abandon();
+        }
+        Optional<Account> account = auth.begin(r.user());
+        Duration patience = settings.loginGraceTime().isZero() ? Duration.ofMinutes(10) : settings.loginGraceTime();
+        kbdInt = KbdIntConversation.start(account.map(Account::name).orElse("NOUSER"), address(),
+                settings.permitEmptyPasswords(), patience);
+        return kbdIntNext(System.nanoTime());
+    }
+
+    private Buffer kbdIntRespond(Buffer request) throws MonitorProtocolException {
+        List<String> answers = Packets.parse(request, p -> {
+            int n = p.getInt();
+            if (n < 0 || n > MAX_ANSWERS) {
+                throw new IllegalArgumentException(n + " answers");
+            }
+            List<String> list = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                list.add(p.getString());
+            }
+            return list;
         });
-        // Password and PAM authentication are the issue "authentication and access policy".
-        return authResult(0);
+        if (kbdInt == null) {
+            throw new MonitorProtocolException("AUTH_KBDINT_RESPONSE without a keyboard-interactive exchange");
+        }
+        long start = System.nanoTime();
+        kbdInt.answer(answers);
+        return kbdIntNext(start);
+    }
+
+    /** Relays PAM's next round of prompts, or turns its outcome into the method's result. */
+    private Buffer kbdIntNext(long start) throws MonitorProtocolException {
+        Object next;
+        try {
+            next = kbdInt.next();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MonitorProtocolException("interrupted while PAM was working");
+        }
+        if (next instanceof KbdIntConversation.Query q) {
+            Buffer reply = Packets.payload(MonitorMessage.AUTH_KBDINT_QUERY);
+            reply.putString("");
+            reply.putString(q.instruction());
+            reply.putInt(q.prompts().size());
+            for (int i = 0; i < q.prompts().size(); i++) {
+                reply.putString(q.prompts().get(i));
+                reply.putBoolean(q.echo().get(i));
+            }
+            return reply;
+        }
+        kbdInt = null;
+        KbdIntConversation.Outcome outcome = (KbdIntConversation.Outcome) next;
+        String method = "keyboard-interactive/pam";
+        Optional<Account> account = auth.begin(auth.user());
+        if (outcome.pam().isEmpty() || account.isEmpty()
+                || !auth.rootAllowed(account.get(), "keyboard-interactive", false)) {
+            outcome.pam().ifPresent(Pam::close);
+            return failed(start, method, "");
+        }
+        auth.adoptPam(outcome.pam().get());
+        return authResult(auth.succeed(method, ""));
     }
 
     private Buffer authContext(Buffer request) throws MonitorProtocolException {
         String user = Packets.parse(request, Buffer::getString);
+        Account authenticated = auth.authenticated().orElse(null);
         if (authenticated == null || !authenticated.name().equals(user)) {
             throw new MonitorProtocolException("AUTH_CONTEXT for \"" + user + "\" but the monitor authenticated "
                     + (authenticated == null ? "nobody" : "\"" + authenticated.name() + "\""));
@@ -290,9 +430,11 @@ public final class MonitorSession {
         if (login != null) {
             throw new MonitorProtocolException("RECORD_LOGIN twice");
         }
+        Account authenticated = auth.authenticated().orElseThrow();
         login = new Session(workerPid, "sftp" + workerPid, authenticated.name(), authenticated.uid(),
                 peer.getAddress(), address(), Instant.now());
         recorder.login(login);
+        auth.openSession();
         return Packets.payload(MonitorMessage.OK);
     }
 
@@ -319,9 +461,9 @@ public final class MonitorSession {
         return reply;
     }
 
-    private static Buffer authResult(int result) {
+    private static Buffer authResult(Authentication.Result result) {
         Buffer reply = Packets.payload(MonitorMessage.AUTH_RESULT);
-        reply.putByte((byte) result);
+        reply.putByte((byte) result.ordinal());
         return reply;
     }
 
@@ -337,6 +479,6 @@ public final class MonitorSession {
 
     /** The user the monitor authenticated, once it has. */
     public Optional<Account> authenticatedUser() {
-        return Optional.ofNullable(authenticated);
+        return auth.authenticated();
     }
 }

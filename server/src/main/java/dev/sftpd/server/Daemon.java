@@ -44,8 +44,14 @@ final class Daemon {
         this.hostKeys = hostKeys;
         this.launcher = launcher;
         this.effectiveConfig = config.dump();
-        this.auth = new AuthSettings(config.pubkeyAuthentication(), config.strictModes(),
-                a -> config.authorizedKeysFiles(a.name(), a.uid(), a.home()));
+        this.auth = new AuthSettings(config.pubkeyAuthentication(), config.passwordAuthentication(),
+                config.kbdInteractiveAuthentication(), config.usePam(), config.permitEmptyPasswords(),
+                config.permitRootLogin(), config.accessRules(), config.authenticationMethods().stream()
+                        .map(l -> l.stream().map(m -> m.replaceFirst(":pam$", "")).toList()).toList(),
+                config.maxAuthTries(), config.loginGraceTime(), config.strictModes(),
+                a -> config.authorizedKeysFiles(a.name(), a.uid(), a.home()),
+                config.trustedUserCaKeys().map(List::of).orElse(List.of()),
+                a -> config.authorizedPrincipalsFile(a.name(), a.uid(), a.home()));
     }
 
     /** Binds every ListenAddress; an address that cannot be bound is an error, as for sshd. */

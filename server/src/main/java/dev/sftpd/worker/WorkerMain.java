@@ -18,7 +18,9 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.sshd.server.session.ServerSession;
 
 /** Started by the monitor with posix_spawn; not a user-facing program. */
@@ -104,8 +106,22 @@ public final class WorkerMain {
     }
 
     static WorkerSettings settings(Config c) {
+        List<String> methods = new ArrayList<>();
+        if (c.pubkeyAuthentication()) {
+            methods.add("publickey");
+        }
+        if (c.passwordAuthentication()) {
+            methods.add("password");
+        }
+        if (c.kbdInteractiveAuthentication() && c.usePam()) {
+            methods.add("keyboard-interactive");
+        }
+        // "keyboard-interactive:pam" in AuthenticationMethods names our only device.
+        List<List<String>> lists = c.authenticationMethods().stream()
+                .map(l -> l.stream().map(m -> m.replaceFirst(":pam$", "")).toList()).toList();
         return new WorkerSettings(c.ciphers(), c.macs(), c.kexAlgorithms(), c.hostKeyAlgorithms(),
                 c.rekeyLimit().bytes().orElse(0), c.rekeyLimit().interval(),
-                java.util.Optional.of(c.sftpSubsystem().options()), c.forceCommand().map(InternalSftp::options));
+                Optional.of(c.sftpSubsystem().options()), c.forceCommand().map(InternalSftp::options), methods,
+                lists, c.maxAuthTries(), c.loginGraceTime());
     }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
@@ -63,7 +65,20 @@ final class WorkerServer extends SshServer {
         setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
                 builtins(settings.kexAlgorithms(), BuiltinDHFactories::fromFactoryName), ServerBuilder.DH2KEX));
         setCompressionFactories(List.of(BuiltinCompressions.none));
-        setUserAuthFactories(List.of(MonitorPublicKeyAuth.factory(monitor)));
+        Map<String, UserAuthFactory> methods = Map.of(
+                MonitorPublicKeyAuth.NAME, MonitorPublicKeyAuth.factory(monitor),
+                MonitorPasswordAuth.NAME, MonitorPasswordAuth.factory(monitor),
+                MonitorKbdIntAuth.NAME, MonitorKbdIntAuth.factory(monitor));
+        setUserAuthFactories(settings.methods().stream().map(methods::get).toList());
+        if (!settings.authenticationMethods().isEmpty()) {
+            // MINA runs the partial-success dance; the monitor enforces the same lists on its side.
+            CoreModuleProperties.AUTH_METHODS.set(this, settings.authenticationMethods().stream()
+                    .map(list -> String.join(",", list)).collect(Collectors.joining(" ")));
+        }
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(this, settings.maxAuthTries());
+        if (!settings.loginGraceTime().isZero()) {
+            CoreModuleProperties.AUTH_TIMEOUT.set(this, settings.loginGraceTime());
+        }
         setChannelFactories(List.of(SftpOnlyChannelSession.FACTORY));
         setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         // hostkeys-prove would ask for a signature over something that is not an exchange hash.
