@@ -46,8 +46,7 @@ final class Daemon {
         this.effectiveConfig = config.dump();
         this.auth = new AuthSettings(config.pubkeyAuthentication(), config.passwordAuthentication(),
                 config.kbdInteractiveAuthentication(), config.usePam(), config.permitEmptyPasswords(),
-                config.permitRootLogin(), config.accessRules(), config.authenticationMethods().stream()
-                        .map(l -> l.stream().map(m -> m.replaceFirst(":pam$", "")).toList()).toList(),
+                config.permitRootLogin(), config.accessRules(), config.authenticationMethodNames(),
                 config.maxAuthTries(), config.loginGraceTime(), config.strictModes(),
                 a -> config.authorizedKeysFiles(a.name(), a.uid(), a.home()),
                 config.trustedUserCaKeys().map(List::of).orElse(List.of()),

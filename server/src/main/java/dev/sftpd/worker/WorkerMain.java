@@ -116,12 +116,9 @@ public final class WorkerMain {
         if (c.kbdInteractiveAuthentication() && c.usePam()) {
             methods.add("keyboard-interactive");
         }
-        // "keyboard-interactive:pam" in AuthenticationMethods names our only device.
-        List<List<String>> lists = c.authenticationMethods().stream()
-                .map(l -> l.stream().map(m -> m.replaceFirst(":pam$", "")).toList()).toList();
         return new WorkerSettings(c.ciphers(), c.macs(), c.kexAlgorithms(), c.hostKeyAlgorithms(),
                 c.rekeyLimit().bytes().orElse(0), c.rekeyLimit().interval(),
                 Optional.of(c.sftpSubsystem().options()), c.forceCommand().map(InternalSftp::options), methods,
-                lists, c.maxAuthTries(), c.loginGraceTime());
+                c.authenticationMethodNames(), c.maxAuthTries(), c.loginGraceTime());
     }
 }

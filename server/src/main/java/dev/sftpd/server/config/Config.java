@@ -145,4 +145,10 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
         return Keywords.ALL.stream().flatMap(keyword -> keyword.dump(this)).map(line -> line + "\n")
                 .collect(Collectors.joining());
     }
+
+    /** AuthenticationMethods with the ":pam" device dropped: keyboard-interactive has no other. */
+    public List<List<String>> authenticationMethodNames() {
+        return authenticationMethods.stream()
+                .map(list -> list.stream().map(m -> m.replaceFirst(":pam$", "")).toList()).toList();
+    }
 }
