@@ -1,0 +1,85 @@
+// sftpd -t checks a configuration as sshd -t does, naming file and line of an error; -T prints the effective settings.
+package dev.sftpd.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** No daemon runs and no account is made: these need no root. */
+class ConfigCheckIT {
+    @TempDir
+    static Path dir;
+    private static Path hostKey;
+
+    @BeforeAll
+    static void hostKey() {
+        hostKey = dir.resolve("ssh_host_ed25519_key");
+        Run.checked("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString());
+    }
+
+    @Test
+    void aGoodConfigurationPassesTheCheck() throws IOException {
+        Path config = config("HostKey " + hostKey, "Port 2222", "ListenAddress 127.0.0.1",
+                "Subsystem sftp internal-sftp -u 027", "StrictModes yes");
+
+        sftpd("-t", "-f", config.toString()).assertExit(0);
+    }
+
+    @Test
+    void anOutOfRangePortFailsTheCheckNamingFileAndLine() throws IOException {
+        Path config = config("HostKey " + hostKey, "Port 99999");
+
+        assertFailsNaming(sftpd("-t", "-f", config.toString()), config, 2, "99999");
+    }
+
+    @Test
+    void anUnknownKeywordFailsTheCheckNamingFileAndLine() throws IOException {
+        Path config = config("HostKey " + hostKey, "Port 2222", "Frobnicate yes");
+
+        assertFailsNaming(sftpd("-t", "-f", config.toString()), config, 3, "Frobnicate");
+    }
+
+    @Test
+    void aMissingHostKeyFailsTheCheckNamingFileAndLine() throws IOException {
+        Path missing = dir.resolve("no_such_host_key");
+        Path config = config("Port 2222", "HostKey " + missing);
+
+        assertFailsNaming(sftpd("-t", "-f", config.toString()), config, 2, missing.toString());
+    }
+
+    @Test
+    void theEffectiveConfigurationShowsPortAndListenAddress() throws IOException {
+        Path config = config("HostKey " + hostKey, "Port 2222", "ListenAddress 127.0.0.1");
+
+        List<String> effective = sftpd("-T", "-f", config.toString()).assertExit(0).stdout().lines().toList();
+
+        assertTrue(effective.contains("port 2222"), effective.toString());
+        assertTrue(effective.contains("listenaddress 127.0.0.1:2222"), effective.toString());
+    }
+
+    /** The message names the file, the line ("line N", in either of sshd's forms) and what is wrong. */
+    private static void assertFailsNaming(Outcome check, Path config, int line, String what) {
+        assertNotEquals(0, check.exitCode(), () -> "exit status of " + check);
+        check.assertStderr(config.toString(), "line " + line + ":", what);
+        assertEquals("", check.stdout(), check.toString());
+    }
+
+    private static Path config(String... lines) throws IOException {
+        return Files.write(Files.createTempFile(dir, "sftpd_config", ""), List.of(lines));
+    }
+
+    private static Outcome sftpd(String... args) {
+        List<String> command = new ArrayList<>(List.of(Sftpd.repository().resolve("bin/sftpd").toString()));
+        command.addAll(List.of(args));
+        return Run.run(command, new byte[0]);
+    }
+}

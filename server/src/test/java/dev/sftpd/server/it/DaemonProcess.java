@@ -1,0 +1,157 @@
+// One running sftpd under test, on a free port of 127.0.0.1: its log, its workers, and its end by pid.
+package dev.sftpd.server.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+record DaemonProcess(Process process, int port, Path log) implements AutoCloseable {
+    private static final Pattern OPENED = Pattern.compile("(?m)^Connection from ");
+    private static final Pattern ENDED = Pattern.compile("(?m)^(Disconnected from user |Connection closed by )");
+
+    /**
+     * Starts {@code launcher -D -e -f CONFIG} in {@code dir} and waits until it listens. The test's
+     * lines come first in the configuration: as in sshd, the first value of a keyword wins.
+     */
+    static DaemonProcess start(List<String> launcher, Path dir, Path hostKey, List<String> configLines) {
+        int port = freePort();
+        Path config = dir.resolve("sftpd-" + port + ".conf");
+        Path log = dir.resolve("sftpd-" + port + ".log");
+        List<String> lines = new ArrayList<>(configLines);
+        lines.addAll(List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
+                "PidFile " + dir.resolve("sftpd-" + port + ".pid"), "LogLevel VERBOSE"));
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of("-D", "-e", "-f", config.toString()));
+        DaemonProcess daemon;
+        try {
+            Files.write(config, lines);
+            daemon = new DaemonProcess(new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start(), port, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting " + command, e);
+        }
+        try {
+            daemon.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
+        } catch (AssertionError e) {
+            daemon.close();
+            throw e;
+        }
+        return daemon;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String logText() {
+        return Text.read(log);
+    }
+
+    /** Waits for a log line containing {@code text}. */
+    void awaitLog(String text) {
+        awaitLog(Pattern.compile(Pattern.quote(text)));
+    }
+
+    /** Waits until the log matches {@code pattern} and returns the first match. */
+    MatchResult awaitLog(Pattern pattern) {
+        Matcher[] match = new Matcher[1];
+        await(() -> (match[0] = pattern.matcher(logText())).find(), () -> "no log line matching /" + pattern + "/");
+        return match[0].toMatchResult();
+    }
+
+    /** Every match of {@code pattern} in the log so far. */
+    List<MatchResult> logMatches(Pattern pattern) {
+        return pattern.matcher(logText()).results().toList();
+    }
+
+    /** The daemon's live children: one worker per connection. */
+    List<Long> workers() {
+        return ProcFs.children(pid());
+    }
+
+    /** Waits until the earlier connections' workers are gone, so the next one is easy to tell. */
+    void awaitNoWorkers() {
+        await(() -> workers().isEmpty(), () -> "workers still running: " + workers());
+    }
+
+    /** Waits until exactly one worker runs, and returns its pid. */
+    long awaitSoleWorker() {
+        await(() -> workers().size() == 1, () -> "expected one worker, found " + workers());
+        return workers().get(0);
+    }
+
+    /**
+     * Opens an sftp session as the daemon's only connection, so that its worker is known: the
+     * daemon's one child once the earlier connections' workers are gone.
+     */
+    WorkerSession openSoleSession(SystemUser user) {
+        awaitNoWorkers();
+        OpenSftp client = new OpenSsh(port).openSftp(user);
+        try {
+            return new WorkerSession(client, awaitSoleWorker());
+        } catch (AssertionError e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** Waits until {@code condition} holds; a failure shows the daemon's state and log. */
+    void await(BooleanSupplier condition, Supplier<String> failure) {
+        Poll.until(condition, () -> failure.get() + "; daemon " + (isAlive() ? "running" : "exited")
+                + "; its log:\n" + logText());
+    }
+
+    /**
+     * SIGKILL to the workers left over; once the daemon has logged the end of every connection
+     * (and so recorded every logout), SIGTERM to the daemon, and SIGKILL if it does not go within 10 s.
+     */
+    @Override
+    public void close() {
+        try {
+            if (isAlive()) {
+                workers().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+                await(() -> logMatches(OPENED).size() == logMatches(ENDED).size(),
+                        () -> "connections whose end the daemon did not log");
+            }
+        } finally {
+            stop();
+        }
+    }
+
+    private void stop() {
+        try {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A port nothing listens on now (another process could take it before we do: unlikely enough). */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+// Rekeying during a large transfer: every key exchange, the first and each rekey, is signed by the monitor.
+package dev.sftpd.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RekeyIT {
+    private static final int MIB = 1 << 20;
+    private static final Pattern SIGNED = Pattern.compile(
+            "monitor: signed the exchange hash of key exchange (\\d+) for worker (\\d+) ");
+
+    /** DEBUG1 for the monitor's line per signed key exchange. */
+    @RegisterExtension
+    static final Sftpd sftpd = Sftpd.withConfig("RekeyLimit 16M", "LogLevel DEBUG1");
+
+    @Test
+    void aGibibyteDownloadRekeysEvery16MiBWithEachKeyExchangeSignedByTheMonitor() throws IOException {
+        Path source = randomFile(sftpd.dir().resolve("gibibyte"), 1024);
+        Path copy = sftpd.dir().resolve("gibibyte.copy");
+        try {
+            sftpd.clients().sftp(sftpd.user("alice"), "get " + source + " " + copy).assertExit(0);
+
+            assertEquals(-1L, Files.mismatch(source, copy), "the copy differs from the original");
+            List<MatchResult> signed = sftpd.daemon().logMatches(SIGNED);
+            assertEquals(1, signed.stream().map(m -> m.group(2)).distinct().count(), "one worker: " + signed.size());
+            List<Integer> exchanges = signed.stream().map(m -> Integer.valueOf(m.group(1))).toList();
+            assertEquals(IntStream.rangeClosed(1, exchanges.size()).boxed().collect(Collectors.toList()), exchanges,
+                    "each key exchange signed once, in order");
+            // 1 GiB / 16 MiB = 64 rekeys; the limit counts from each exchange's end, so allow some slack.
+            assertTrue(exchanges.size() >= 50, exchanges.size() + " key exchanges");
+        } finally {
+            Files.deleteIfExists(source);
+            Files.deleteIfExists(copy);
+        }
+    }
+
+    /** A file of {@code mib} MiB that no block of repeats: each MiB from its own seed. */
+    private static Path randomFile(Path path, int mib) throws IOException {
+        byte[] block = new byte[MIB];
+        try (FileChannel out = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (int i = 0; i < mib; i++) {
+                new SplittableRandom(i).nextBytes(block);
+                out.write(ByteBuffer.wrap(block));
+            }
+        }
+        return path;
+    }
+}

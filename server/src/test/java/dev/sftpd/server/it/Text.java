@@ -1,0 +1,21 @@
+// Reading a file that a daemon or client writes while the test watches it.
+package dev.sftpd.server.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+final class Text {
+    private Text() {}
+
+    /** The file's bytes so far as Latin-1, one char per byte: a half-written UTF-8 sequence cannot fail it. */
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
