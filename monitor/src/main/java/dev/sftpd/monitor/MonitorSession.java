@@ -84,6 +84,7 @@ public final class MonitorSession {
     private int keyExchanges;
     private final Authentication auth;
     private KbdIntConversation kbdInt;
+    private boolean finished;
     private Session login;
     private boolean loggedOut;
 
@@ -149,8 +150,15 @@ public final class MonitorSession {
         }
     }
 
-    /** Records the logout if the worker logged in and did not say goodbye (crash, kill -9). */
-    public void finish() {
+    /**
+     * Records the logout if the worker logged in and did not say goodbye (crash, kill -9, the
+     * daemon stopping), ends PAM, and logs the end; once, whichever thread gets here first.
+     */
+    public synchronized void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
         if (login != null && !loggedOut) {
             recorder.logout(login, Instant.now());
             loggedOut = true;

@@ -17,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -35,6 +37,8 @@ final class Daemon {
     private final AuthSettings auth;
     private final String effectiveConfig;
     private final List<Fd> listeners = new ArrayList<>();
+    /** Live connections by worker pid, so that stopping the daemon can end them and record their logouts. */
+    private final Map<Integer, MonitorSession> sessions = new ConcurrentHashMap<>();
     /** Whose effective ids workers hold before authentication (OpenSSH's privilege separation user). */
     private final Account unprivileged = Account.lookup("nobody")
             .orElse(new Account("nobody", 65534, 65534, Path.of("/nonexistent"), Path.of("/usr/sbin/nologin")));
@@ -108,12 +112,26 @@ final class Daemon {
         try (Fd monitorEnd = pair[0]) {
             MonitorSession session = new MonitorSession(monitorEnd.fd(), pid, peer, hostKeys, auth, recorder,
                     effectiveConfig, unprivileged);
+            sessions.put(pid, session);
             if (session.run() == MonitorSession.End.VIOLATION) {
                 kill(pid);
             }
             reap(pid, peer);
             session.finish();
+            sessions.remove(pid);
         }
+    }
+
+    /**
+     * SIGTERM: one monitor serves every connection, so when it goes its sessions go too; each
+     * worker is killed and its logout recorded, rather than left serving with no one to record it.
+     */
+    void stop() {
+        log.info("Received signal 15; terminating.");
+        sessions.forEach((pid, session) -> {
+            kill(pid);
+            session.finish();
+        });
     }
 
     private static void kill(int pid) {

@@ -61,6 +61,13 @@ public final class SftpdMain {
             if (config.hostKeysDefaulted()) {
                 HostKeys.createMissing(config.hostKeys());
             }
+            for (Path key : config.hostKeys()) {
+                if (!Files.isReadable(key)) {
+                    String where = ConfigParser.locate(flags.configFile(), "HostKey", key.toString()).orElse("sftpd");
+                    System.err.println(where + ": Could not load host key: " + key);
+                    return 1;
+                }
+            }
             hostKeys = HostKeys.load(config.hostKeys());
         } catch (Exception e) {
             System.err.println("sftpd: could not load host key: " + e.getMessage());
@@ -76,6 +83,7 @@ public final class SftpdMain {
                 : config.logLevel();
         Logging.init("sftpd", level, config.syslogFacility(), flags.logToStderr());
         Daemon daemon = new Daemon(config, hostKeys, new WorkerLauncher(flags.logToStderr()));
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "stop"));
         try {
             daemon.listen();
             writePidFile(config);

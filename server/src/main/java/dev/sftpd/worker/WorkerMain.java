@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collections;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +66,6 @@ public final class WorkerMain {
         try {
             MonitorCalls.Identity id = monitor.authContext(session.getUsername());
             PrivilegeDrop.resume();
-            setLoginUid(id.uid());
             PrivilegeDrop.drop(id.uid(), id.gid(), id.groups());
             byte[] home = id.home().getBytes(Charset.defaultCharset());
             try {
@@ -84,15 +81,6 @@ public final class WorkerMain {
             log.fatal("worker: cannot become user %s: %s", session.getUsername(), e.getMessage());
             System.exit(255);
             throw new AssertionError(e);
-        }
-    }
-
-    /** Lets `last` tell a live session from one that ended without a record, as pam_loginuid does for sshd. */
-    private static void setLoginUid(int uid) {
-        try {
-            Files.writeString(Path.of("/proc/self/loginuid"), Integer.toUnsignedString(uid));
-        } catch (IOException e) {
-            log.debug1("cannot set loginuid: %s", e.getMessage());
         }
     }
 

@@ -42,6 +42,32 @@ public final class ConfigParser {
         return parse(file, false, overrides, ports, hostKeys);
     }
 
+    /**
+     * Where a keyword's line with this value is, as "FILE line N" (the prefix of sshd's messages),
+     * for problems found after parsing, such as a HostKey that cannot be loaded; empty when the
+     * value came from the command line or a default.
+     */
+    public static Optional<String> locate(Path file, String keyword, String value) throws IOException {
+        List<String> lines;
+        try {
+            lines = read(file, false);
+        } catch (ConfigException e) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                Optional<Directive> d = Directive.parse(lines.get(i), file.toString(), i + 1);
+                if (d.isPresent() && d.get().keyword().equalsIgnoreCase(keyword)
+                        && d.get().arguments().contains(value)) {
+                    return Optional.of(file + " line " + (i + 1));
+                }
+            } catch (ConfigException e) {
+                // A line that does not parse was reported when the file was read.
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The configuration a -T dump describes: how the monitor hands its effective settings to a worker. */
     public static Config parseDump(String dump) throws ConfigException {
         ConfigParser parser = new ConfigParser();
