@@ -27,6 +27,9 @@ final class Authentication {
     private static final long MIN_FAIL_DELAY_NANOS = 5_000_000;
     private static final byte[] DELAY_SECRET = SecureRandom.getSeed(16);
 
+    /** The name PAM hears for a user that does not exist or may not log in, as sshd's. */
+    static final String NO_USER = "NOUSER";
+
     enum Result { REFUSED, KEY_ACCEPTABLE, AUTHENTICATED, PARTIAL, NO_MORE_ATTEMPTS }
 
     private final AuthSettings settings;
@@ -134,15 +137,27 @@ final class Authentication {
         }
     }
 
-    /** Checks a password with PAM (UsePAM yes) or the shadow file; true on success. */
-    boolean checkPassword(Account a, String password) {
+    /**
+     * Checks a password with PAM (UsePAM yes) or the shadow file; true on success. Without an
+     * account (unknown, or not allowed) PAM still runs, for "NOUSER" and a wrong password of the
+     * same length, as sshd's sshpam_auth_passwd() does.
+     */
+    boolean checkPassword(Optional<Account> account, String password) {
         if (!settings.usePam()) {
-            return ShadowPasswords.check(a, password, settings.permitEmptyPasswords()) == ShadowPasswords.Result.OK;
+            return account.isPresent() && ShadowPasswords.check(account.get(), password,
+                    settings.permitEmptyPasswords()) == ShadowPasswords.Result.OK;
         }
+        String name = account.map(Account::name).orElse(NO_USER);
+        String tried = account.isPresent() ? password : "\b\n\r\177INCORRECT".repeat(password.length() / 13 + 1)
+                .substring(0, Math.max(password.length(), 1));
         Pam attempt = null;
         try {
-            attempt = Pam.start(AuthSettings.PAM_SERVICE, a.name(), address(), Authentication::noAnswers);
-            attempt.authenticatePassword(password, settings.permitEmptyPasswords());
+            attempt = Pam.start(AuthSettings.PAM_SERVICE, name, address(), Authentication::noAnswers);
+            attempt.authenticatePassword(tried, settings.permitEmptyPasswords());
+            if (account.isEmpty()) {
+                attempt.close();
+                return false;
+            }
             attempt.accountManagement();
             closePam();
             pam = attempt;

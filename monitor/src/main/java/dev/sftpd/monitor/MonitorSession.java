@@ -252,7 +252,7 @@ public final class MonitorSession {
                     e.getMessage());
             return authResult(Authentication.Result.REFUSED);
         }
-        String detail = keyTypeName(key) + " " + KeyUtils.getFingerPrint(key);
+        String detail = keyDetail(key);
         Optional<Account> account = auth.begin(r.user());
         Optional<Boolean> forced = account.flatMap(a -> authorizedKey(a, key));
         if (account.isEmpty() || forced.isEmpty() || !auth.rootAllowed(account.get(), "publickey", forced.get())) {
@@ -297,6 +297,16 @@ public final class MonitorSession {
         });
     }
 
+    /** What auth_log() prints of a key: type and fingerprint; for a certificate also its ID, serial and CA. */
+    private static String keyDetail(PublicKey key) {
+        if (key instanceof OpenSshCertificate cert) {
+            return keyTypeName(key) + " " + KeyUtils.getFingerPrint(cert.getCertPubKey()) + " ID " + cert.getId()
+                    + " (serial " + Long.toUnsignedString(cert.getSerial()) + ") CA " + keyTypeName(cert.getCaPubKey())
+                    + " " + KeyUtils.getFingerPrint(cert.getCaPubKey());
+        }
+        return keyTypeName(key) + " " + KeyUtils.getFingerPrint(key);
+    }
+
     /** sshd_key_type(): "ED25519", "RSA", "ECDSA", with "-CERT" for certificates. */
     private static String keyTypeName(PublicKey key) {
         String type = KeyUtils.getKeyType(key);
@@ -327,8 +337,10 @@ public final class MonitorSession {
             return authResult(Authentication.Result.REFUSED);
         }
         Optional<Account> account = auth.begin(r.user());
-        if (account.isEmpty() || !auth.rootAllowed(account.get(), "password", false)
-                || !auth.checkPassword(account.get(), r.password())) {
+        boolean allowed = account.isPresent() && auth.rootAllowed(account.get(), "password", false);
+        // As sshd: a user who may not log in still costs PAM a check, of a wrong password, so
+        // that PAM's delay on failure does not tell who exists.
+        if (!auth.checkPassword(allowed ? account : Optional.empty(), r.password())) {
             return failed(start, "password", "");
         }
         return authResult(auth.succeed("password", ""));
@@ -348,7 +360,7 @@ public final class MonitorSession {
         }
         Optional<Account> account = auth.begin(r.user());
         Duration patience = settings.loginGraceTime().isZero() ? Duration.ofMinutes(10) : settings.loginGraceTime();
-        kbdInt = KbdIntConversation.start(account.map(Account::name).orElse("NOUSER"), address(),
+        kbdInt = KbdIntConversation.start(account.map(Account::name).orElse(Authentication.NO_USER), address(),
                 settings.permitEmptyPasswords(), patience);
         return kbdIntNext(System.nanoTime());
     }

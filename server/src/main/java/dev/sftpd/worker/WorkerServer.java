@@ -75,7 +75,9 @@ final class WorkerServer extends SshServer {
             CoreModuleProperties.AUTH_METHODS.set(this, settings.authenticationMethods().stream()
                     .map(list -> String.join(",", list)).collect(Collectors.joining(" ")));
         }
-        CoreModuleProperties.MAX_AUTH_REQUESTS.set(this, settings.maxAuthTries());
+        // The monitor counts failures as sshd does and says when to stop; MINA's own count
+        // (which includes "none" and partial successes) must not cut in first.
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(this, 2 * settings.maxAuthTries() + 2);
         if (!settings.loginGraceTime().isZero()) {
             CoreModuleProperties.AUTH_TIMEOUT.set(this, settings.loginGraceTime());
         }
