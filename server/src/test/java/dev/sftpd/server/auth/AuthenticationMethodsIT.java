@@ -1,0 +1,51 @@
+// AuthenticationMethods publickey,password: a key, then a password, and neither alone.
+package dev.sftpd.server.auth;
+
+import static dev.sftpd.server.auth.Daemon.ANY_PORT;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every user here has an authorized key and a password. */
+class AuthenticationMethodsIT {
+    @RegisterExtension
+    static final Sftpd sftpd = Sftpd.withDaemon("AuthenticationMethods publickey,password");
+
+    @Test
+    void anAuthorizedKeyAloneIsOnlyAPartialSuccess() {
+        LocalUser alice = keyedUser();
+
+        sftpd.client().pwd(alice.name(), Login.key(alice.key())).assertRefused("Permission denied (password)");
+
+        sftpd.daemon().awaitLine("Partial publickey for " + alice + " from 127.0.0.1 port " + ANY_PORT
+                + " ssh2: ED25519 " + alice.fingerprint());
+    }
+
+    @Test
+    void theKeyThenThePasswordOpenASession() {
+        LocalUser alice = keyedUser();
+
+        sftpd.client().pwd(alice.name(), Login.keyThenPassword(alice.key(), alice.password()))
+                .assertSessionIn(alice.home());
+
+        sftpd.daemon().awaitLine("Accepted password for " + alice + " from 127.0.0.1 port " + ANY_PORT + " ssh2");
+    }
+
+    /** As in sshd, only the first method of the list is offered until it has succeeded. */
+    @Test
+    void aPasswordFirstIsNotEvenOffered() {
+        LocalUser alice = keyedUser();
+
+        sftpd.client().pwd(alice.name(), Login.password(alice.password()))
+                .assertRefused("Permission denied (publickey)");
+
+        sftpd.daemon().awaitLine("Connection closed by authenticating user " + alice + " 127.0.0.1 port "
+                + ANY_PORT + " [preauth]");
+    }
+
+    private static LocalUser keyedUser() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        alice.authorize(alice.publicKeyLine());
+        return alice;
+    }
+}

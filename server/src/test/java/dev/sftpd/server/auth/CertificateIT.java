@@ -1,0 +1,117 @@
+// OpenSSH user certificates from a CA in TrustedUserCAKeys or a cert-authority line: validity, principals, source.
+package dev.sftpd.server.auth;
+
+import static dev.sftpd.server.auth.Daemon.ANY_PORT;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Users have no authorized_keys entry for their own key here: the certificate is the only way in. */
+class CertificateIT {
+    private static final String VALID_NOW = "-5m:+1h";
+
+    @RegisterExtension
+    static final Sftpd sftpd = new Sftpd();
+    /** The CA the daemons trust (TrustedUserCAKeys), and another one, known only to some authorized_keys. */
+    private static Path trustedCa;
+    private static Path otherCa;
+    private static Daemon trusting;
+    private static Daemon principals;
+
+    @BeforeAll
+    static void start() {
+        trustedCa = Keys.generate(sftpd.dir().resolve("trusted_ca"), "trusted CA");
+        otherCa = Keys.generate(sftpd.dir().resolve("other_ca"), "other CA");
+        trusting = sftpd.start("TrustedUserCAKeys " + trustedCa + ".pub");
+        principals = sftpd.start("TrustedUserCAKeys " + trustedCa + ".pub",
+                "AuthorizedPrincipalsFile .ssh/authorized_principals");
+    }
+
+    @Test
+    void aCertificateFromTheTrustedCaNamingTheUserOpensASession() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW);
+
+        logIn(trusting, alice).assertSessionIn(alice.home());
+
+        trusting.awaitLine(accepted(alice, trustedCa));
+    }
+
+    @Test
+    void anExpiredCertificateIsRefused() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        Keys.certify(alice.key(), trustedCa, alice.name(), "20200101:20200102");
+
+        logIn(trusting, alice).assertPermissionDenied();
+
+        trusting.awaitLine("Certificate invalid: expired");
+    }
+
+    @Test
+    void aCertificateNotNamingTheUserIsRefused() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        Keys.certify(alice.key(), trustedCa, "someone-else", VALID_NOW);
+
+        logIn(trusting, alice).assertPermissionDenied();
+
+        trusting.awaitLine("Certificate invalid: name is not a listed principal");
+    }
+
+    @Test
+    void aCertificateForAnotherSourceAddressIsRefused() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW, "source-address=10.0.0.0/8");
+
+        logIn(trusting, alice).assertPermissionDenied();
+
+        trusting.awaitLine("cert: Authentication tried for " + alice + " with valid certificate but not from a "
+                + "permitted source address (127.0.0.1).");
+    }
+
+    @Test
+    void authorizedPrincipalsFileAdmitsAListedPrincipalThatIsNotTheUserName() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        alice.writeFile(".ssh/authorized_principals", "sftp-operators\n");
+        Keys.certify(alice.key(), trustedCa, "sftp-operators", VALID_NOW);
+
+        logIn(principals, alice).assertSessionIn(alice.home());
+
+        principals.awaitLine(accepted(alice, trustedCa));
+    }
+
+    /** With AuthorizedPrincipalsFile the file alone says who is admitted: the user's own name is not enough. */
+    @Test
+    void authorizedPrincipalsFileRefusesACertificateWhosePrincipalItDoesNotList() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        alice.writeFile(".ssh/authorized_principals", "sftp-operators\n");
+        Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW);
+
+        logIn(principals, alice).assertPermissionDenied();
+
+        principals.awaitLine("Certificate does not contain an authorized principal");
+    }
+
+    @Test
+    void aCertAuthorityLineInAuthorizedKeysAdmitsTheCertificatesOfItsCa() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        alice.authorize("cert-authority " + Run.read(Path.of(otherCa + ".pub")).strip());
+        Keys.certify(alice.key(), otherCa, alice.name(), VALID_NOW);
+
+        logIn(trusting, alice).assertSessionIn(alice.home());
+
+        trusting.awaitLine(accepted(alice, otherCa));
+    }
+
+    /** The client offers the user's key with its certificate, key-cert.pub beside it. */
+    private static Outcome logIn(Daemon daemon, LocalUser user) {
+        return sftpd.client(daemon).pwd(user.name(), Login.key(user.key()));
+    }
+
+    /** sshd's line for a certificate: its type and key, key id, serial, and the CA that signed it. */
+    private static String accepted(LocalUser user, Path ca) {
+        return "Accepted publickey for " + user + " from 127.0.0.1 port " + ANY_PORT + " ssh2: ED25519-CERT "
+                + user.fingerprint() + " ID test-id (serial 0) CA ED25519 " + Keys.fingerprint(Path.of(ca + ".pub"));
+    }
+}
