@@ -7,6 +7,7 @@ import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.AuthorizedKeys;
 import dev.sftpd.monitor.auth.Certificates;
 import dev.sftpd.monitor.auth.Pam;
+import dev.sftpd.monitor.auth.PermitRoot;
 import dev.sftpd.monitor.auth.PublicKeyRequest;
 import dev.sftpd.monitor.auth.PublicKeySignature;
 import dev.sftpd.monitor.login.LoginRecorder;
@@ -255,7 +256,7 @@ public final class MonitorSession {
         String detail = keyDetail(key);
         Optional<Account> account = auth.begin(r.user());
         Optional<Boolean> forced = account.flatMap(a -> authorizedKey(a, key));
-        if (account.isEmpty() || forced.isEmpty() || !auth.rootAllowed(account.get(), "publickey", forced.get())) {
+        if (account.isEmpty() || forced.isEmpty()) {
             return failed(start, "publickey", detail);
         }
         if (r.signature() == null) {
@@ -267,7 +268,11 @@ public final class MonitorSession {
         boolean good = key instanceof OpenSshCertificate cert
                 ? PublicKeySignature.verify(cert.getCertPubKey(), r.signature(), signed)
                 : PublicKeySignature.verify(key, r.signature(), signed, r.algorithm());
-        return good ? authResult(auth.succeed("publickey", detail)) : failed(start, "publickey", detail);
+        // PermitRootLogin is judged once the method has succeeded, as in sshd's userauth_finish().
+        if (!good || !auth.rootAllowed(account.get(), "publickey", forced.get())) {
+            return failed(start, "publickey", detail);
+        }
+        return authResult(auth.succeed("publickey", detail));
     }
 
     /** Whether the account accepts this key, and if so whether a forced command comes with it. */
@@ -337,7 +342,9 @@ public final class MonitorSession {
             return authResult(Authentication.Result.REFUSED);
         }
         Optional<Account> account = auth.begin(r.user());
-        boolean allowed = account.isPresent() && auth.rootAllowed(account.get(), "password", false);
+        // Root's password is never right unless PermitRootLogin yes: PAM hears a wrong one, as in sshd.
+        boolean allowed = account.isPresent()
+                && (account.get().uid() != 0 || settings.permitRootLogin() == PermitRoot.YES);
         // As sshd: a user who may not log in still costs PAM a check, of a wrong password, so
         // that PAM's delay on failure does not tell who exists.
         if (!auth.checkPassword(allowed ? account : Optional.empty(), r.password())) {

@@ -6,6 +6,7 @@ import dev.sftpd.privsep.MonitorCalls.AuthResult;
 import java.io.IOException;
 import java.util.function.Function;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.auth.AbstractUserAuth;
 import org.apache.sshd.server.auth.UserAuth;
 import org.apache.sshd.server.auth.UserAuthFactory;
@@ -44,8 +45,13 @@ abstract class MonitorAuth extends AbstractUserAuth {
             case PARTIAL:
                 return Boolean.TRUE;
             case NO_MORE_ATTEMPTS:
-                getServerSession().disconnect(SshConstants.SSH2_DISCONNECT_PROTOCOL_ERROR,
-                        "Too many authentication failures");
+                // Written by hand: MINA's disconnect() swaps its own text in for reason code 2.
+                Buffer bye = getServerSession().createBuffer(SshConstants.SSH_MSG_DISCONNECT, 64);
+                bye.putInt(SshConstants.SSH2_DISCONNECT_PROTOCOL_ERROR);
+                bye.putString("Too many authentication failures");
+                bye.putString("");
+                getServerSession().writePacket(bye);
+                getServerSession().close(false);
                 return Boolean.FALSE;
             default:
                 return Boolean.FALSE;
