@@ -6,6 +6,7 @@ import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.AuthorizedKeys;
 import dev.sftpd.monitor.auth.Certificates;
+import dev.sftpd.monitor.auth.KeyOptions;
 import dev.sftpd.monitor.auth.Pam;
 import dev.sftpd.monitor.auth.PermitRoot;
 import dev.sftpd.monitor.auth.PublicKeyRequest;
@@ -85,6 +86,8 @@ public final class MonitorSession {
     private int keyExchanges;
     private final Authentication auth;
     private KbdIntConversation kbdInt;
+    /** The command a key or certificate that authenticated the user forces, if any. */
+    private Optional<String> forcedCommand = Optional.empty();
     private boolean finished;
     private Session login;
     private boolean loggedOut;
@@ -255,8 +258,8 @@ public final class MonitorSession {
         }
         String detail = keyDetail(key);
         Optional<Account> account = auth.begin(r.user());
-        Optional<Boolean> forced = account.flatMap(a -> authorizedKey(a, key));
-        if (account.isEmpty() || forced.isEmpty()) {
+        Optional<Optional<String>> command = account.flatMap(a -> authorizedKey(a, key));
+        if (account.isEmpty() || command.isEmpty()) {
             return failed(start, "publickey", detail);
         }
         if (r.signature() == null) {
@@ -269,24 +272,28 @@ public final class MonitorSession {
                 ? PublicKeySignature.verify(cert.getCertPubKey(), r.signature(), signed)
                 : PublicKeySignature.verify(key, r.signature(), signed, r.algorithm());
         // PermitRootLogin is judged once the method has succeeded, as in sshd's userauth_finish().
-        if (!good || !auth.rootAllowed(account.get(), "publickey", forced.get())) {
+        if (!good || !auth.rootAllowed(account.get(), "publickey", command.get().isPresent())) {
             return failed(start, "publickey", detail);
         }
-        return authResult(auth.succeed("publickey", detail));
+        Authentication.Result result = auth.succeed("publickey", detail);
+        if (result == Authentication.Result.AUTHENTICATED || result == Authentication.Result.PARTIAL) {
+            command.get().ifPresent(c -> forcedCommand = Optional.of(c));
+        }
+        return authResult(result);
     }
 
-    /** Whether the account accepts this key, and if so whether a forced command comes with it. */
-    private Optional<Boolean> authorizedKey(Account account, PublicKey key) {
+    /** Whether the account accepts this key, and if so the command forced with it (command=, force-command). */
+    private Optional<Optional<String>> authorizedKey(Account account, PublicKey key) {
         List<Path> files = settings.authorizedKeysFiles().apply(account);
         if (key instanceof OpenSshCertificate cert) {
             // authorized_keys (cert-authority lines) first, then TrustedUserCAKeys, as sshd.
             return Certificates.checkAuthorizedKeysCa(account, files, cert, peer.getAddress(), settings.strictModes())
                     .or(() -> Certificates.checkTrustedCa(account, cert, settings.trustedUserCaKeys(),
                             principals(account), peer.getAddress()))
-                    .map(a -> a.forceCommand().isPresent());
+                    .map(Certificates.Accepted::forceCommand);
         }
         return AuthorizedKeys.find(account, files, key, peer.getAddress(), settings.strictModes())
-                .map(o -> o.command().isPresent());
+                .map(KeyOptions::command);
     }
 
     /** AuthorizedPrincipalsFile's lines, when one is configured (a missing file lists no one). */
@@ -449,6 +456,7 @@ public final class MonitorSession {
         for (int g : groups) {
             reply.putInt(Integer.toUnsignedLong(g));
         }
+        reply.putString(forcedCommand.orElse(""));
         return reply;
     }
 

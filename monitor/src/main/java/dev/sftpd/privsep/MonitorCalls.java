@@ -17,7 +17,8 @@ public final class MonitorCalls {
     public record Hello(String config, List<byte[]> hostKeyBlobs, int unprivilegedUid, int unprivilegedGid) {}
 
     /** Who the monitor says the worker becomes. */
-    public record Identity(String user, int uid, int gid, String home, int[] groups) {}
+    /** forcedCommand: what the authenticating key or certificate forces ("" for nothing). */
+    public record Identity(String user, int uid, int gid, String home, int[] groups, String forcedCommand) {}
 
     /** AUTH_RESULT: PARTIAL means this method succeeded and AuthenticationMethods wants another. */
     public enum AuthResult { REFUSED, KEY_ACCEPTABLE, AUTHENTICATED, PARTIAL, NO_MORE_ATTEMPTS }
@@ -121,12 +122,13 @@ public final class MonitorCalls {
         req.putString(user);
         return fields(expect(call(req), MonitorMessage.AUTH_CONTEXT_REPLY),
                 p -> {
-                    Identity partial = new Identity(p.getString(), p.getInt(), p.getInt(), p.getString(), null);
+                    Identity partial = new Identity(p.getString(), p.getInt(), p.getInt(), p.getString(), null, null);
                     int[] groups = new int[p.getInt()];
                     for (int i = 0; i < groups.length; i++) {
                         groups[i] = p.getInt();
                     }
-                    return new Identity(partial.user(), partial.uid(), partial.gid(), partial.home(), groups);
+                    return new Identity(partial.user(), partial.uid(), partial.gid(), partial.home(), groups,
+                            p.getString());
                 });
     }
 

@@ -9,6 +9,8 @@ import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigParser;
 import dev.sftpd.server.config.InternalSftp;
 import dev.sftpd.sftp.Accounts;
+import dev.sftpd.sftp.ServerFlags;
+import dev.sftpd.sftp.ServerOptions;
 import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
@@ -74,6 +76,9 @@ public final class WorkerMain {
                 log.error("Could not chdir to home directory %s: %s", id.home(), e.reason());
                 Posix.get().chdir(new byte[] {'/'});
             }
+            if (!id.forcedCommand().isEmpty()) {
+                session.setAttribute(WorkerServer.FORCED, forcedSftp(id.forcedCommand()));
+            }
             monitor.recordLogin();
             loginRecorded = true;
             return new Accounts.User(id.user(), id.uid(), id.gid(), home);
@@ -81,6 +86,26 @@ public final class WorkerMain {
             log.fatal("worker: cannot become user %s: %s", session.getUsername(), e.getMessage());
             System.exit(255);
             throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A forced command this server can honour is sftp itself: "internal-sftp FLAGS" or a path
+     * to an sftp-server with its flags. Anything else leaves the user no session at all.
+     */
+    static Optional<ServerOptions> forcedSftp(String command) {
+        List<String> words = List.of(command.trim().split("\\s+"));
+        String program = words.get(0);
+        if (!program.equals("internal-sftp") && !program.endsWith("/sftp-server")) {
+            log.verbose("forced command \"%s\" is not sftp: sessions refused", command);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ServerFlags.parse("internal-sftp", words.subList(1, words.size())
+                    .toArray(String[]::new)).options());
+        } catch (ServerFlags.FlagException e) {
+            log.error("forced command \"%s\": %s", command, e.getMessage());
+            return Optional.empty();
         }
     }
 

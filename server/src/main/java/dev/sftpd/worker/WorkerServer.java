@@ -38,6 +38,11 @@ import org.apache.sshd.server.subsystem.SubsystemFactory;
 final class WorkerServer extends SshServer {
     /** Set on the session once the worker has become the authenticated user. */
     static final AttributeKey<Accounts.User> USER = new AttributeKey<>();
+    /**
+     * Set when the key or certificate that authenticated forces a command: the sftp flags it
+     * names, or empty for a command other than sftp, which this server cannot run.
+     */
+    static final AttributeKey<Optional<ServerOptions>> FORCED = new AttributeKey<>();
 
     /** Runs right after authentication, before any channel: AUTH_CONTEXT, the privilege drop, the login record. */
     interface AfterAuthentication {
@@ -45,6 +50,8 @@ final class WorkerServer extends SshServer {
     }
 
     private Accounts accounts;
+    /** ForceCommand internal-sftp from the configuration. */
+    private Optional<ServerOptions> forceCommand = Optional.empty();
 
     /** MINA's defaults first (random source, timeouts, ...), then everything that is ours. */
     static WorkerServer create(WorkerSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
@@ -57,6 +64,7 @@ final class WorkerServer extends SshServer {
     private void configure(WorkerSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
                            AfterAuthentication afterAuthentication) throws IOException {
         accounts = new MonitorAccounts(monitor);
+        forceCommand = settings.forceCommand();
         setKeyPairProvider(new PlaceholderKeys(hostKeyBlobs));
         setSignatureFactories(MonitorSignatures.wrap(
                 List.copyOf(builtins(settings.hostKeyAlgorithms(), BuiltinSignatures::fromFactoryName)), monitor));
@@ -94,11 +102,11 @@ final class WorkerServer extends SshServer {
 
             @Override
             public Command createSubsystem(ChannelSession channel) {
-                return sftp(channel, settings.forceCommand().or(settings::sftp));
+                return session(channel, settings.sftp());
             }
         }));
-        setShellFactory(channel -> sftp(channel, settings.forceCommand()));
-        setCommandFactory((channel, command) -> sftp(channel, settings.forceCommand()));
+        setShellFactory(channel -> session(channel, Optional.empty()));
+        setCommandFactory((channel, command) -> session(channel, Optional.empty()));
         CoreModuleProperties.SERVER_IDENTIFICATION.set(this, "sftpd_0.1");
         if (settings.rekeyBytes() > 0) {
             CoreModuleProperties.REKEY_BYTES_LIMIT.set(this, settings.rekeyBytes());
@@ -133,6 +141,19 @@ final class WorkerServer extends SshServer {
     void serve(SocketChannel socket) throws Exception {
         checkConfig();
         new InheritedSocketSession(socket, createSessionFactory()).serve();
+    }
+
+    /**
+     * What a session request gets, in sshd's order: ForceCommand from the configuration, then a
+     * command forced by the key or certificate, then the request itself (sftp for the subsystem,
+     * a refusal for a shell or command).
+     */
+    private Command session(ChannelSession channel, Optional<ServerOptions> requested) {
+        if (forceCommand.isPresent()) {
+            return sftp(channel, forceCommand);
+        }
+        Optional<ServerOptions> forced = channel.getSession().getAttribute(FORCED);
+        return sftp(channel, forced != null ? forced : requested);
     }
 
     /** The sftp engine with these flags, or the refusal when there are none (no sftp for this request). */

@@ -71,6 +71,22 @@ class CertificateIT {
     }
 
     @Test
+    void aCertificateForcingInternalSftpGetsSftpWithTheForcedFlags() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW, "force-command=internal-sftp -d /tmp");
+
+        logIn(trusting, alice).assertSessionIn(Path.of("/tmp"));
+    }
+
+    @Test
+    void aCertificateForcingAnotherCommandGetsNoSession() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW, "force-command=/bin/date");
+
+        logIn(trusting, alice).assertRefused("This service allows sftp connections only.");
+    }
+
+    @Test
     void authorizedPrincipalsFileAdmitsAListedPrincipalThatIsNotTheUserName() {
         LocalUser alice = sftpd.accounts().user("alice");
         alice.writeFile(".ssh/authorized_principals", "sftp-operators\n");
