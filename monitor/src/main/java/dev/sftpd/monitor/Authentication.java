@@ -39,7 +39,8 @@ final class Authentication {
     private boolean valid;
     private int failures;
     private final Set<String> succeeded = new HashSet<>();
-    private Account authenticated;
+    /** Volatile: the LoginGraceTime timer reads it from its own thread. */
+    private volatile Account authenticated;
     private Pam pam;
 
     Authentication(AuthSettings settings, InetSocketAddress peer) {

@@ -89,6 +89,8 @@ public final class MonitorSession {
     /** The command a key or certificate that authenticated the user forces, if any. */
     private Optional<String> forcedCommand = Optional.empty();
     private boolean finished;
+    /** The LoginGraceTime alarm, cancelled once the user is authenticated. */
+    private volatile ScheduledFuture<?> grace;
     private Session login;
     private boolean loggedOut;
 
@@ -107,7 +109,7 @@ public final class MonitorSession {
 
     /** Serves the worker until it closes its end (CLOSED) or breaks the protocol (VIOLATION). */
     public End run() {
-        ScheduledFuture<?> grace = settings.loginGraceTime().isZero() ? null
+        grace = settings.loginGraceTime().isZero() ? null
                 : TIMER.schedule(this::graceExpired, settings.loginGraceTime().toMillis(), TimeUnit.MILLISECONDS);
         try {
             Buffer hello = Packets.payload(MonitorMessage.HELLO);
@@ -447,6 +449,9 @@ public final class MonitorSession {
             return failure("no group list for " + authenticated.name());
         }
         state = State.POSTAUTH;
+        if (grace != null) {
+            grace.cancel(false);
+        }
         Buffer reply = Packets.payload(MonitorMessage.AUTH_CONTEXT_REPLY);
         reply.putString(authenticated.name());
         reply.putInt(Integer.toUnsignedLong(authenticated.uid()));
