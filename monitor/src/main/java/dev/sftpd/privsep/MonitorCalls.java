@@ -49,12 +49,14 @@ public final class MonitorCalls {
         });
     }
 
-    public synchronized void startRekex() throws IOException {
-        ok(call(Packets.payload(MonitorMessage.START_REKEX)));
-    }
-
-    /** The raw signature of an exchange hash by the host key with this public blob. */
+    /**
+     * The raw signature of a key exchange's hash by the host key with this public blob: the
+     * exchange is announced (START_REKEX) and signed (SIGN) in one go, so that two threads of
+     * the transport (a rekey the server starts while the client starts one too) cannot put a
+     * SIGN ahead of its announcement.
+     */
     public synchronized byte[] sign(String algorithm, byte[] hostKeyBlob, byte[] exchangeHash) throws IOException {
+        ok(call(Packets.payload(MonitorMessage.START_REKEX)));
         Buffer req = Packets.payload(MonitorMessage.SIGN);
         req.putString(algorithm);
         req.putBytes(hostKeyBlob);

@@ -20,7 +20,6 @@ import org.apache.sshd.common.OptionalFeature;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
-import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
@@ -113,16 +112,6 @@ final class WorkerServer extends SshServer {
         }
         settings.rekeyTime().ifPresent(t -> CoreModuleProperties.REKEY_TIME_LIMIT.set(this, t));
         addSessionListener(new SessionListener() {
-            @Override
-            public void sessionNegotiationStart(Session session, Map<KexProposalOption, String> client,
-                                                Map<KexProposalOption, String> server) {
-                try {
-                    monitor.startRekex();
-                } catch (IOException e) {
-                    throw new IllegalStateException("monitor: " + e.getMessage(), e);
-                }
-            }
-
             @Override
             public void sessionEvent(Session session, Event event) {
                 if (event == Event.Authenticated) {

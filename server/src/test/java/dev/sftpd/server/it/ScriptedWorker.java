@@ -53,10 +53,7 @@ public final class ScriptedWorker {
             }
             case UNKNOWN_TYPE -> Packets.write(MonitorCalls.CHANNEL_FD, new ByteArrayBuffer(new byte[] {(byte) 0xEE}));
             case FALSE_AUTH_CONTEXT -> monitor.authContext("root");
-            case SIGN_NON_HASH -> {
-                monitor.startRekex();
-                monitor.sign("ssh-ed25519", hello.hostKeyBlobs().get(0), new byte[20]);
-            }
+            case SIGN_NON_HASH -> monitor.sign("ssh-ed25519", hello.hostKeyBlobs().get(0), new byte[20]);
         }
         Thread.sleep(Long.MAX_VALUE);
     }
