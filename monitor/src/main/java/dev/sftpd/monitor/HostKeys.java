@@ -30,7 +30,7 @@ public final class HostKeys {
     /** Exchange hashes of SHA-256, SHA-384 and SHA-512 key exchanges: nothing else is signed. */
     private static final List<Integer> HASH_LENGTHS = List.of(32, 48, 64);
 
-    private record HostKey(Path file, KeyPair pair, byte[] blob) {}
+    private record HostKey(KeyPair pair, byte[] blob) {}
 
     private final List<HostKey> keys;
 
@@ -51,7 +51,7 @@ public final class HostKeys {
                 }
                 pair = pairs.next();
             }
-            keys.add(new HostKey(file, pair, blob(pair)));
+            keys.add(new HostKey(pair, blob(pair)));
         }
         return new HostKeys(List.copyOf(keys));
     }
@@ -90,10 +90,6 @@ public final class HostKeys {
     /** The public key blobs, in HostKey order: what the worker offers to clients. */
     public List<byte[]> publicBlobs() {
         return keys.stream().map(HostKey::blob).toList();
-    }
-
-    public List<Path> files() {
-        return keys.stream().map(HostKey::file).toList();
     }
 
     /**

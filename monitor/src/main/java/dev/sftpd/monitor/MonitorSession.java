@@ -516,9 +516,4 @@ public final class MonitorSession {
     private String address() {
         return peer.getAddress().getHostAddress();
     }
-
-    /** The user the monitor authenticated, once it has. */
-    public Optional<Account> authenticatedUser() {
-        return auth.authenticated();
-    }
 }

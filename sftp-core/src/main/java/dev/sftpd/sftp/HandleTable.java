@@ -60,10 +60,6 @@ final class HandleTable {
         return i >= 0 && i < slots.size() ? slots.get(i) : null;
     }
 
-    int indexOf(Handle h) {
-        return slots.indexOf(h);
-    }
-
     void remove(Handle h) {
         int i = slots.indexOf(h);
         slots.set(i, null);
@@ -72,10 +68,6 @@ final class HandleTable {
 
     static byte[] wire(int index) {
         return new byte[] {(byte) (index >>> 24), (byte) (index >>> 16), (byte) (index >>> 8), (byte) index};
-    }
-
-    int open() {
-        return slots.size() - free.size();
     }
 
     void forEachOpen(Consumer<Handle> action) {
