@@ -4,7 +4,6 @@ package dev.sftpd.server;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Spawner;
 import dev.sftpd.sftp.posix.SysCallException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +18,6 @@ final class WorkerLauncher {
         a.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         a.addAll(List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:-UsePerfData",
                 "--enable-native-access=ALL-UNNAMED", "-Xshare:auto"));
-        Path archive = Path.of(System.getProperty("sftpd.worker.cds", "/nonexistent"));
-        if (Files.isReadable(archive)) {
-            a.add("-XX:SharedArchiveFile=" + archive);
-        }
         // The worker's main class can be replaced by tests that play a misbehaving worker.
         a.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 System.getProperty("sftpd.worker.main", "dev.sftpd.worker.WorkerMain")));

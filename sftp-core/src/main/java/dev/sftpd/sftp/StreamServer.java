@@ -47,6 +47,7 @@ public final class StreamServer {
     private int readLoop(SftpSession session) {
         byte[] msg = new byte[Sftp.MAX_MESSAGE];
         byte[] header = new byte[4];
+        int len;
         while (true) {
             try {
                 if (in.available() == 0) {
@@ -61,12 +62,12 @@ public final class StreamServer {
                     log.debug1("read eof");
                     return 0;
                 }
-                long len = Integer.toUnsignedLong(lengthOf(header));
-                if (len > Sftp.MAX_MESSAGE) {
+                len = lengthOf(header);
+                if (Integer.toUnsignedLong(len) > Sftp.MAX_MESSAGE) {
                     log.error("bad message from %s local user %s", session.clientAddress(), session.user.name());
                     return SessionEndException.BAD_LENGTH;
                 }
-                if (!readFully(msg, (int) len, false)) {
+                if (!readFully(msg, len, false)) {
                     return 0;
                 }
             } catch (EOFException e) {
@@ -77,7 +78,7 @@ public final class StreamServer {
                 return 1;
             }
             try {
-                session.process(msg, 0, lengthOf(header));
+                session.process(msg, 0, len);
             } catch (SessionEndException e) {
                 return e.exitCode();
             } catch (IOException e) {
