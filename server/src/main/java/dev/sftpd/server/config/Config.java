@@ -9,6 +9,7 @@ import static dev.sftpd.server.config.Keywords.AUTHORIZED_PRINCIPALS_FILE;
 import static dev.sftpd.server.config.Keywords.CIPHERS;
 import static dev.sftpd.server.config.Keywords.DENY_GROUPS;
 import static dev.sftpd.server.config.Keywords.DENY_USERS;
+import static dev.sftpd.server.config.Keywords.ENGINE_POOL_SIZE;
 import static dev.sftpd.server.config.Keywords.FORCE_COMMAND;
 import static dev.sftpd.server.config.Keywords.HOST_KEY;
 import static dev.sftpd.server.config.Keywords.HOST_KEY_ALGORITHMS;
@@ -19,9 +20,12 @@ import static dev.sftpd.server.config.Keywords.LOGIN_GRACE_TIME;
 import static dev.sftpd.server.config.Keywords.LOG_LEVEL;
 import static dev.sftpd.server.config.Keywords.MACS;
 import static dev.sftpd.server.config.Keywords.MAX_AUTH_TRIES;
+import static dev.sftpd.server.config.Keywords.MAX_STARTUPS;
 import static dev.sftpd.server.config.Keywords.PASSWORD_AUTHENTICATION;
 import static dev.sftpd.server.config.Keywords.PERMIT_EMPTY_PASSWORDS;
 import static dev.sftpd.server.config.Keywords.PERMIT_ROOT_LOGIN;
+import static dev.sftpd.server.config.Keywords.PER_SOURCE_MAX_STARTUPS;
+import static dev.sftpd.server.config.Keywords.PER_SOURCE_NET_BLOCK_SIZE;
 import static dev.sftpd.server.config.Keywords.PID_FILE;
 import static dev.sftpd.server.config.Keywords.PORT;
 import static dev.sftpd.server.config.Keywords.PUBKEY_AUTHENTICATION;
@@ -29,6 +33,7 @@ import static dev.sftpd.server.config.Keywords.REKEY_LIMIT;
 import static dev.sftpd.server.config.Keywords.STRICT_MODES;
 import static dev.sftpd.server.config.Keywords.SUBSYSTEM;
 import static dev.sftpd.server.config.Keywords.SYSLOG_FACILITY;
+import static dev.sftpd.server.config.Keywords.TRANSPORT_POOL_SIZE;
 import static dev.sftpd.server.config.Keywords.TRUSTED_USER_CA_KEYS;
 import static dev.sftpd.server.config.Keywords.USE_PAM;
 
@@ -42,6 +47,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -67,6 +73,12 @@ import java.util.stream.Stream;
  * @param trustedUserCaKeys the file of CA keys whose user certificates are accepted; empty for "none"
  * @param authorizedPrincipalsFile a pattern as for authorizedKeysFiles, empty for "none"; see
  *     {@link #authorizedPrincipalsFile(String, int, Path)}
+ * @param maxStartups when unauthenticated connections start being refused, and how steeply
+ * @param perSourceMaxStartups unauthenticated connections allowed from one source (one perSourceNetBlockSize
+ *     block); empty for "none", no limit
+ * @param perSourceNetBlockSize the prefix lengths that group client addresses into sources
+ * @param transportPoolSize transport processes kept started, waiting for a connection
+ * @param enginePoolSize SFTP engine processes kept started, waiting for a session
  */
 public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresses, List<Path> hostKeys,
                      Optional<Path> pidFile, List<String> authorizedKeysFiles, boolean pubkeyAuthentication,
@@ -77,7 +89,9 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      boolean permitEmptyPasswords, PermitRoot permitRootLogin,
                      List<List<String>> authenticationMethods, int maxAuthTries, Duration loginGraceTime,
                      AccessRules accessRules, Optional<Path> trustedUserCaKeys,
-                     Optional<String> authorizedPrincipalsFile) {
+                     Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
+                     OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
+                     int enginePoolSize) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
     static Config from(Settings s) throws ConfigException {
@@ -91,7 +105,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(USE_PAM), s.get(PASSWORD_AUTHENTICATION), s.get(KBD_INTERACTIVE_AUTHENTICATION),
                 s.get(PERMIT_EMPTY_PASSWORDS), s.get(PERMIT_ROOT_LOGIN), s.get(AUTHENTICATION_METHODS),
                 s.get(MAX_AUTH_TRIES), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
-                s.get(AUTHORIZED_PRINCIPALS_FILE));
+                s.get(AUTHORIZED_PRINCIPALS_FILE), s.get(MAX_STARTUPS), s.get(PER_SOURCE_MAX_STARTUPS),
+                s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {
             // sshd's words; it checks this once the whole configuration is read, so there is no line to name.

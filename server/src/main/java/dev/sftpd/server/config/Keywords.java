@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -79,6 +80,17 @@ final class Keywords {
             Optional.empty(), Config::trustedUserCaKeys).allowedInMatch();
     static final Keyword<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = single("AuthorizedPrincipalsFile",
             Syntax.AUTHORIZED_PRINCIPALS_FILE, Optional.empty(), Config::authorizedPrincipalsFile).allowedInMatch();
+    static final Keyword<MaxStartups> MAX_STARTUPS = single("MaxStartups", MaxStartups.SYNTAX, MaxStartups.DEFAULT,
+            Config::maxStartups);
+    static final Keyword<OptionalInt> PER_SOURCE_MAX_STARTUPS = single("PerSourceMaxStartups",
+            Syntax.COUNT_OR_NONE, OptionalInt.empty(), Config::perSourceMaxStartups);
+    static final Keyword<NetBlockSize> PER_SOURCE_NET_BLOCK_SIZE = single("PerSourceNetBlockSize",
+            NetBlockSize.SYNTAX, NetBlockSize.DEFAULT, Config::perSourceNetBlockSize);
+    // sftpd's own keywords, not sshd's: sshd forks per connection, sftpd keeps processes started ahead.
+    static final Keyword<Integer> TRANSPORT_POOL_SIZE = single("TransportPoolSize", Syntax.POOL_SIZE, 2,
+            Config::transportPoolSize);
+    static final Keyword<Integer> ENGINE_POOL_SIZE = single("EnginePoolSize", Syntax.POOL_SIZE, 1,
+            Config::enginePoolSize);
 
     /** Every keyword, in the order -T prints them. */
     static final List<Keyword<?>> ALL = List.of(PORT, LISTEN_ADDRESS, HOST_KEY, PID_FILE, AUTHORIZED_KEYS_FILE,
@@ -86,7 +98,8 @@ final class Keywords {
             HOST_KEY_ALGORITHMS, REKEY_LIMIT, SUBSYSTEM, FORCE_COMMAND, USE_PAM, PASSWORD_AUTHENTICATION,
             KBD_INTERACTIVE_AUTHENTICATION, PERMIT_EMPTY_PASSWORDS, PERMIT_ROOT_LOGIN, AUTHENTICATION_METHODS,
             MAX_AUTH_TRIES, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
-            TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE);
+            TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
+            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE);
 
     /**
      * Other names sshd reads for a keyword: the same row, so that the first line of either spelling wins.
@@ -114,11 +127,10 @@ final class Keywords {
             "HostbasedAcceptedKeyTypes", "HostbasedAuthentication", "HostbasedUsesNameFromPacketOnly",
             "HostCertificate", "HostKeyAgent", "IgnoreRhosts", "IgnoreUserKnownHosts", "Include", "IPQoS",
             "KerberosAuthentication", "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup",
-            "LogVerbose", "MaxSessions", "MaxStartups", "ModuliFile", "PermitListen", "PermitOpen", "PermitTTY",
-            "PermitTunnel", "PermitUserEnvironment", "PermitUserRC", "PerSourceMaxStartups",
-            "PerSourceNetBlockSize", "PerSourcePenalties", "PerSourcePenaltyExemptList", "PrintLastLog",
-            "PrintMotd", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions", "RDomain",
-            "RefuseConnection", "RequiredRSASize", "RevokedKeys", "SecurityKeyProvider", "SetEnv",
+            "LogVerbose", "MaxSessions", "ModuliFile", "PermitListen", "PermitOpen", "PermitTTY", "PermitTunnel",
+            "PermitUserEnvironment", "PermitUserRC", "PerSourcePenalties", "PerSourcePenaltyExemptList",
+            "PrintLastLog", "PrintMotd", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions",
+            "RDomain", "RefuseConnection", "RequiredRSASize", "RevokedKeys", "SecurityKeyProvider", "SetEnv",
             "SshdAuthPath", "SshdSessionPath", "StreamLocalBindMask", "StreamLocalBindUnlink", "TCPKeepAlive",
             "UnusedConnectionTimeout", "UseDNS", "VersionAddendum", "X11DisplayOffset", "X11Forwarding",
             "X11UseLocalhost", "XAuthLocation")

@@ -19,9 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -38,6 +41,8 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
     /** The methods sftpd offers; keyboard-interactive's only device is PAM. */
     private static final Set<String> METHODS =
             Set.of("publickey", "password", "keyboard-interactive", "keyboard-interactive:pam");
+    /** What sscanf()'s %d reads. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?[0-9]+");
 
     static final Syntax<Boolean> YES_NO = multistate(List.of(entry("yes", true), entry("no", false)));
     /** sshd's table order: -T prints without-password for prohibit-password, as sshd -T does. */
@@ -47,6 +52,12 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             entry("forced-commands-only", PermitRoot.FORCED_COMMANDS_ONLY),
             entry("yes", PermitRoot.YES), entry("no", PermitRoot.NO)));
     static final Syntax<Integer> COUNT = oneLine(Syntax::count, String::valueOf);
+    /** PerSourceMaxStartups: a count, or "none" (exactly so: sshd compares with strcmp()) for no limit. */
+    static final Syntax<OptionalInt> COUNT_OR_NONE = oneLine(
+            d -> keywordArgument(d).equals("none") ? OptionalInt.empty() : OptionalInt.of(count(d)),
+            limit -> limit.isPresent() ? Integer.toString(limit.getAsInt()) : "none");
+    /** How many processes a pool keeps started; more than 64 idle processes would only cost memory. */
+    static final Syntax<Integer> POOL_SIZE = oneLine(d -> countUpTo(d, 64), String::valueOf);
     static final Syntax<Duration> TIME = oneLine(Syntax::time, time -> Long.toString(time.getSeconds()));
     static final Syntax<LogLevel> LOG_LEVEL = named(LogLevel::parse, "log level");
     static final Syntax<SyslogFacility> SYSLOG_FACILITY = named(SyslogFacility::parse, "log facility");
@@ -122,6 +133,52 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             why = value.signum() < 0 ? "too small" : "too large";
         }
         throw d.error(d.keyword() + " integer value " + why + ".");
+    }
+
+    private static int countUpTo(Directive d, int max) throws ConfigException {
+        int count = count(d);
+        if (count > max) {
+            throw d.error(d.keyword() + " integer value too large (at most " + max + ").");
+        }
+        return count;
+    }
+
+    /** The one argument, for the keywords whose missing argument sshd reports with the keyword's name. */
+    static String keywordArgument(Directive d) throws ConfigException {
+        List<String> arguments = d.arguments(0, 1);
+        if (arguments.isEmpty() || arguments.get(0).isEmpty()) {
+            throw d.error(d.keyword() + " missing argument.");
+        }
+        return arguments.get(0);
+    }
+
+    /**
+     * The colon-separated numbers an argument starts with, at most {@code most} of them, as sshd's
+     * sscanf(arg, "%d:%d:%d") reads MaxStartups and PerSourceNetBlockSize: reading stops at the first
+     * thing that is not ":number", and the rest of the argument is ignored. A number beyond an int, which
+     * sscanf() cannot store, makes the spec invalid.
+     */
+    static List<Integer> leadingNumbers(Directive d, String argument, int most) throws ConfigException {
+        List<Integer> numbers = new ArrayList<>();
+        Matcher number = DECIMAL.matcher(argument);
+        int at = 0;
+        while (numbers.size() < most && number.region(at, argument.length()).lookingAt()) {
+            BigInteger value = new BigInteger(number.group());
+            if (value.bitLength() >= Integer.SIZE) {
+                throw invalidSpec(d);
+            }
+            numbers.add(value.intValue());
+            int end = number.end();
+            if (end == argument.length() || argument.charAt(end) != ':') {
+                break;
+            }
+            at = end + 1;
+        }
+        return numbers;
+    }
+
+    static ConfigException invalidSpec(Directive d) {
+        return d.error("Invalid " + d.keyword() + " spec.");
     }
 
     /**

@@ -1,10 +1,11 @@
 // The authentication and access keywords: sshd's defaults, values, refusals and -T lines for each.
 package dev.sftpd.server.config;
 
+import static dev.sftpd.server.config.ConfigFile.assertRoundTrip;
 import static dev.sftpd.server.config.ConfigFile.at;
+import static dev.sftpd.server.config.ConfigFile.dumped;
 import static dev.sftpd.server.config.ConfigFile.error;
 import static dev.sftpd.server.config.ConfigFile.parse;
-import static dev.sftpd.server.config.ConfigFile.reparse;
 import static dev.sftpd.server.config.ConfigFile.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,17 +31,6 @@ class AuthenticationKeywordsTest {
     @TempDir
     Path dir;
 
-    /** The -T lines of a configuration that start with keyword (in -T's lower case). */
-    private List<String> dumped(String keyword, String... lines) throws Exception {
-        return parse(dir, lines).dump().lines().filter(l -> l.startsWith(keyword + " ")).toList();
-    }
-
-    /** Asserts that the configuration's -T output reads back as the same configuration. */
-    private void assertRoundTrip(String... lines) throws Exception {
-        Config c = parse(dir, lines);
-        assertEquals(c, reparse(dir, c));
-    }
-
     // yes/no keywords
 
     static Stream<Arguments> flags() {
@@ -61,8 +51,8 @@ class AuthenticationKeywordsTest {
         assertEquals(!byDefault, value.apply(parse(dir, keyword + " " + opposite)));
         String printed = keyword.toLowerCase(Locale.ROOT);
         assertEquals(List.of(printed + " " + opposite.toLowerCase(Locale.ROOT)),
-                dumped(printed, keyword + " " + opposite));
-        assertRoundTrip(keyword + " " + opposite);
+                dumped(dir, printed, keyword + " " + opposite));
+        assertRoundTrip(dir, keyword + " " + opposite);
         assertEquals(at(dir, 2) + ": unsupported option \"maybe\".", error(dir, "# comment", keyword + " maybe"));
     }
 
@@ -73,7 +63,7 @@ class AuthenticationKeywordsTest {
         assertFalse(parse(dir, "ChallengeResponseAuthentication no", "KbdInteractiveAuthentication yes")
                 .kbdInteractiveAuthentication());
         assertEquals(List.of("kbdinteractiveauthentication no"),
-                dumped("kbdinteractiveauthentication", "challengeresponseauthentication no"));
+                dumped(dir, "kbdinteractiveauthentication", "challengeresponseauthentication no"));
         assertEquals(at(dir, 1) + ": unsupported option \"1\".", error(dir, "ChallengeResponseAuthentication 1"));
     }
 
@@ -89,8 +79,8 @@ class AuthenticationKeywordsTest {
     })
     void permitRootLoginTakesSshdsWords(String word, PermitRoot mode, String printed) throws Exception {
         assertEquals(mode, parse(dir, "PermitRootLogin " + word).permitRootLogin());
-        assertEquals(List.of("permitrootlogin " + printed), dumped("permitrootlogin", "PermitRootLogin " + word));
-        assertRoundTrip("PermitRootLogin " + word);
+        assertEquals(List.of("permitrootlogin " + printed), dumped(dir, "permitrootlogin", "PermitRootLogin " + word));
+        assertRoundTrip(dir, "PermitRootLogin " + word);
     }
 
     @Test
@@ -105,7 +95,7 @@ class AuthenticationKeywordsTest {
     void authenticationMethodsDefaultsToAny() throws Exception {
         assertEquals(List.of(), parse(dir).authenticationMethods());
         assertEquals(List.of(), parse(dir, "AuthenticationMethods any").authenticationMethods());
-        assertEquals(List.of("authenticationmethods any"), dumped("authenticationmethods"));
+        assertEquals(List.of("authenticationmethods any"), dumped(dir, "authenticationmethods"));
     }
 
     @Test
@@ -115,8 +105,8 @@ class AuthenticationKeywordsTest {
                         List.of("keyboard-interactive")),
                 parse(dir, "AuthenticationMethods " + methods).authenticationMethods());
         assertEquals(List.of("authenticationmethods " + methods),
-                dumped("authenticationmethods", "AuthenticationMethods " + methods));
-        assertRoundTrip("AuthenticationMethods " + methods);
+                dumped(dir, "authenticationmethods", "AuthenticationMethods " + methods));
+        assertRoundTrip(dir, "AuthenticationMethods " + methods);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -159,8 +149,8 @@ class AuthenticationKeywordsTest {
         assertEquals(3, parse(dir, "MaxAuthTries 3").maxAuthTries());
         assertEquals(0, parse(dir, "MaxAuthTries 0").maxAuthTries());
         assertEquals(10, parse(dir, "MaxAuthTries 010").maxAuthTries(), "decimal, as strtonum()");
-        assertEquals(List.of("maxauthtries 3"), dumped("maxauthtries", "MaxAuthTries 3"));
-        assertRoundTrip("MaxAuthTries 3");
+        assertEquals(List.of("maxauthtries 3"), dumped(dir, "maxauthtries", "MaxAuthTries 3"));
+        assertRoundTrip(dir, "MaxAuthTries 3");
     }
 
     @Test
@@ -176,8 +166,8 @@ class AuthenticationKeywordsTest {
     @CsvSource({"120, 120", "2m, 120", "90, 90", "1h30m, 5400", "0, 0", "1w, 604800"})
     void loginGraceTimeReadsSshdTimes(String time, long seconds) throws Exception {
         assertEquals(Duration.ofSeconds(seconds), parse(dir, "LoginGraceTime " + time).loginGraceTime());
-        assertEquals(List.of("logingracetime " + seconds), dumped("logingracetime", "LoginGraceTime " + time));
-        assertRoundTrip("LoginGraceTime " + time);
+        assertEquals(List.of("logingracetime " + seconds), dumped(dir, "logingracetime", "LoginGraceTime " + time));
+        assertRoundTrip(dir, "LoginGraceTime " + time);
     }
 
     @Test
@@ -213,11 +203,11 @@ class AuthenticationKeywordsTest {
     @Test
     void theDumpPrintsALinePerPattern() throws Exception {
         String[] lines = {"AllowUsers a b", "AllowUsers c", "DenyUsers \"x y\"", "AllowGroups g", "DenyGroups h i"};
-        assertEquals(List.of("allowusers a", "allowusers b", "allowusers c"), dumped("allowusers", lines));
-        assertEquals(List.of("denyusers \"x y\""), dumped("denyusers", lines));
-        assertEquals(List.of("allowgroups g"), dumped("allowgroups", lines));
-        assertEquals(List.of("denygroups h", "denygroups i"), dumped("denygroups", lines));
-        assertRoundTrip(lines);
+        assertEquals(List.of("allowusers a", "allowusers b", "allowusers c"), dumped(dir, "allowusers", lines));
+        assertEquals(List.of("denyusers \"x y\""), dumped(dir, "denyusers", lines));
+        assertEquals(List.of("allowgroups g"), dumped(dir, "allowgroups", lines));
+        assertEquals(List.of("denygroups h", "denygroups i"), dumped(dir, "denygroups", lines));
+        assertRoundTrip(dir, lines);
     }
 
     @Test
@@ -247,8 +237,8 @@ class AuthenticationKeywordsTest {
                 parse(dir, "TrustedUserCAKeys ca.pub").trustedUserCaKeys());
         assertEquals(Optional.empty(), parse(dir, "TrustedUserCAKeys none").trustedUserCaKeys());
         assertEquals(List.of("trustedusercakeys /etc/sftpd/ca.pub"),
-                dumped("trustedusercakeys", "TrustedUserCAKeys /etc/sftpd/ca.pub"));
-        assertRoundTrip("TrustedUserCAKeys \"/etc/sftpd/user ca.pub\"");
+                dumped(dir, "trustedusercakeys", "TrustedUserCAKeys /etc/sftpd/ca.pub"));
+        assertRoundTrip(dir, "TrustedUserCAKeys \"/etc/sftpd/user ca.pub\"");
         assertEquals(at(dir, 1) + ": missing argument.", error(dir, "TrustedUserCAKeys"));
     }
 
@@ -258,8 +248,8 @@ class AuthenticationKeywordsTest {
         assertEquals(Optional.empty(), parse(dir).authorizedPrincipalsFile("bob", 1002, Path.of("/home/bob")));
         assertEquals(Optional.empty(), parse(dir, "AuthorizedPrincipalsFile none").authorizedPrincipalsFile());
         assertEquals(List.of("authorizedprincipalsfile /etc/principals/%u"),
-                dumped("authorizedprincipalsfile", "AuthorizedPrincipalsFile /etc/principals/%u"));
-        assertRoundTrip("AuthorizedPrincipalsFile \"%h/my principals\"");
+                dumped(dir, "authorizedprincipalsfile", "AuthorizedPrincipalsFile /etc/principals/%u"));
+        assertRoundTrip(dir, "AuthorizedPrincipalsFile \"%h/my principals\"");
     }
 
     @Test

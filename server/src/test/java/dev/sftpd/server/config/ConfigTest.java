@@ -55,7 +55,9 @@ class ConfigTest {
         assertEquals(List.of("rekeylimit 0 0", "subsystem sftp internal-sftp -R", "forcecommand none",
                 "usepam yes", "passwordauthentication yes", "kbdinteractiveauthentication yes",
                 "permitemptypasswords no", "permitrootlogin without-password", "authenticationmethods any",
-                "maxauthtries 6", "logingracetime 120", "trustedusercakeys none", "authorizedprincipalsfile none"),
+                "maxauthtries 6", "logingracetime 120", "trustedusercakeys none", "authorizedprincipalsfile none",
+                "maxstartups 10:30:100", "persourcemaxstartups none", "persourcenetblocksize 32:128",
+                "transportpoolsize 2", "enginepoolsize 1"),
                 lines.subList(15, lines.size()));
     }
 
@@ -79,7 +81,9 @@ class ConfigTest {
                 "AuthenticationMethods keyboard-interactive:pam password,keyboard-interactive", "MaxAuthTries 3",
                 "LoginGraceTime 1h30m", "AllowUsers alice \"bob@10.0.0.0/8,!10.1.0.0/16\"", "AllowUsers carol",
                 "DenyUsers mallory@*", "AllowGroups sftp \"domain users\"", "DenyGroups nosftp",
-                "TrustedUserCAKeys \"/etc/sftpd/user ca.pub\"", "AuthorizedPrincipalsFile /etc/principals/%u");
+                "TrustedUserCAKeys \"/etc/sftpd/user ca.pub\"", "AuthorizedPrincipalsFile /etc/principals/%u",
+                "MaxStartups 20:50:80", "PerSourceMaxStartups 4", "PerSourceNetBlockSize 24:64",
+                "TransportPoolSize 8", "EnginePoolSize 0");
         assertEquals(c, reparse(dir, c));
     }
 
