@@ -2,6 +2,7 @@
 // keeps the record of who authenticated, what the session id is and whether the login was recorded.
 package dev.sftpd.monitor;
 
+import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.AuthorizedKeys;
@@ -13,35 +14,39 @@ import dev.sftpd.monitor.auth.PublicKeyRequest;
 import dev.sftpd.monitor.auth.PublicKeySignature;
 import dev.sftpd.monitor.login.LoginRecorder;
 import dev.sftpd.monitor.login.Session;
+import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.MonitorMessage;
+import dev.sftpd.privsep.MonitorMessage.Phase;
 import dev.sftpd.privsep.MonitorProtocolException;
 import dev.sftpd.privsep.Packets;
 import dev.sftpd.privsep.PrivilegeDrop;
-import dev.sftpd.sftp.NssAccounts;
-import dev.sftpd.sftp.posix.SysCallException;
 import dev.sftpd.privsep.Processes;
+import dev.sftpd.privsep.Sockets;
+import dev.sftpd.sftp.ServerFlags;
+import dev.sftpd.sftp.posix.SysCallException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.sshd.common.config.keys.OpenSshCertificate;
-import java.net.InetSocketAddress;
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
-import java.time.Instant;
-import java.util.EnumSet;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToIntFunction;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
@@ -50,6 +55,10 @@ public final class MonitorSession {
     private static final int SIGKILL = 9;
     /** More answers than any PAM conversation asks for in one round. */
     private static final int MAX_ANSWERS = 32;
+    /** How long a session's engines may take to finish on their own once the connection is gone. */
+    private static final Duration ENGINE_DRAIN = Duration.ofSeconds(2);
+    /** sshd's refusal for anything but sftp, sent to the client by the transport. */
+    public static final String SFTP_ONLY = "This service allows sftp connections only.";
     /** LoginGraceTime alarms of every connection. */
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "login-grace");
@@ -57,33 +66,30 @@ public final class MonitorSession {
         return t;
     });
 
-    enum State { PREAUTH, POSTAUTH }
-
-    /** Which requests each state allows (monitor.c's dispatch tables). */
-    private static final Map<State, Set<MonitorMessage>> ALLOWED = Map.of(
-            State.PREAUTH, EnumSet.of(MonitorMessage.START_REKEX, MonitorMessage.SIGN, MonitorMessage.AUTH_PUBKEY,
-                    MonitorMessage.AUTH_PASSWORD, MonitorMessage.AUTH_KBDINT_START,
-                    MonitorMessage.AUTH_KBDINT_RESPONSE, MonitorMessage.AUTH_CONTEXT),
-            State.POSTAUTH, EnumSet.of(MonitorMessage.START_REKEX, MonitorMessage.SIGN, MonitorMessage.RECORD_LOGIN,
-                    MonitorMessage.RECORD_LOGOUT, MonitorMessage.NAMES));
-
-    /** Why a session ended, for the daemon's log and its decision to kill the worker. */
+    /** Why a session ended, for the daemon's log and its decision to kill the transport. */
     public enum End { CLOSED, VIOLATION }
 
     private final int channel;
-    private final int workerPid;
+    private final int transportPid;
     private final InetSocketAddress peer;
     private final HostKeys hostKeys;
     private final AuthSettings settings;
+    private final SessionSettings sessions;
+    private final Engines engines;
     private final LoginRecorder recorder;
-    private final String config;
-    private final Account unprivileged;
-    private final NssAccounts names = new NssAccounts();
+    /** Told when the user is authenticated: the connection stops counting as a startup. */
+    private final Runnable authenticated;
 
-    private State state = State.PREAUTH;
+    private Phase phase = Phase.PREAUTH;
+    /** How many of each request the transport has sent in the current phase. */
+    private final Map<MonitorMessage, Integer> sent = new EnumMap<>(MonitorMessage.class);
     private boolean kexAnnounced;
     private byte[] sessionId;
     private int keyExchanges;
+    /** The user and service of the first authentication request: any other later is a violation. */
+    private String firstUser;
+    private String firstService;
+    private boolean attemptsExhausted;
     private final Authentication auth;
     private KbdIntConversation kbdInt;
     /** The command a key or certificate that authenticated the user forces, if any. */
@@ -91,51 +97,90 @@ public final class MonitorSession {
     private boolean finished;
     /** The LoginGraceTime alarm, cancelled once the user is authenticated. */
     private volatile ScheduledFuture<?> grace;
-    private Session login;
-    private boolean loggedOut;
+    /** The transport's end of the engine just started, sent right after ENGINE_STARTED. */
+    private Fd pendingEngine;
+    /** Each engine this connection started, with its login record; logged out once each. */
+    private final List<EngineLogin> logins = new ArrayList<>();
 
-    public MonitorSession(int channel, int workerPid, InetSocketAddress peer, HostKeys hostKeys,
-                          AuthSettings settings, LoginRecorder recorder, String config, Account unprivileged) {
+    private record EngineLogin(Session login, Engines.Started engine, AtomicBoolean loggedOut) {}
+
+    public MonitorSession(int channel, int transportPid, InetSocketAddress peer, HostKeys hostKeys,
+                          AuthSettings settings, SessionSettings sessions, Engines engines, LoginRecorder recorder,
+                          Runnable authenticated) {
+        this.authenticated = authenticated;
         this.channel = channel;
-        this.workerPid = workerPid;
+        this.transportPid = transportPid;
         this.peer = peer;
         this.hostKeys = hostKeys;
         this.settings = settings;
+        this.sessions = sessions;
+        this.engines = engines;
         this.recorder = recorder;
-        this.config = config;
-        this.unprivileged = unprivileged;
         this.auth = new Authentication(settings, peer);
     }
 
-    /** Serves the worker until it closes its end (CLOSED) or breaks the protocol (VIOLATION). */
+    /**
+     * A pre-started transport's first exchange: HELLO (the configuration as -T prints it, the
+     * host keys' public blobs), then its TRANSPORT_READY, relaying its log lines meanwhile.
+     * Nothing else is allowed before the transport has a client.
+     */
+    public static void awaitReady(int channel, String config, HostKeys hostKeys)
+            throws SysCallException, EOFException, MonitorProtocolException {
+        Buffer hello = Packets.payload(MonitorMessage.HELLO);
+        hello.putString(config);
+        hello.putInt(hostKeys.publicBlobs().size());
+        hostKeys.publicBlobs().forEach(hello::putBytes);
+        Packets.write(channel, hello);
+        while (true) {
+            Buffer request = Packets.read(channel);
+            MonitorMessage type = allowed(request, Phase.POOLED, m -> 0);
+            if (type == MonitorMessage.TRANSPORT_READY) {
+                Packets.parse(request, p -> null);
+                return;
+            }
+            relayLog(request);
+        }
+    }
+
+    /** Hands the client to a ready transport: CONNECTION with the addresses, then the socket. */
+    public static void handOver(int channel, InetSocketAddress peer, InetSocketAddress local, Fd client)
+            throws SysCallException {
+        Buffer connection = Packets.payload(MonitorMessage.CONNECTION);
+        connection.putString(peer.getAddress().getHostAddress());
+        connection.putInt(peer.getPort());
+        connection.putString(local.getAddress().getHostAddress());
+        connection.putInt(local.getPort());
+        Packets.write(channel, connection);
+        Sockets.sendFd(channel, client.fd());
+    }
+
+    /** Serves the transport until it closes its end (CLOSED) or breaks the protocol (VIOLATION). */
     public End run() {
         grace = settings.loginGraceTime().isZero() ? null
                 : TIMER.schedule(this::graceExpired, settings.loginGraceTime().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            Buffer hello = Packets.payload(MonitorMessage.HELLO);
-            hello.putString(config);
-            hello.putInt(hostKeys.publicBlobs().size());
-            hostKeys.publicBlobs().forEach(hello::putBytes);
-            hello.putInt(Integer.toUnsignedLong(unprivileged.uid()));
-            hello.putInt(Integer.toUnsignedLong(unprivileged.gid()));
-            Packets.write(channel, hello);
             while (true) {
                 Buffer request = Packets.read(channel);
-                MonitorMessage type = MonitorMessage.of(request.getUByte());
-                if (type == null || !ALLOWED.get(state).contains(type)) {
-                    throw new MonitorProtocolException("request " + (type == null ? "of unknown type" : type)
-                            + " not allowed in state " + state);
+                MonitorMessage type = allowed(request, phase, m -> sent.getOrDefault(m, 0));
+                sent.merge(type, 1, Integer::sum);
+                if (type == MonitorMessage.LOG) {
+                    relayLog(request);
+                    continue;
                 }
-                Packets.write(channel, answer(type, request));
+                Buffer reply = answer(type, request);
+                Packets.write(channel, reply);
+                if (type == MonitorMessage.ENGINE_START && pendingEngine != null) {
+                    passEngine();
+                }
             }
         } catch (EOFException e) {
             return End.CLOSED;
         } catch (MonitorProtocolException e) {
-            log.error("monitor: worker %d for %s port %d: %s; killing it", workerPid, address(), peer.getPort(),
-                    e.getMessage());
+            log.error("monitor: transport %d for %s port %d: %s; killing it", transportPid, address(),
+                    peer.getPort(), e.getMessage());
             return End.VIOLATION;
         } catch (SysCallException e) {
-            log.error("monitor: channel to worker %d: %s", workerPid, e.getMessage());
+            log.error("monitor: channel to transport %d: %s", transportPid, e.getMessage());
             return End.CLOSED;
         } finally {
             if (grace != null) {
@@ -144,30 +189,76 @@ public final class MonitorSession {
         }
     }
 
-    /** LoginGraceTime: a worker still unauthenticated is killed, as sshd's grace alarm does. */
+    /**
+     * The message a request is, if the table allows it in this phase once more: an unknown type,
+     * a message not allowed in the phase, or one past its count there is a violation.
+     */
+    private static MonitorMessage allowed(Buffer request, Phase phase, ToIntFunction<MonitorMessage> count)
+            throws MonitorProtocolException {
+        MonitorMessage type = MonitorMessage.of(request.getUByte());
+        if (type == null) {
+            throw new MonitorProtocolException("request of unknown type");
+        }
+        if (type.limit(phase) == 0) {
+            throw new MonitorProtocolException("request " + type + " not allowed in state " + phase);
+        }
+        if (count.applyAsInt(type) >= type.limit(phase)) {
+            throw new MonitorProtocolException("request " + type + " more than " + type.limit(phase)
+                    + " time(s) in state " + phase);
+        }
+        return type;
+    }
+
+    /** LOG: a confined process's line, logged here at its level (it has no log of its own). */
+    private static void relayLog(Buffer request) throws MonitorProtocolException {
+        record Line(int level, String text) {}
+        Line line = Packets.parse(request, p -> new Line(p.getUByte(), p.getString()));
+        if (line.level() >= LogLevel.values().length) {
+            throw new MonitorProtocolException("LOG at unknown level " + line.level());
+        }
+        log.relay(LogLevel.values()[line.level()], line.text());
+    }
+
+    /** LoginGraceTime: a transport still unauthenticated is killed, as sshd's grace alarm does. */
     private void graceExpired() {
         if (auth.authenticated().isEmpty()) {
             log.info("Timeout before authentication for %s port %d", address(), peer.getPort());
             try {
-                Processes.kill(workerPid, SIGKILL);
+                Processes.kill(transportPid, SIGKILL);
             } catch (SysCallException e) {
-                log.debug1("kill %d: %s", workerPid, e.getMessage());
+                log.debug1("kill %d: %s", transportPid, e.getMessage());
             }
         }
     }
 
+    /** The daemon stops: the engines are killed at once, then the session finishes. */
+    public void kill() {
+        synchronized (this) {
+            logins.forEach(e -> e.engine().kill().run());
+        }
+        finish();
+    }
+
     /**
-     * Records the logout if the worker logged in and did not say goodbye (crash, kill -9, the
-     * daemon stopping), ends PAM, and logs the end; once, whichever thread gets here first.
+     * The connection is gone (or the daemon stops): each engine still running gets a moment to
+     * finish on its own, then is killed; every login is recorded as ended, PAM ends, and the
+     * end is logged; once, whichever thread gets here first.
      */
     public synchronized void finish() {
         if (finished) {
             return;
         }
         finished = true;
-        if (login != null && !loggedOut) {
-            recorder.logout(login, Instant.now());
-            loggedOut = true;
+        for (EngineLogin e : logins) {
+            try {
+                e.engine().exited().get(ENGINE_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException ex) {
+                e.engine().kill().run();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                e.engine().kill().run();
+            }
+            logout(e);
         }
         if (kbdInt != null) {
             kbdInt.abandon();
@@ -184,6 +275,13 @@ public final class MonitorSession {
         }
     }
 
+    /** An engine's login ends once, whether the engine ended first or the connection did. */
+    private void logout(EngineLogin e) {
+        if (e.loggedOut().compareAndSet(false, true)) {
+            recorder.logout(e.login(), Instant.now());
+        }
+    }
+
     private Buffer answer(MonitorMessage type, Buffer request) throws MonitorProtocolException {
         return switch (type) {
             case START_REKEX -> startRekex(request);
@@ -192,10 +290,7 @@ public final class MonitorSession {
             case AUTH_PASSWORD -> authPassword(request);
             case AUTH_KBDINT_START -> kbdIntStart(request);
             case AUTH_KBDINT_RESPONSE -> kbdIntRespond(request);
-            case AUTH_CONTEXT -> authContext(request);
-            case RECORD_LOGIN -> recordLogin(request);
-            case RECORD_LOGOUT -> recordLogout(request);
-            case NAMES -> names(request);
+            case ENGINE_START -> startEngine(request);
             default -> throw new MonitorProtocolException(type + " is not a request");
         };
     }
@@ -230,7 +325,7 @@ public final class MonitorSession {
         }
         keyExchanges++;
         log.debug1("monitor: signed the exchange hash of key exchange %d for worker %d (%s)", keyExchanges,
-                workerPid, r.algorithm());
+                transportPid, r.algorithm());
         Buffer reply = Packets.payload(MonitorMessage.SIGN_REPLY);
         reply.putBytes(signature.get());
         return reply;
@@ -245,7 +340,7 @@ public final class MonitorSession {
     private Buffer authPublicKey(Buffer request) throws MonitorProtocolException {
         PubkeyRequest r = Packets.parse(request, p -> new PubkeyRequest(p.getString(), p.getString(), p.getString(),
                 p.getBytes(), p.getBoolean() ? p.getBytes() : null));
-        requireSessionId();
+        beginRequest(r.user(), r.service());
         long start = System.nanoTime();
         if (!settings.pubkeyAuthentication()) {
             return authResult(Authentication.Result.REFUSED);
@@ -335,17 +430,37 @@ public final class MonitorSession {
         return authResult(result);
     }
 
-    private void requireSessionId() throws MonitorProtocolException {
+    /**
+     * Every authentication request: after the first key exchange, while attempts are left, and
+     * for the user and service the first request named (monitor.c's rule: a transport that
+     * switches users mid-authentication is broken or subverted).
+     */
+    private void beginRequest(String user, String service) throws MonitorProtocolException {
         if (sessionId == null) {
             throw new MonitorProtocolException("authentication before the first key exchange");
         }
+        requireAttemptsLeft();
+        if (firstUser == null) {
+            firstUser = user;
+            firstService = service;
+        } else if (!firstUser.equals(user) || !firstService.equals(service)) {
+            throw new MonitorProtocolException("user/service changed from \"" + firstUser + "\"/\"" + firstService
+                    + "\" to \"" + user + "\"/\"" + service + "\" during authentication");
+        }
     }
 
-    private record PasswordRequest(String user, String password) {}
+    private void requireAttemptsLeft() throws MonitorProtocolException {
+        if (attemptsExhausted) {
+            throw new MonitorProtocolException("authentication request after MaxAuthTries");
+        }
+    }
+
+    private record PasswordRequest(String user, String service, String password) {}
 
     private Buffer authPassword(Buffer request) throws MonitorProtocolException {
-        PasswordRequest r = Packets.parse(request, p -> new PasswordRequest(p.getString(), p.getString()));
-        requireSessionId();
+        PasswordRequest r = Packets.parse(request, p -> new PasswordRequest(p.getString(), p.getString(),
+                p.getString()));
+        beginRequest(r.user(), r.service());
         long start = System.nanoTime();
         if (!settings.passwordAuthentication()) {
             return authResult(Authentication.Result.REFUSED);
@@ -362,12 +477,12 @@ public final class MonitorSession {
         return authResult(auth.succeed("password", ""));
     }
 
-    private record KbdIntStart(String user, String submethods) {}
+    private record KbdIntStart(String user, String service, String submethods) {}
 
     /** keyboard-interactive through PAM, as sshd's "pam" device; unknown users get PAM's prompts too. */
     private Buffer kbdIntStart(Buffer request) throws MonitorProtocolException {
-        KbdIntStart r = Packets.parse(request, p -> new KbdIntStart(p.getString(), p.getString()));
-        requireSessionId();
+        KbdIntStart r = Packets.parse(request, p -> new KbdIntStart(p.getString(), p.getString(), p.getString()));
+        beginRequest(r.user(), r.service());
         if (!settings.kbdInteractiveAuthentication() || !settings.usePam()) {
             return authResult(Authentication.Result.REFUSED);
         }
@@ -396,6 +511,7 @@ public final class MonitorSession {
         if (kbdInt == null) {
             throw new MonitorProtocolException("AUTH_KBDINT_RESPONSE without a keyboard-interactive exchange");
         }
+        requireAttemptsLeft();
         long start = System.nanoTime();
         kbdInt.answer(answers);
         return kbdIntNext(start);
@@ -434,74 +550,120 @@ public final class MonitorSession {
         return authResult(auth.succeed(method, ""));
     }
 
-    private Buffer authContext(Buffer request) throws MonitorProtocolException {
-        String user = Packets.parse(request, Buffer::getString);
-        Account authenticated = auth.authenticated().orElse(null);
-        if (authenticated == null || !authenticated.name().equals(user)) {
-            throw new MonitorProtocolException("AUTH_CONTEXT for \"" + user + "\" but the monitor authenticated "
-                    + (authenticated == null ? "nobody" : "\"" + authenticated.name() + "\""));
+    private record EngineRequest(String request, String argument) {}
+
+    /**
+     * ENGINE_START: what a session request runs is decided here, in sshd's order: ForceCommand,
+     * then a command the key or certificate forces, then the request itself (sftp for the sftp
+     * subsystem; nothing for a shell or another command). An engine is taken from the pool as
+     * the user, and its login recorded under the session process that carries the loginuid.
+     */
+    private Buffer startEngine(Buffer request) throws MonitorProtocolException {
+        EngineRequest r = Packets.parse(request, p -> new EngineRequest(p.getString(), p.getString()));
+        Optional<List<String>> flags = sftpFlags(r);
+        if (flags.isEmpty()) {
+            log.verbose("refused %s%s for %s: %s", r.request(), r.argument().isEmpty() ? "" : " " + r.argument(),
+                    auth.user(), SFTP_ONLY);
+            return failure(SFTP_ONLY);
         }
-        int[] groups;
+        Account account = auth.authenticated().orElseThrow();
+        List<String> argv = new ArrayList<>(sessions.logFlags());
+        argv.addAll(flags.get());
+        Engines.Started engine;
         try {
-            groups = PrivilegeDrop.groupList(authenticated.name(), authenticated.gid());
-        } catch (SysCallException e) {
-            log.error("monitor: cannot list the groups of %s: %s", authenticated.name(), e.getMessage());
-            return failure("no group list for " + authenticated.name());
+            engine = engines.start(account, PrivilegeDrop.groupList(account.name(), account.gid()), argv, address());
+        } catch (SysCallException | RuntimeException e) {
+            log.error("monitor: cannot start an engine for %s: %s", account.name(), e.getMessage());
+            return failure("no engine");
         }
-        state = State.POSTAUTH;
-        if (grace != null) {
-            grace.cancel(false);
-        }
-        Buffer reply = Packets.payload(MonitorMessage.AUTH_CONTEXT_REPLY);
-        reply.putString(authenticated.name());
-        reply.putInt(Integer.toUnsignedLong(authenticated.uid()));
-        reply.putInt(Integer.toUnsignedLong(authenticated.gid()));
-        reply.putString(authenticated.home().toString());
-        reply.putInt(groups.length);
-        for (int g : groups) {
-            reply.putInt(Integer.toUnsignedLong(g));
-        }
-        reply.putString(forcedCommand.orElse(""));
-        return reply;
-    }
-
-    private Buffer recordLogin(Buffer request) throws MonitorProtocolException {
-        Packets.parse(request, p -> null);
-        if (login != null) {
-            throw new MonitorProtocolException("RECORD_LOGIN twice");
-        }
-        Account authenticated = auth.authenticated().orElseThrow();
-        login = new Session(workerPid, "sftp" + workerPid, authenticated.name(), authenticated.uid(),
-                peer.getAddress(), address(), Instant.now());
+        int id = logins.size();
+        log.verbose("Starting session: %s for %s from %s port %d id %d", describe(r), account.name(), address(),
+                peer.getPort(), id);
+        Session login = new Session(engine.sessionPid(), "sftp" + engine.sessionPid(), account.name(),
+                account.uid(), peer.getAddress(), address(), Instant.now());
         recorder.login(login);
-        auth.openSession();
-        return Packets.payload(MonitorMessage.OK);
-    }
-
-    private Buffer recordLogout(Buffer request) throws MonitorProtocolException {
-        Packets.parse(request, p -> null);
-        if (login == null || loggedOut) {
-            throw new MonitorProtocolException("RECORD_LOGOUT without a recorded login");
+        EngineLogin e = new EngineLogin(login, engine, new AtomicBoolean());
+        synchronized (this) {
+            logins.add(e);
         }
-        recorder.logout(login, Instant.now());
-        loggedOut = true;
-        return Packets.payload(MonitorMessage.OK);
+        engine.exited().thenAccept(status -> {
+            log.debug1("monitor: session %d of %s %s", engine.sessionPid(), account.name(), status);
+            log.verbose("Close session: user %s from %s port %d id %d", account.name(), address(), peer.getPort(), id);
+            logout(e);
+        });
+        pendingEngine = engine.transportEnd();
+        return Packets.payload(MonitorMessage.ENGINE_STARTED);
     }
 
-    private record NameRequest(int kind, int id) {}
-
-    private Buffer names(Buffer request) throws MonitorProtocolException {
-        NameRequest r = Packets.parse(request, p -> new NameRequest(p.getUByte(), p.getInt()));
-        if (r.kind() > 1) {
-            throw new MonitorProtocolException("NAMES of unknown kind " + r.kind());
+    /** After ENGINE_STARTED: the transport's end of the engine's socket, then ours is closed. */
+    private void passEngine() throws SysCallException {
+        try (Fd end = pendingEngine) {
+            pendingEngine = null;
+            Sockets.sendFd(channel, end.fd());
         }
-        String name = (r.kind() == 0 ? names.userName(r.id()) : names.groupName(r.id())).orElse("");
-        Buffer reply = Packets.payload(MonitorMessage.NAMES_REPLY);
-        reply.putString(name);
-        return reply;
     }
 
-    private static Buffer authResult(Authentication.Result result) {
+    /** What sshd's "Starting session" line says a session runs. */
+    private String describe(EngineRequest r) {
+        if (sessions.forceCommandFlags().isPresent()) {
+            return "forced-command (config) 'internal-sftp'";
+        }
+        if (forcedCommand.isPresent()) {
+            return "forced-command (key-option) '" + forcedCommand.get() + "'";
+        }
+        return "subsystem '" + r.argument() + "'";
+    }
+
+    /** The sftp-server flags a session request runs with, or empty when it may run nothing. */
+    private Optional<List<String>> sftpFlags(EngineRequest r) {
+        if (sessions.forceCommandFlags().isPresent()) {
+            return sessions.forceCommandFlags();
+        }
+        if (forcedCommand.isPresent()) {
+            return forcedSftp(forcedCommand.get());
+        }
+        return r.request().equals("subsystem") && r.argument().equals("sftp")
+                ? Optional.of(sessions.subsystemFlags()) : Optional.empty();
+    }
+
+    /**
+     * A forced command this server can honour is sftp itself: "internal-sftp FLAGS" or a path
+     * to an sftp-server with its flags. Anything else leaves the user no session at all.
+     */
+    static Optional<List<String>> forcedSftp(String command) {
+        List<String> words = List.of(command.trim().split("\\s+"));
+        String program = words.get(0);
+        if (!program.equals("internal-sftp") && !program.endsWith("/sftp-server")) {
+            log.verbose("forced command \"%s\" is not sftp: sessions refused", command);
+            return Optional.empty();
+        }
+        List<String> flags = words.subList(1, words.size());
+        try {
+            ServerFlags.parse("internal-sftp", flags.toArray(String[]::new));
+            return Optional.of(List.copyOf(flags));
+        } catch (ServerFlags.FlagException e) {
+            log.error("forced command \"%s\": %s", command, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The answer to an authentication request, and its consequence here: complete authentication
+     * moves the connection to POSTAUTH (PAM session, no more grace alarm); the last refused
+     * attempt leaves nothing more to ask.
+     */
+    private Buffer authResult(Authentication.Result result) {
+        if (result == Authentication.Result.AUTHENTICATED) {
+            phase = Phase.POSTAUTH;
+            sent.clear();
+            if (grace != null) {
+                grace.cancel(false);
+            }
+            auth.openSession();
+            authenticated.run();
+        } else if (result == Authentication.Result.NO_MORE_ATTEMPTS) {
+            attemptsExhausted = true;
+        }
         Buffer reply = Packets.payload(MonitorMessage.AUTH_RESULT);
         reply.putByte((byte) result.ordinal());
         return reply;

@@ -25,6 +25,7 @@ final class Libc {
     @SaveError
     public interface Functions {
         int close(int fd);
+        int open(@In byte[] path, int flags, int mode);
         int fcntl(int fd, int cmd, int arg);
         @ssize_t long read(int fd, @Out ByteBuffer buf, @size_t long count);
         @ssize_t long write(int fd, @In ByteBuffer buf, @size_t long count);
@@ -37,6 +38,10 @@ final class Libc {
         int accept4(int fd, @Out byte[] addr, @In @Out int[] len, int flags);
         int getsockname(int fd, @Out byte[] addr, @In @Out int[] len);
         int shutdown(int fd, int how);
+        @ssize_t long sendmsg(int fd, Pointer msghdr, int flags);
+        @ssize_t long recvmsg(int fd, Pointer msghdr, int flags);
+        int dup2(int fd, int newfd);
+        int pipe2(@Out int[] fds, int flags);
 
         // The posix_spawn family returns an error number instead of setting errno.
         int posix_spawn(@Out int[] pid, @In byte[] path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);

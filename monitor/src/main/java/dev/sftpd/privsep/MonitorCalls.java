@@ -13,12 +13,19 @@ public final class MonitorCalls {
     /** The descriptor the worker inherits its monitor channel on. */
     public static final int CHANNEL_FD = 3;
 
-    /** The configuration, the host keys' public blobs, and the ids to hold before authentication. */
-    public record Hello(String config, List<byte[]> hostKeyBlobs, int unprivilegedUid, int unprivilegedGid) {}
+    /** The configuration (as sftpd -T prints it) and the host keys' public blobs. */
+    public record Hello(String config, List<byte[]> hostKeyBlobs) {}
 
-    /** Who the monitor says the worker becomes. */
-    /** forcedCommand: what the authenticating key or certificate forces ("" for nothing). */
-    public record Identity(String user, int uid, int gid, String home, int[] groups, String forcedCommand) {}
+    /** A client handed to a pooled transport: where it comes from, where it connected, its socket. */
+    public record Connection(String peerAddress, int peerPort, String localAddress, int localPort, Fd socket) {}
+
+    /**
+     * A session handed to a pooled engine: whom to become (ids and groups as the monitor
+     * computed them, so the engine needs no NSS lookup to drop), the sftp-server flags the
+     * monitor decided, and the engine's end of the socket its transport relays.
+     */
+    public record Assignment(String user, int uid, int gid, int[] groups, String home, List<String> flags,
+                             String clientAddress, Fd socket) {}
 
     /** AUTH_RESULT: PARTIAL means this method succeeded and AuthenticationMethods wants another. */
     public enum AuthResult { REFUSED, KEY_ACCEPTABLE, AUTHENTICATED, PARTIAL, NO_MORE_ATTEMPTS }
@@ -28,6 +35,13 @@ public final class MonitorCalls {
 
     /** Either another round of prompts or the outcome. */
     public record KbdIntStep(KbdIntQuery query, AuthResult result) {}
+
+    /** The monitor's FAILURE to a request it refuses; the message is its reason, fit to show the client. */
+    public static final class RefusedException extends IOException {
+        RefusedException(String reason) {
+            super(reason);
+        }
+    }
 
     private final int fd;
 
@@ -45,7 +59,7 @@ public final class MonitorCalls {
             for (int i = 0; i < n; i++) {
                 keys.add(p.getBytes());
             }
-            return new Hello(config, keys, p.getInt(), p.getInt());
+            return new Hello(config, keys);
         });
     }
 
@@ -79,16 +93,18 @@ public final class MonitorCalls {
         return authResult(call(req));
     }
 
-    public synchronized AuthResult authPassword(String user, String password) throws IOException {
+    public synchronized AuthResult authPassword(String user, String service, String password) throws IOException {
         Buffer req = Packets.payload(MonitorMessage.AUTH_PASSWORD);
         req.putString(user);
+        req.putString(service);
         req.putString(password);
         return authResult(call(req));
     }
 
-    public synchronized KbdIntStep kbdIntStart(String user, String submethods) throws IOException {
+    public synchronized KbdIntStep kbdIntStart(String user, String service, String submethods) throws IOException {
         Buffer req = Packets.payload(MonitorMessage.AUTH_KBDINT_START);
         req.putString(user);
+        req.putString(service);
         req.putString(submethods);
         return kbdIntStep(call(req));
     }
@@ -119,35 +135,59 @@ public final class MonitorCalls {
         }), null);
     }
 
-    public synchronized Identity authContext(String user) throws IOException {
-        Buffer req = Packets.payload(MonitorMessage.AUTH_CONTEXT);
-        req.putString(user);
-        return fields(expect(call(req), MonitorMessage.AUTH_CONTEXT_REPLY),
-                p -> {
-                    Identity partial = new Identity(p.getString(), p.getInt(), p.getInt(), p.getString(), null, null);
-                    int[] groups = new int[p.getInt()];
-                    for (int i = 0; i < groups.length; i++) {
-                        groups[i] = p.getInt();
-                    }
-                    return new Identity(partial.user(), partial.uid(), partial.gid(), partial.home(), groups,
-                            p.getString());
-                });
+    /**
+     * TRANSPORT_READY, then waits (pooled, for as long as it takes) for the monitor to hand over
+     * a client: CONNECTION with the addresses, then the socket itself.
+     */
+    public synchronized Connection awaitConnection() throws IOException {
+        send(Packets.payload(MonitorMessage.TRANSPORT_READY));
+        Connection partial = fields(expect(receive(), MonitorMessage.CONNECTION),
+                p -> new Connection(p.getString(), p.getInt(), p.getString(), p.getInt(), null));
+        return new Connection(partial.peerAddress(), partial.peerPort(), partial.localAddress(),
+                partial.localPort(), receiveFd());
     }
 
-    public synchronized void recordLogin() throws IOException {
-        ok(call(Packets.payload(MonitorMessage.RECORD_LOGIN)));
+    /**
+     * ENGINE_START: asks for the SFTP engine of a session request ("subsystem" with its name,
+     * "shell", or "exec" with the command). The monitor decides whether and with which flags
+     * an engine runs; the transport gets its end of the engine's socket, or refused.
+     */
+    public synchronized Fd startEngine(String request, String argument) throws IOException {
+        Buffer req = Packets.payload(MonitorMessage.ENGINE_START);
+        req.putString(request);
+        req.putString(argument);
+        fields(expect(call(req), MonitorMessage.ENGINE_STARTED), p -> null);
+        return receiveFd();
     }
 
-    public synchronized void recordLogout() throws IOException {
-        ok(call(Packets.payload(MonitorMessage.RECORD_LOGOUT)));
+    /** An engine's one call: ENGINE_READY, then (pooled, for as long as it takes) its session. */
+    public synchronized Assignment awaitAssignment() throws IOException {
+        send(Packets.payload(MonitorMessage.ENGINE_READY));
+        Assignment partial = fields(expect(receive(), MonitorMessage.ENGINE_ASSIGN), p -> {
+            String user = p.getString();
+            int uid = p.getInt();
+            int gid = p.getInt();
+            int[] groups = new int[p.getInt()];
+            for (int i = 0; i < groups.length; i++) {
+                groups[i] = p.getInt();
+            }
+            String home = p.getString();
+            List<String> flags = new ArrayList<>();
+            for (int i = p.getInt(); i > 0; i--) {
+                flags.add(p.getString());
+            }
+            return new Assignment(user, uid, gid, groups, home, flags, p.getString(), null);
+        });
+        return new Assignment(partial.user(), partial.uid(), partial.gid(), partial.groups(), partial.home(),
+                partial.flags(), partial.clientAddress(), receiveFd());
     }
 
-    /** kind 0: user name of a uid; kind 1: group name of a gid; "" when unknown. */
-    public synchronized String name(int kind, int id) throws IOException {
-        Buffer req = Packets.payload(MonitorMessage.NAMES);
-        req.putByte((byte) kind);
-        req.putInt(Integer.toUnsignedLong(id));
-        return fields(expect(call(req), MonitorMessage.NAMES_REPLY), Buffer::getString);
+    /** LOG: a line for the monitor to log at this level; no reply, allowed at any time. */
+    public synchronized void log(int level, String text) throws IOException {
+        Buffer req = Packets.payload(MonitorMessage.LOG);
+        req.putByte((byte) level);
+        req.putString(text);
+        send(req);
     }
 
     private AuthResult authResult(Buffer reply) throws IOException {
@@ -159,12 +199,26 @@ public final class MonitorCalls {
     }
 
     private Buffer call(Buffer request) throws IOException {
+        send(request);
+        return receive();
+    }
+
+    private void send(Buffer request) throws IOException {
         try {
             Packets.write(fd, request);
         } catch (SysCallException e) {
             throw new IOException("monitor channel: " + e.getMessage(), e);
         }
-        return receive();
+    }
+
+    private Fd receiveFd() throws IOException {
+        try {
+            return Sockets.receiveFd(fd);
+        } catch (SysCallException e) {
+            throw new IOException("monitor channel: " + e.getMessage(), e);
+        } catch (MonitorProtocolException e) {
+            throw violation(e.getMessage());
+        }
     }
 
     private Buffer receive() throws IOException {
@@ -187,7 +241,7 @@ public final class MonitorCalls {
     private Buffer expect(Buffer reply, MonitorMessage wanted) throws IOException {
         MonitorMessage type = MonitorMessage.of(reply.getUByte());
         if (type == MonitorMessage.FAILURE) {
-            throw new IOException("monitor refused: " + fields(reply, Buffer::getString));
+            throw new RefusedException(fields(reply, Buffer::getString));
         }
         if (type != wanted) {
             throw violation("expected " + wanted + ", got " + type);

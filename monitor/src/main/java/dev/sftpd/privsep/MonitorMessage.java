@@ -1,26 +1,40 @@
-// Every message of the monitor protocol (PROTOCOL.monitor at the repository root), by type number.
+// Every message of the monitor protocol (PROTOCOL.monitor at the repository root): its number, and how often a transport may send it in each phase.
 package dev.sftpd.privsep;
 
 public enum MonitorMessage {
+    // Replies and unasked messages of the monitor: a transport may never send them.
     FAILURE(1),
     OK(2),
     HELLO(3),
-    START_REKEX(10),
-    SIGN(11),
+    CONNECTION(6),
     SIGN_REPLY(12),
-    AUTH_PUBKEY(20),
-    AUTH_PASSWORD(21),
     AUTH_RESULT(22),
-    AUTH_KBDINT_START(23),
     AUTH_KBDINT_QUERY(24),
-    AUTH_KBDINT_RESPONSE(25),
-    AUTH_CONTEXT(30),
-    AUTH_CONTEXT_REPLY(31),
-    RECORD_LOGIN(40),
-    RECORD_LOGOUT(41),
-    NAMES(50),
-    NAMES_REPLY(51);
+    ENGINE_STARTED(31),
+    ENGINE_ASSIGN(41),
 
+    // What a transport sends: at most this many times while pooled, before and after authentication.
+    LOG(4, Phase.ANY, Phase.ANY, Phase.ANY),
+    TRANSPORT_READY(5, 1, 0, 0),
+    // One key exchange may be signed before authentication: the first, which fixes the session id.
+    START_REKEX(10, 0, 1, Phase.ANY),
+    SIGN(11, 0, 1, Phase.ANY),
+    AUTH_PUBKEY(20, 0, Phase.ANY, 0),
+    AUTH_PASSWORD(21, 0, Phase.ANY, 0),
+    AUTH_KBDINT_START(23, 0, Phase.ANY, 0),
+    AUTH_KBDINT_RESPONSE(25, 0, Phase.ANY, 0),
+    ENGINE_START(30, 0, 0, Phase.ANY),
+
+    // What an engine sends, once, on its own channel.
+    ENGINE_READY(40);
+
+    /** The phases of a transport's channel, in order. */
+    public enum Phase {
+        POOLED, PREAUTH, POSTAUTH;
+
+        /** No limit. */
+        static final int ANY = Integer.MAX_VALUE;
+    }
     private static final MonitorMessage[] BY_TYPE = new MonitorMessage[256];
 
     static {
@@ -30,13 +44,21 @@ public enum MonitorMessage {
     }
 
     public final int type;
+    /** Indexed by Phase ordinal: how many of this message a transport may send in that phase. */
+    private final int[] limits;
 
-    MonitorMessage(int type) {
+    MonitorMessage(int type, int... limits) {
         this.type = type;
+        this.limits = limits.length == 0 ? new int[Phase.values().length] : limits;
     }
 
     /** The message with this type byte, or null. */
     public static MonitorMessage of(int type) {
         return BY_TYPE[type & 0xff];
+    }
+
+    /** How many of this message a transport may send in a phase; 0 where it is not allowed at all. */
+    public int limit(Phase phase) {
+        return limits[phase.ordinal()];
     }
 }

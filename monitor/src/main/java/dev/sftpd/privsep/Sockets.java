@@ -2,13 +2,17 @@
 package dev.sftpd.privsep;
 
 import static dev.sftpd.privsep.Libc.C;
+import static dev.sftpd.privsep.Libc.RUNTIME;
 import static dev.sftpd.privsep.Libc.call;
 
 import dev.sftpd.sftp.posix.SysCallException;
+import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 
 /**
  * Every descriptor is created close-on-exec: only {@link Spawner} decides what a child inherits.
@@ -20,9 +24,18 @@ public final class Sockets {
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOL_SOCKET = 1;
     private static final int SO_REUSEADDR = 2;
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_NODELAY = 1;
     private static final int IPPROTO_IPV6 = 41;
     private static final int IPV6_V6ONLY = 26;
+    private static final int SHUT_WR = 1;
     private static final int SHUT_RDWR = 2;
+    private static final int SCM_RIGHTS = 1;
+    private static final int MSG_CTRUNC = 0x8;
+    private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+    /** CMSG_LEN(sizeof(int)) and CMSG_SPACE(sizeof(int)) on 64-bit Linux. */
+    private static final int CMSG_LEN_INT = 20;
+    private static final int CMSG_SPACE_INT = 24;
 
     private Sockets() {}
 
@@ -64,6 +77,8 @@ public final class Sockets {
         int[] len = {sa.length};
         Fd fd = new Fd((int) call("accept", () -> C.accept4(listener.fd(), sa, len, SOCK_CLOEXEC)));
         try {
+            // An SFTP session is many small request/reply rounds: Nagle would hold each reply back.
+            setOption(fd, IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY");
             return new Accepted(fd, SockAddr.decode(sa), localAddress(fd));
         } catch (SysCallException e) {
             fd.close();
@@ -76,6 +91,13 @@ public final class Sockets {
         int[] sv = new int[2];
         call("socketpair", () -> C.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
         return Arrays.stream(sv).mapToObj(Fd::new).toArray(Fd[]::new);
+    }
+
+    /** A pipe, close-on-exec: [read end, write end]. */
+    public static Fd[] pipe() throws SysCallException {
+        int[] fds = new int[2];
+        call("pipe2", () -> C.pipe2(fds, SOCK_CLOEXEC));
+        return Arrays.stream(fds).mapToObj(Fd::new).toArray(Fd[]::new);
     }
 
     /** One read(2) on a blocking fd: at least one byte, fewer than len if that is what is there, 0 at EOF. */
@@ -101,6 +123,77 @@ public final class Sockets {
      */
     public static void shutdown(int fd) {
         C.shutdown(fd, SHUT_RDWR);
+    }
+
+    /**
+     * Passes a descriptor over a unix socket (SCM_RIGHTS), riding on one byte so that the
+     * receiver's {@link #receiveFd} has something to read: how the monitor hands a client
+     * socket to a pooled transport and an engine's channel to both of its ends.
+     */
+    public static void sendFd(int socket, int fd) throws SysCallException {
+        Message m = new Message();
+        m.control.putLong(0, CMSG_LEN_INT);
+        m.control.putInt(8, SOL_SOCKET);
+        m.control.putInt(12, SCM_RIGHTS);
+        m.control.putInt(16, fd);
+        call("sendmsg SCM_RIGHTS", () -> C.sendmsg(socket, m.header, 0));
+        Reference.reachabilityFence(m);
+    }
+
+    /**
+     * The descriptor {@link #sendFd} passed, close-on-exec. A peer that sent the byte without a
+     * descriptor, or closed the socket, is a protocol violation: the caller was promised one.
+     */
+    public static Fd receiveFd(int socket) throws SysCallException, MonitorProtocolException {
+        Message m = new Message();
+        long n = call("recvmsg", () -> C.recvmsg(socket, m.header, MSG_CMSG_CLOEXEC));
+        Reference.reachabilityFence(m);
+        if (n == 0) {
+            throw new MonitorProtocolException("channel closed where a descriptor was due");
+        }
+        int flags = m.header.getInt(48);
+        if (m.header.getLong(40) < CMSG_LEN_INT || m.control.getInt(8) != SOL_SOCKET
+                || m.control.getInt(12) != SCM_RIGHTS || (flags & MSG_CTRUNC) != 0) {
+            throw new MonitorProtocolException("no descriptor where one was due");
+        }
+        return new Fd(m.control.getInt(16));
+    }
+
+    /**
+     * A struct msghdr (64-bit Linux layout) for one byte of data and one SCM_RIGHTS descriptor:
+     * msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24, msg_control 32, msg_controllen 40,
+     * msg_flags 48; a cmsghdr is cmsg_len (8 bytes), level, type, then the int.
+     */
+    private static final class Message {
+        final Pointer data = Memory.allocateDirect(RUNTIME, 1, true);
+        final Pointer iov = Memory.allocateDirect(RUNTIME, 16, true);
+        final Pointer control = Memory.allocateDirect(RUNTIME, CMSG_SPACE_INT, true);
+        final Pointer header = Memory.allocateDirect(RUNTIME, 56, true);
+
+        Message() {
+            data.putByte(0, (byte) 'F');
+            iov.putAddress(0, data.address());
+            iov.putLong(8, 1);
+            header.putAddress(16, iov.address());
+            header.putLong(24, 1);
+            header.putAddress(32, control.address());
+            header.putLong(40, CMSG_SPACE_INT);
+        }
+    }
+
+    /** dup2(2): how a received socket takes the place of a standard descriptor. */
+    public static void dup2(int fd, int target) throws SysCallException {
+        call("dup2", () -> C.dup2(fd, target));
+    }
+
+    /** close(2) of a descriptor no Fd owns, such as an inherited one. */
+    public static void close(int fd) {
+        C.close(fd);
+    }
+
+    /** shutdown(fd, SHUT_WR): the peer reads EOF, and can still answer. */
+    public static void shutdownOutput(int fd) {
+        C.shutdown(fd, SHUT_WR);
     }
 
     private static void setOption(Fd fd, int level, int name, String what) throws SysCallException {

@@ -25,6 +25,8 @@ public final class Spawner {
     private static final int CHANNEL = 3;
     private static final int STDERR = 2;
     private static final int F_DUPFD_CLOEXEC = 1030;
+    private static final int O_RDWR = 2;
+    private static final int O_CLOEXEC = 02000000;
     // <spawn.h>, the same on every glibc architecture.
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -97,6 +99,11 @@ public final class Spawner {
             Reference.reachabilityFence(new Pointer[] {actions, attr, noSignals, allSignals, args, envp});
             lifted.forEach(Fd::close);
         }
+    }
+
+    /** /dev/null, read-write and close-on-exec: what a child gets where it should have nothing. */
+    public static Fd openDevNull() throws SysCallException {
+        return new Fd((int) call("open /dev/null", () -> C.open(cstring("/dev/null"), O_RDWR | O_CLOEXEC, 0)));
     }
 
     /**

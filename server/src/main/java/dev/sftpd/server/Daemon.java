@@ -5,48 +5,50 @@ import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.AuthSettings;
 import dev.sftpd.monitor.HostKeys;
 import dev.sftpd.monitor.MonitorSession;
-import dev.sftpd.monitor.auth.Account;
+import dev.sftpd.monitor.SessionSettings;
 import dev.sftpd.monitor.login.LoginFiles;
 import dev.sftpd.monitor.login.LoginRecorder;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Processes;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.server.config.Config;
+import dev.sftpd.server.config.InternalSftp;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Optional;
 
 /**
  * One thread per listening socket accepts; one thread per connection is that connection's
- * monitor. A worker that crashes, misbehaves or is killed ends only its own thread.
+ * monitor. A transport or engine that crashes, misbehaves or is killed ends only its own session.
  */
 final class Daemon {
     private static final SshLog log = SshLog.get(Daemon.class);
-    private static final int SIGKILL = 9;
     private static final int BACKLOG = 128;
+
+    /** A pre-started transport: the process and the monitor's end of its channel. */
+    private record Transport(Launcher.Child child, Fd channel) {}
 
     private final Config config;
     private final HostKeys hostKeys;
-    private final WorkerLauncher launcher;
     private final LoginRecorder recorder = new LoginRecorder(LoginFiles.SYSTEM);
     private final AuthSettings auth;
+    private final SessionSettings sessionSettings;
     private final String effectiveConfig;
+    private final Pool<Transport> transports;
+    private final EnginePool engines;
+    private final Admission admission;
     private final List<Fd> listeners = new ArrayList<>();
-    /** Live connections by worker pid, so that stopping the daemon can end them and record their logouts. */
+    /** Live connections by transport pid, so that stopping the daemon can end them and record their logouts. */
     private final Map<Integer, MonitorSession> sessions = new ConcurrentHashMap<>();
-    /** Whose effective ids workers hold before authentication (OpenSSH's privilege separation user). */
-    private final Account unprivileged = Account.lookup("nobody")
-            .orElse(new Account("nobody", 65534, 65534, Path.of("/nonexistent"), Path.of("/usr/sbin/nologin")));
 
-    Daemon(Config config, HostKeys hostKeys, WorkerLauncher launcher) {
+    Daemon(Config config, HostKeys hostKeys, Launcher launcher, boolean logToStderr) {
         this.config = config;
         this.hostKeys = hostKeys;
-        this.launcher = launcher;
         this.effectiveConfig = config.dump();
         this.auth = new AuthSettings(config.pubkeyAuthentication(), config.passwordAuthentication(),
                 config.kbdInteractiveAuthentication(), config.usePam(), config.permitEmptyPasswords(),
@@ -55,15 +57,53 @@ final class Daemon {
                 a -> config.authorizedKeysFiles(a.name(), a.uid(), a.home()),
                 config.trustedUserCaKeys().map(List::of).orElse(List.of()),
                 a -> config.authorizedPrincipalsFile(a.name(), a.uid(), a.home()));
+        List<String> logFlags = new ArrayList<>(List.of("-l", config.logLevel().name(), "-f",
+                config.syslogFacility().name()));
+        if (logToStderr) {
+            logFlags.add("-e");
+        }
+        this.sessionSettings = new SessionSettings(config.sftpSubsystem().flags(),
+                config.forceCommand().map(InternalSftp::flags), List.copyOf(logFlags));
+        this.transports = new Pool<>("transport", config.transportPoolSize(), () -> startTransport(launcher),
+                t -> {
+                    t.child().kill(false);
+                    t.channel().close();
+                });
+        this.engines = new EnginePool(launcher, config.enginePoolSize());
+        this.admission = new Admission(config.maxStartups(), config.perSourceMaxStartups(),
+                config.perSourceNetBlockSize(), new SecureRandom(), System::nanoTime);
     }
 
-    /** Binds every ListenAddress; an address that cannot be bound is an error, as for sshd. */
-    void listen() throws SysCallException {
+    /**
+     * Binds every ListenAddress (an address that cannot be bound is an error, as for sshd), and
+     * starts the first transport and engine: what keeps them from starting is a start-up error.
+     */
+    void listen() throws Exception {
+        transports.fill();
+        engines.fill();
         for (InetSocketAddress address : config.listenAddresses()) {
             Fd fd = Sockets.listen(address, BACKLOG);
             listeners.add(fd);
             InetSocketAddress bound = Sockets.localAddress(fd);
             log.info("Server listening on %s port %d.", bound.getAddress().getHostAddress(), bound.getPort());
+        }
+    }
+
+    /** A transport, jailed and unprivileged, that has loaded what a connection needs and is waiting for one. */
+    private Transport startTransport(Launcher launcher) throws Exception {
+        Fd[] pair = Sockets.socketpair();
+        Launcher.Child child;
+        try (Fd transportEnd = pair[1]) {
+            child = launcher.spawnTransport(transportEnd);
+        }
+        try {
+            MonitorSession.awaitReady(pair[0].fd(), effectiveConfig, hostKeys);
+            return new Transport(child, pair[0]);
+        } catch (Exception e) {
+            child.kill(false);
+            pair[0].close();
+            throw new IllegalStateException("transport " + child.pid() + " did not start: " + e.getMessage() + " ("
+                    + child.exited().get() + ")", e);
         }
     }
 
@@ -80,6 +120,10 @@ final class Daemon {
         }
     }
 
+    /**
+     * Admission is decided here, before any thread or process is spent on the connection: one
+     * past MaxStartups or PerSourceMaxStartups hears sshd's refusal and is closed.
+     */
     private void acceptLoop(Fd listener) {
         while (true) {
             Sockets.Accepted conn;
@@ -89,34 +133,57 @@ final class Daemon {
                 log.error("accept: %s", e.getMessage());
                 continue;
             }
-            new Thread(() -> connection(conn), "monitor-" + conn.peer()).start();
+            Admission.Decision decision = admission.admit(conn.peer(), conn.local());
+            decision.log().forEach(line -> log.relay(line.level(), line.text()));
+            if (decision.ticket().isEmpty()) {
+                refuse(conn);
+                continue;
+            }
+            Admission.Ticket ticket = decision.ticket().get();
+            new Thread(() -> {
+                try (ticket) {
+                    connection(conn, ticket);
+                }
+            }, "monitor-" + conn.peer()).start();
         }
     }
 
-    private void connection(Sockets.Accepted conn) {
+    private static void refuse(Sockets.Accepted conn) {
+        try (Fd fd = conn.fd()) {
+            byte[] refusal = Admission.REFUSAL.getBytes(StandardCharsets.US_ASCII);
+            Sockets.writeFully(fd.fd(), refusal, 0, refusal.length);
+        } catch (SysCallException e) {
+            // The client went first: nothing to tell it.
+        }
+    }
+
+    private void connection(Sockets.Accepted conn, Admission.Ticket ticket) {
         InetSocketAddress peer = conn.peer();
         log.verbose("Connection from %s port %d on %s port %d", peer.getAddress().getHostAddress(), peer.getPort(),
                 conn.local().getAddress().getHostAddress(), conn.local().getPort());
-        Fd[] pair;
-        int pid;
+        Transport transport;
         try (Fd client = conn.fd()) {
-            pair = Sockets.socketpair();
-            try (Fd workerEnd = pair[1]) {
-                pid = launcher.spawn(client, workerEnd);
-            }
-        } catch (SysCallException e) {
-            log.error("cannot start a worker for %s port %d: %s", peer.getAddress().getHostAddress(), peer.getPort(),
-                    e.getMessage());
+            transport = transports.take();
+            MonitorSession.handOver(transport.channel().fd(), peer, conn.local(), client);
+        } catch (Exception e) {
+            log.error("cannot start a transport for %s port %d: %s", peer.getAddress().getHostAddress(),
+                    peer.getPort(), e.getMessage());
             return;
         }
-        try (Fd monitorEnd = pair[0]) {
-            MonitorSession session = new MonitorSession(monitorEnd.fd(), pid, peer, hostKeys, auth, recorder,
-                    effectiveConfig, unprivileged);
+        int pid = transport.child().pid();
+        log.verbose("transport %d serves %s port %d", pid, peer.getAddress().getHostAddress(), peer.getPort());
+        try (Fd channel = transport.channel()) {
+            MonitorSession session = new MonitorSession(channel.fd(), pid, peer, hostKeys, auth, sessionSettings,
+                    engines, recorder, ticket::authenticated);
             sessions.put(pid, session);
             if (session.run() == MonitorSession.End.VIOLATION) {
-                kill(pid);
+                transport.child().kill(false);
             }
-            reap(pid, peer);
+            String status = transport.child().exited().join();
+            if (!status.equals("exited with status 0")) {
+                log.verbose("transport %d for %s port %d %s", pid, peer.getAddress().getHostAddress(), peer.getPort(),
+                        status);
+            }
             session.finish();
             sessions.remove(pid);
         }
@@ -124,32 +191,20 @@ final class Daemon {
 
     /**
      * SIGTERM: one monitor serves every connection, so when it goes its sessions go too; each
-     * worker is killed and its logout recorded, rather than left serving with no one to record it.
+     * transport and engine is killed and its logout recorded, rather than left serving with no
+     * one to record its end.
      */
     void stop() {
         log.info("Received signal 15; terminating.");
+        transports.stop();
+        engines.stop();
         sessions.forEach((pid, session) -> {
-            kill(pid);
-            session.finish();
+            try {
+                Processes.kill(pid, 9);
+            } catch (SysCallException e) {
+                log.debug1("kill %d: %s", pid, e.getMessage());
+            }
+            session.kill();
         });
-    }
-
-    private static void kill(int pid) {
-        try {
-            Processes.kill(pid, SIGKILL);
-        } catch (SysCallException e) {
-            log.debug1("kill %d: %s", pid, e.getMessage());
-        }
-    }
-
-    private static void reap(int pid, InetSocketAddress peer) {
-        try {
-            Optional<Processes.ExitStatus> status = Processes.waitpid(pid, true);
-            status.filter(s -> s.signal().isPresent() || s.exitCode().orElse(0) != 0)
-                    .ifPresent(s -> log.verbose("worker %d for %s port %d %s", pid,
-                            peer.getAddress().getHostAddress(), peer.getPort(), s.describe()));
-        } catch (SysCallException e) {
-            log.error("waitpid %d: %s", pid, e.getMessage());
-        }
     }
 }

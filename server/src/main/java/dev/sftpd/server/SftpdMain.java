@@ -6,6 +6,7 @@ import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.log.SyslogFacility;
 import dev.sftpd.monitor.HostKeys;
+import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigException;
 import dev.sftpd.server.config.ConfigParser;
@@ -17,12 +18,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jnr.posix.POSIXFactory;
 
 public final class SftpdMain {
     private static final SshLog log = SshLog.get(SftpdMain.class);
+
+    /** The account transports run as, from their first instruction (sshd's SSH_PRIVSEP_USER). */
+    static final String UNPRIVILEGED_USER = "sftpd";
 
     private SftpdMain() {}
 
@@ -56,6 +61,14 @@ public final class SftpdMain {
             System.err.println("sftpd: must run as root: it changes to each user it authenticates");
             return 1;
         }
+        // As sshd, even for -t: a daemon without its unprivileged user could not serve anyone.
+        Optional<Account> unprivileged = Account.lookup(UNPRIVILEGED_USER);
+        if (unprivileged.isEmpty()) {
+            System.err.println("Privilege separation user " + UNPRIVILEGED_USER + " does not exist (create it with: "
+                    + "useradd --system --user-group --no-create-home --home-dir /run/sftpd --shell /usr/sbin/nologin "
+                    + UNPRIVILEGED_USER + ")");
+            return 255;
+        }
         HostKeys hostKeys;
         try {
             if (config.hostKeysDefaulted()) {
@@ -82,9 +95,11 @@ public final class SftpdMain {
         LogLevel level = flags.debug() > 0 ? LogLevel.values()[LogLevel.DEBUG1.ordinal() + flags.debug() - 1]
                 : config.logLevel();
         Logging.init("sftpd", level, config.syslogFacility(), flags.logToStderr());
-        Daemon daemon = new Daemon(config, hostKeys, new WorkerLauncher(flags.logToStderr()));
-        Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "stop"));
         try {
+            Launcher launcher = Launcher.prepare(unprivileged.get().uid(), unprivileged.get().gid(),
+                    flags.logToStderr());
+            Daemon daemon = new Daemon(config, hostKeys, launcher, flags.logToStderr());
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "stop"));
             daemon.listen();
             writePidFile(config);
             daemon.serve();

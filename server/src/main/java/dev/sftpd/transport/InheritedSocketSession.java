@@ -1,7 +1,8 @@
-// A MINA IoSession over the client socket the worker inherits as fd 0: MINA has no inetd mode, so we feed it.
-package dev.sftpd.worker;
+// A MINA IoSession over the client socket the monitor hands the transport: MINA has no inetd mode, so we feed it.
+package dev.sftpd.transport;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -34,8 +35,15 @@ final class InheritedSocketSession extends AbstractCloseable implements IoSessio
     private final Object readGate = new Object();
     private boolean readSuspended;
 
-    InheritedSocketSession(SocketChannel socket, IoHandler handler) {
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+
+    /** remote and local as the monitor says: it accepted the connection (and will read PROXY headers). */
+    InheritedSocketSession(SocketChannel socket, InetSocketAddress remote, InetSocketAddress local,
+                           IoHandler handler) {
         this.socket = socket;
+        this.remote = remote;
+        this.local = local;
         this.handler = handler;
     }
 
@@ -126,20 +134,12 @@ final class InheritedSocketSession extends AbstractCloseable implements IoSessio
 
     @Override
     public SocketAddress getRemoteAddress() {
-        try {
-            return socket.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return remote;
     }
 
     @Override
     public SocketAddress getLocalAddress() {
-        try {
-            return socket.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return local;
     }
 
     @Override

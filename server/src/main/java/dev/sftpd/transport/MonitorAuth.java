@@ -1,5 +1,5 @@
 // Base of the worker's authentication methods: each only relays to the monitor and turns its verdict into MINA's.
-package dev.sftpd.worker;
+package dev.sftpd.transport;
 
 import dev.sftpd.privsep.MonitorCalls;
 import dev.sftpd.privsep.MonitorCalls.AuthResult;

@@ -1,5 +1,5 @@
 // The "keyboard-interactive" method: relays the monitor's PAM conversation to the client, one round at a time.
-package dev.sftpd.worker;
+package dev.sftpd.transport;
 
 import dev.sftpd.privsep.MonitorCalls;
 import dev.sftpd.privsep.MonitorCalls.KbdIntStep;
@@ -25,7 +25,7 @@ final class MonitorKbdIntAuth extends MonitorAuth {
     protected Boolean doAuth(Buffer buffer, boolean init) throws Exception {
         if (init) {
             buffer.getString(); // language tag, deprecated (RFC 4256)
-            return step(monitor.kbdIntStart(getUsername(), buffer.getString()));
+            return step(monitor.kbdIntStart(getUsername(), getService(), buffer.getString()));
         }
         int type = buffer.getUByte();
         if (type != SshConstants.SSH_MSG_USERAUTH_INFO_RESPONSE) {

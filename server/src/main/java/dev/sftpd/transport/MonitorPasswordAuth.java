@@ -1,5 +1,5 @@
 // The "password" method: the password goes to the monitor (PAM or shadow) and never stays in the worker.
-package dev.sftpd.worker;
+package dev.sftpd.transport;
 
 import dev.sftpd.privsep.MonitorCalls;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -24,6 +24,6 @@ final class MonitorPasswordAuth extends MonitorAuth {
             // Changing an expired password over SSH is not offered, as sshd without PAM.
             return Boolean.FALSE;
         }
-        return verdict(monitor.authPassword(getUsername(), password));
+        return verdict(monitor.authPassword(getUsername(), getService(), password));
     }
 }

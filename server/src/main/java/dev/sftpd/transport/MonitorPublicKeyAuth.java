@@ -1,5 +1,5 @@
 // The "publickey" user authentication method, decided by the monitor rather than in the worker.
-package dev.sftpd.worker;
+package dev.sftpd.transport;
 
 import dev.sftpd.privsep.MonitorCalls;
 import org.apache.sshd.common.SshConstants;

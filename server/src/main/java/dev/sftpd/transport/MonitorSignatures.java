@@ -1,5 +1,5 @@
 // Host-key signature factories whose signing half asks the monitor: the worker never holds a host private key.
-package dev.sftpd.worker;
+package dev.sftpd.transport;
 
 import dev.sftpd.privsep.MonitorCalls;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,5 @@
 // Host keys as the worker knows them: the real public keys, each paired with a placeholder private key.
-package dev.sftpd.worker;
+package dev.sftpd.transport;
 
 import java.math.BigInteger;
 import java.security.KeyPair;

@@ -1,5 +1,5 @@
 // A session channel that refuses what an SFTP-only server has no use for: ptys, environment, X11, agent.
-package dev.sftpd.worker;
+package dev.sftpd.transport;
 
 import dev.sftpd.log.SshLog;
 import java.io.IOException;

@@ -1,124 +1,103 @@
-// The per-connection worker: the SSH transport on fd 0, the monitor on fd 3, the user's identity after authentication.
-package dev.sftpd.worker;
+// The transport: started by the monitor already unprivileged and jailed, it waits in the pool for a client, confines itself, then speaks SSH.
+package dev.sftpd.transport;
 
+import dev.sftpd.log.LogLevel;
+import dev.sftpd.log.LogSink;
 import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
+import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.MonitorCalls;
-import dev.sftpd.privsep.PrivilegeDrop;
+import dev.sftpd.privsep.Sockets;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigParser;
-import dev.sftpd.server.config.InternalSftp;
-import dev.sftpd.sftp.Accounts;
-import dev.sftpd.sftp.ServerFlags;
-import dev.sftpd.sftp.ServerOptions;
-import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
-import java.nio.channels.Channel;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.Charset;
-import java.util.Collections;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.server.session.SessionFactory;
 
-/** Started by the monitor with posix_spawn; not a user-facing program. */
-public final class WorkerMain {
-    private static final SshLog log = SshLog.get(WorkerMain.class);
+/**
+ * Started by the monitor (posix_spawn, then a mount namespace, chroot and setpriv) as the
+ * `sftpd` user with no capabilities and no_new_privs; never a user-facing program. Its only
+ * descriptors: /dev/null on 0, 1 and 2, the monitor channel on 3.
+ */
+public final class TransportMain {
+    private static final SshLog log = SshLog.get(TransportMain.class);
+    private static final int STDIN = 0;
 
     private final MonitorCalls monitor = new MonitorCalls(MonitorCalls.CHANNEL_FD);
-    private volatile boolean loginRecorded;
 
-    private WorkerMain() {}
+    private TransportMain() {}
 
     public static void main(String[] args) {
-        System.exit(new WorkerMain().run(List.of(args).contains("-e")));
+        System.exit(new TransportMain().run());
     }
 
-    private int run(boolean logToStderr) {
+    private int run() {
         try {
-            MonitorCalls.Hello hello = monitor.hello();
-            Config config = ConfigParser.parseDump(hello.config());
-            Logging.init("sftpd", config.logLevel(), config.syslogFacility(), logToStderr);
-            Channel inherited = System.inheritedChannel();
-            if (!(inherited instanceof SocketChannel socket)) {
-                log.fatal("worker: fd 0 is not a connected socket");
-                return 255;
-            }
-            openClassPath();
-            PrivilegeDrop.suspend(hello.unprivilegedUid(), hello.unprivilegedGid());
-            WorkerServer server = WorkerServer.create(settings(config), monitor, hello.hostKeyBlobs(), this::becomeUser);
-            server.serve(socket);
-            if (loginRecorded) {
-                monitor.recordLogout();
-            }
+            Prepared prepared = prepare(monitor, monitor.hello());
+            serve(prepared, monitor.awaitConnection());
             return 0;
         } catch (Exception e) {
-            log.fatal("worker: %s", e.getMessage() == null ? e.toString() : e.getMessage());
+            log.fatal("transport: %s", e.getMessage() == null ? e.toString() : e.getMessage());
             return 255;
         }
     }
 
+    /** A transport ready for its client: the SSH server built, its classes loaded, the process confined. */
+    public record Prepared(SessionFactory sessions) {}
+
     /**
-     * AUTH_CONTEXT, then the permanent drop to the user the monitor names, then the login
-     * record. Any failure ends the worker: it must never serve a session with the wrong identity.
+     * Everything before the client's first byte: logging to the monitor, the SSH server as HELLO
+     * configures it, and the seccomp filter on every thread.
      */
-    private Accounts.User becomeUser(ServerSession session) {
-        try {
-            MonitorCalls.Identity id = monitor.authContext(session.getUsername());
-            PrivilegeDrop.resume();
-            PrivilegeDrop.drop(id.uid(), id.gid(), id.groups());
-            byte[] home = id.home().getBytes(Charset.defaultCharset());
+    public static Prepared prepare(MonitorCalls monitor, MonitorCalls.Hello hello) throws Exception {
+        Config config = ConfigParser.parseDump(hello.config());
+        Logging.init(config.logLevel(), new MonitorSink(monitor));
+        TransportServer server = TransportServer.create(settings(config), monitor, hello.hostKeyBlobs());
+        SessionFactory sessions = server.prepare();
+        Seccomp.confine();
+        return new Prepared(sessions);
+    }
+
+    /** Serves the client the monitor handed over until the connection ends. */
+    public static void serve(Prepared prepared, MonitorCalls.Connection connection) throws Exception {
+        TransportServer.serve(prepared.sessions(), socketChannel(connection.socket()),
+                new InetSocketAddress(connection.peerAddress(), connection.peerPort()),
+                new InetSocketAddress(connection.localAddress(), connection.localPort()));
+    }
+
+    /**
+     * The JDK makes a SocketChannel only of a socket inherited on fd 0, and decides what fd 0 is
+     * on first asking; nothing asked before the client socket replaced /dev/null there.
+     */
+    private static SocketChannel socketChannel(Fd client) throws IOException {
+        try (client) {
+            Sockets.dup2(client.fd(), STDIN);
+        } catch (SysCallException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (!(System.inheritedChannel() instanceof SocketChannel socket)) {
+            throw new IOException("the monitor handed over something that is not a connected socket");
+        }
+        return socket;
+    }
+
+    /** Log lines travel to the monitor: the transport has no syslog socket and no log file. */
+    private record MonitorSink(MonitorCalls monitor) implements LogSink {
+        @Override
+        public void write(LogLevel level, String text) {
             try {
-                Posix.get().chdir(home);
-            } catch (SysCallException e) {
-                log.error("Could not chdir to home directory %s: %s", id.home(), e.reason());
-                Posix.get().chdir(new byte[] {'/'});
+                monitor.log(level.ordinal(), text);
+            } catch (IOException e) {
+                // The monitor is gone: so is every reason to log.
             }
-            if (!id.forcedCommand().isEmpty()) {
-                session.setAttribute(WorkerServer.FORCED, forcedSftp(id.forcedCommand()));
-            }
-            monitor.recordLogin();
-            loginRecorded = true;
-            return new Accounts.User(id.user(), id.uid(), id.gid(), home);
-        } catch (Exception e) {
-            log.fatal("worker: cannot become user %s: %s", session.getUsername(), e.getMessage());
-            System.exit(255);
-            throw new AssertionError(e);
         }
     }
 
-    /**
-     * A forced command this server can honour is sftp itself: "internal-sftp FLAGS" or a path
-     * to an sftp-server with its flags. Anything else leaves the user no session at all.
-     */
-    static Optional<ServerOptions> forcedSftp(String command) {
-        List<String> words = List.of(command.trim().split("\\s+"));
-        String program = words.get(0);
-        if (!program.equals("internal-sftp") && !program.endsWith("/sftp-server")) {
-            log.verbose("forced command \"%s\" is not sftp: sessions refused", command);
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(ServerFlags.parse("internal-sftp", words.subList(1, words.size())
-                    .toArray(String[]::new)).options());
-        } catch (ServerFlags.FlagException e) {
-            log.error("forced command \"%s\": %s", command, e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * Opens every jar on the class path while the worker may still read them all: the class
-     * loader keeps them open, so classes loaded after the privilege drop still load even when
-     * the installation is not readable by the user.
-     */
-    private static void openClassPath() throws IOException {
-        Collections.list(ClassLoader.getSystemClassLoader().getResources("META-INF/MANIFEST.MF"));
-    }
-
-    static WorkerSettings settings(Config c) {
+    static TransportSettings settings(Config c) {
         List<String> methods = new ArrayList<>();
         if (c.pubkeyAuthentication()) {
             methods.add("publickey");
@@ -129,9 +108,8 @@ public final class WorkerMain {
         if (c.kbdInteractiveAuthentication() && c.usePam()) {
             methods.add("keyboard-interactive");
         }
-        return new WorkerSettings(c.ciphers(), c.macs(), c.kexAlgorithms(), c.hostKeyAlgorithms(),
-                c.rekeyLimit().bytes().orElse(0), c.rekeyLimit().interval(),
-                Optional.of(c.sftpSubsystem().options()), c.forceCommand().map(InternalSftp::options), methods,
+        return new TransportSettings(c.ciphers(), c.macs(), c.kexAlgorithms(), c.hostKeyAlgorithms(),
+                c.rekeyLimit().bytes().orElse(0), c.rekeyLimit().interval(), methods,
                 c.authenticationMethodNames(), c.maxAuthTries(), c.loginGraceTime());
     }
 }

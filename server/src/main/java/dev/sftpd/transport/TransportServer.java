@@ -1,19 +1,16 @@
-// MINA SSHD configured as an SFTP-only server for one inherited connection, with the monitor doing the privileged parts.
-package dev.sftpd.worker;
+// MINA SSHD configured as an SFTP-only server for one connection, with the monitor doing the privileged parts.
+package dev.sftpd.transport;
 
 import dev.sftpd.privsep.MonitorCalls;
-import dev.sftpd.sftp.Accounts;
-import dev.sftpd.sftp.ServerOptions;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.sshd.server.auth.UserAuthFactory;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.OptionalFeature;
@@ -21,8 +18,6 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.mac.BuiltinMacs;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
@@ -31,39 +26,20 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.OpenSshHostKeysHandler;
-import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.server.session.SessionFactory;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 
-final class WorkerServer extends SshServer {
-    /** Set on the session once the worker has become the authenticated user. */
-    static final AttributeKey<Accounts.User> USER = new AttributeKey<>();
-    /**
-     * Set when the key or certificate that authenticated forces a command: the sftp flags it
-     * names, or empty for a command other than sftp, which this server cannot run.
-     */
-    static final AttributeKey<Optional<ServerOptions>> FORCED = new AttributeKey<>();
-
-    /** Runs right after authentication, before any channel: AUTH_CONTEXT, the privilege drop, the login record. */
-    interface AfterAuthentication {
-        Accounts.User become(ServerSession session) throws Exception;
-    }
-
-    private Accounts accounts;
-    /** ForceCommand internal-sftp from the configuration. */
-    private Optional<ServerOptions> forceCommand = Optional.empty();
-
+final class TransportServer extends SshServer {
     /** MINA's defaults first (random source, timeouts, ...), then everything that is ours. */
-    static WorkerServer create(WorkerSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
-                               AfterAuthentication afterAuthentication) throws IOException {
-        WorkerServer server = (WorkerServer) ServerBuilder.builder().factory(WorkerServer::new).build(true);
-        server.configure(settings, monitor, hostKeyBlobs, afterAuthentication);
+    static TransportServer create(TransportSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs)
+            throws IOException {
+        TransportServer server = (TransportServer) ServerBuilder.builder().factory(TransportServer::new).build(true);
+        server.configure(settings, monitor, hostKeyBlobs);
         return server;
     }
 
-    private void configure(WorkerSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
-                           AfterAuthentication afterAuthentication) throws IOException {
-        accounts = new MonitorAccounts(monitor);
-        forceCommand = settings.forceCommand();
+    private void configure(TransportSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs)
+            throws IOException {
         setKeyPairProvider(new PlaceholderKeys(hostKeyBlobs));
         setSignatureFactories(MonitorSignatures.wrap(
                 List.copyOf(builtins(settings.hostKeyAlgorithms(), BuiltinSignatures::fromFactoryName)), monitor));
@@ -93,6 +69,7 @@ final class WorkerServer extends SshServer {
         // hostkeys-prove would ask for a signature over something that is not an exchange hash.
         setGlobalRequestHandlers(ServerBuilder.DEFAULT_GLOBAL_REQUEST_HANDLERS.stream()
                 .filter(h -> !(h instanceof OpenSshHostKeysHandler)).toList());
+        // What a session request runs is the monitor's decision: the transport only relays it.
         setSubsystemFactories(List.of(new SubsystemFactory() {
             @Override
             public String getName() {
@@ -101,59 +78,31 @@ final class WorkerServer extends SshServer {
 
             @Override
             public Command createSubsystem(ChannelSession channel) {
-                return session(channel, settings.sftp());
+                return new EngineRelay(monitor, "subsystem", "sftp");
             }
         }));
-        setShellFactory(channel -> session(channel, Optional.empty()));
-        setCommandFactory((channel, command) -> session(channel, Optional.empty()));
+        setShellFactory(channel -> new EngineRelay(monitor, "shell", ""));
+        setCommandFactory((channel, command) -> new EngineRelay(monitor, "exec", command));
         CoreModuleProperties.SERVER_IDENTIFICATION.set(this, "sftpd_0.1");
         if (settings.rekeyBytes() > 0) {
             CoreModuleProperties.REKEY_BYTES_LIMIT.set(this, settings.rekeyBytes());
         }
         settings.rekeyTime().ifPresent(t -> CoreModuleProperties.REKEY_TIME_LIMIT.set(this, t));
-        addSessionListener(new SessionListener() {
-            @Override
-            public void sessionEvent(Session session, Event event) {
-                if (event == Event.Authenticated) {
-                    ServerSession s = (ServerSession) session;
-                    try {
-                        s.setAttribute(USER, afterAuthentication.become(s));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
-                }
-            }
-        });
-    }
-
-    /** Serves the connection on the calling thread until it ends. */
-    void serve(SocketChannel socket) throws Exception {
-        checkConfig();
-        new InheritedSocketSession(socket, createSessionFactory()).serve();
     }
 
     /**
-     * What a session request gets, in sshd's order: ForceCommand from the configuration, then a
-     * command forced by the key or certificate, then the request itself (sftp for the subsystem,
-     * a refusal for a shell or command).
+     * Everything a connection will need, made and loaded before the client's first byte: after
+     * this the transport is confined and cannot open a jar it did not already hold.
      */
-    private Command session(ChannelSession channel, Optional<ServerOptions> requested) {
-        if (forceCommand.isPresent()) {
-            return sftp(channel, forceCommand);
-        }
-        Optional<ServerOptions> forced = channel.getSession().getAttribute(FORCED);
-        return sftp(channel, forced != null ? forced : requested);
+    SessionFactory prepare() throws Exception {
+        checkConfig();
+        return createSessionFactory();
     }
 
-    /** The sftp engine with these flags, or the refusal when there are none (no sftp for this request). */
-    private Command sftp(ChannelSession channel, Optional<ServerOptions> options) {
-        Accounts.User user = channel.getSession().getAttribute(USER);
-        if (options.isEmpty() || user == null) {
-            return new RefusedCommand();
-        }
-        String client = channel.getSession().getClientAddress() instanceof java.net.InetSocketAddress a
-                ? a.getAddress().getHostAddress() : "UNKNOWN";
-        return new SftpCommand(options.get(), accounts, user, client);
+    /** Serves the connection on the calling thread until it ends. */
+    static void serve(SessionFactory sessions, SocketChannel socket, InetSocketAddress remote,
+                      InetSocketAddress local) throws Exception {
+        new InheritedSocketSession(socket, remote, local, sessions).serve();
     }
 
     /** The named algorithms MINA implements, in the configured order. */

@@ -30,6 +30,11 @@ public final class Logging {
                 : new SyslogSink(ident, facility, System.getProperty(SOCKET_PROPERTY, "/dev/log")));
     }
 
+    /** As {@link #init}, with a sink of the caller's: a confined process sends its lines to the monitor. */
+    public static void init(LogLevel level, LogSink sink) {
+        install(level, Objects.requireNonNull(sink, "sink"));
+    }
+
     /** Replaces whatever Logback had, so stdout (the SFTP channel) never carries a log line. */
     static synchronized void install(LogLevel level, LogSink sink) {
         Logging.level = Objects.requireNonNull(level, "level");

@@ -45,6 +45,11 @@ public final class SshLog {
         log(LogLevel.DEBUG3, format, args);
     }
 
+    /** A line another process logged, at its level: escaped here again, as the monitor of sshd does. */
+    public void relay(LogLevel level, String text) {
+        log(level, "%s", new Object[] {text});
+    }
+
     /** Cheap enough to guard building an expensive argument. */
     public boolean enabled(LogLevel level) {
         return Logging.enabled(level);

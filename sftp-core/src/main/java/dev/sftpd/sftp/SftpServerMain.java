@@ -41,10 +41,6 @@ public final class SftpServerMain {
         ServerOptions options = parsed.options();
         Logging.init(PROGRAM, options.logLevel(), options.facility(), options.logToStderr());
 
-        // stdout carries the protocol: nothing else may ever print there.
-        FileOutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
-        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-
         NssAccounts accounts = new NssAccounts();
         Accounts.User user = accounts.currentUser();
 
@@ -58,15 +54,24 @@ public final class SftpServerMain {
             }
             clientAddress = connection.substring(0, space);
         }
-        String address = clientAddress;
+        return serve(options, accounts, user, clientAddress);
+    }
+
+    /**
+     * The engine on stdin and stdout, from the start directory on: what this program and the
+     * daemon's engine (once it is the user, with its socket on fds 0 and 1) both run.
+     */
+    public static int serve(ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress) {
+        // stdout carries the protocol: nothing else may ever print there.
+        FileOutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
         try {
             StartDirectory.enter(options, user, accounts);
         } catch (SessionEndException e) {
             log.fatal("%s", e.getMessage());
             return e.exitCode();
         }
-
         StreamServer server = new StreamServer(new FileInputStream(FileDescriptor.in), protocolOut);
-        return server.run(sink -> new SftpSession(options, accounts, user, address, sink));
+        return server.run(sink -> new SftpSession(options, accounts, user, clientAddress, sink));
     }
 }

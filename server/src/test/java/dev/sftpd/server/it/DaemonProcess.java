@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 record DaemonProcess(Process process, int port, Path log) implements AutoCloseable {
     private static final Pattern OPENED = Pattern.compile("(?m)^Connection from ");
     private static final Pattern ENDED = Pattern.compile("(?m)^(Disconnected from user |Connection closed by )");
+    private static final Pattern SERVED = Pattern.compile("(?m)^transport (\\d+) serves ");
 
     /**
      * Starts {@code launcher -D -e -f CONFIG} in {@code dir} and waits until it listens. The test's
@@ -81,31 +82,35 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
         return pattern.matcher(logText()).results().toList();
     }
 
-    /** The daemon's live children: one worker per connection. */
-    List<Long> workers() {
+    /** The daemon's live children: pooled and serving transports, and the engines' session shells. */
+    List<Long> children() {
         return ProcFs.children(pid());
     }
 
-    /** Waits until the earlier connections' workers are gone, so the next one is easy to tell. */
-    void awaitNoWorkers() {
-        await(() -> workers().isEmpty(), () -> "workers still running: " + workers());
-    }
-
-    /** Waits until exactly one worker runs, and returns its pid. */
-    long awaitSoleWorker() {
-        await(() -> workers().size() == 1, () -> "expected one worker, found " + workers());
-        return workers().get(0);
+    /** The transport the daemon handed the connection from this local port of 127.0.0.1 to. */
+    long awaitTransport(int clientPort) {
+        return Long.parseLong(awaitLog(Pattern.compile("(?m)^transport (\\d+) serves 127\\.0\\.0\\.1 port "
+                + clientPort + "$")).group(1));
     }
 
     /**
-     * Opens an sftp session as the daemon's only connection, so that its worker is known: the
-     * daemon's one child once the earlier connections' workers are gone.
+     * Opens an sftp session as this user and finds its processes: the transport handed the
+     * newest connection, and the session's shell, the daemon's child that carries the user's
+     * audit loginuid (pooled engines carry none), with its engine.
      */
-    WorkerSession openSoleSession(SystemUser user) {
-        awaitNoWorkers();
+    UserSession openSession(SystemUser user) {
+        int served = logMatches(SERVED).size();
         OpenSftp client = new OpenSsh(port).openSftp(user);
         try {
-            return new WorkerSession(client, awaitSoleWorker());
+            await(() -> logMatches(SERVED).size() > served, () -> "no transport for the new connection");
+            long transport = Long.parseLong(logMatches(SERVED).get(served).group(1));
+            long[] session = new long[1];
+            await(() -> (session[0] = children().stream().filter(pid -> ProcFs.loginUid(pid) == user.uid())
+                    .findFirst().orElse(-1L)) > 0, () -> "no session process with loginuid " + user.uid());
+            long[] engine = new long[1];
+            await(() -> !ProcFs.children(session[0]).isEmpty(), () -> "session " + session[0] + " has no engine");
+            engine[0] = ProcFs.children(session[0]).get(0);
+            return new UserSession(client, transport, session[0], engine[0]);
         } catch (AssertionError e) {
             client.close();
             throw e;
@@ -119,14 +124,15 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
     }
 
     /**
-     * SIGKILL to the workers left over; once the daemon has logged the end of every connection
+     * SIGKILL to the serving transports left over; once the daemon has logged the end of every connection
      * (and so recorded every logout), SIGTERM to the daemon, and SIGKILL if it does not go within 10 s.
      */
     @Override
     public void close() {
         try {
             if (isAlive()) {
-                workers().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+                logMatches(SERVED).stream().map(m -> Long.parseLong(m.group(1)))
+                        .forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
                 await(() -> logMatches(OPENED).size() == logMatches(ENDED).size(),
                         () -> "connections whose end the daemon did not log");
             }

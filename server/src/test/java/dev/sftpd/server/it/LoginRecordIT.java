@@ -1,4 +1,4 @@
-// Login records: wtmp, utmp and lastlog show SFTP sessions with their client address, and a logout however the worker ends.
+// Login records: wtmp, utmp and lastlog show SFTP sessions with their client address, and a logout however the session ends.
 package dev.sftpd.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +9,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Sessions are recorded on line sftp<worker pid>, so the tests find theirs by the worker they watched. */
+/**
+ * Sessions are recorded on line sftp<pid of the session's process>, the process that carries the
+ * user's audit loginuid, so the tests find theirs by the session they watched.
+ */
 class LoginRecordIT {
     @RegisterExtension
     static final Sftpd sftpd = Sftpd.withConfig();
@@ -17,46 +20,43 @@ class LoginRecordIT {
     @Test
     void wtmpShowsAnEndedSessionWithItsClientAddressAndLogoutTime() {
         SystemUser alice = sftpd.user("alice");
-        long worker;
-        try (WorkerSession session = sftpd.daemon().openSoleSession(alice)) {
-            worker = session.worker();
-            session.client().finish().assertExit(0);
+        long session;
+        try (UserSession open = sftpd.daemon().openSession(alice)) {
+            session = open.session();
+            open.client().finish().assertExit(0);
         }
 
-        awaitLogout(alice, worker);
+        awaitLogout(alice, session);
     }
 
     @Test
-    void wtmpShowsAnOpenSessionWithoutALogoutTime() {
+    void lastShowsAnOpenSessionAsStillLoggedIn() {
         SystemUser frank = sftpd.user("frank");
-        try (WorkerSession session = sftpd.daemon().openSoleSession(frank)) {
+        try (UserSession open = sftpd.daemon().openSession(frank)) {
 
-            // last(1) says "still logged in" only if /proc/PID/loginuid is the user's uid, which a JVM
-            // cannot set for its process (only the main thread may write it); "gone - no logout" is
-            // how it shows our open sessions (see docs/ARCHITECTURE.md).
+            // last(1) believes an open entry only if /proc/PID/loginuid is the user's uid.
             String last = wtmp(frank);
 
-            assertTrue(entry(frank, session.worker(), "\\S+\\s+(still logged in|gone - no logout)$").matcher(last).find(),
-                    last);
-            session.client().finish().assertExit(0);
+            assertTrue(entry(frank, open.session(), "\\S+\\s+still logged in$").matcher(last).find(), last);
+            open.client().finish().assertExit(0);
         }
     }
 
     @Test
     void whoListsASessionWhileItLasts() {
         SystemUser gina = sftpd.user("gina");
-        long worker;
-        try (WorkerSession session = sftpd.daemon().openSoleSession(gina)) {
-            worker = session.worker();
+        long session;
+        try (UserSession open = sftpd.daemon().openSession(gina)) {
+            session = open.session();
 
             String who = Run.checked("who").stdout();
 
-            assertTrue(Pattern.compile("(?m)^" + gina + "\\s+sftp" + worker + "\\s.*\\(127\\.0\\.0\\.1\\)$")
+            assertTrue(Pattern.compile("(?m)^" + gina + "\\s+sftp" + session + "\\s.*\\(127\\.0\\.0\\.1\\)$")
                     .matcher(who).find(), who);
-            session.client().finish().assertExit(0);
+            open.client().finish().assertExit(0);
         }
-        Poll.until(() -> !Run.checked("who").stdout().contains(" sftp" + worker + " "),
-                () -> "who still lists sftp" + worker + ":\n" + Run.checked("who").stdout());
+        Poll.until(() -> !Run.checked("who").stdout().contains(" sftp" + session + " "),
+                () -> "who still lists sftp" + session + ":\n" + Run.checked("who").stdout());
     }
 
     @Test
@@ -72,23 +72,36 @@ class LoginRecordIT {
     }
 
     @Test
-    void theLogoutOfAWorkerKilledWithSigkillIsStillRecorded() {
+    void theLogoutOfAnEngineKilledWithSigkillIsStillRecorded() {
         SystemUser carol = sftpd.user("carol");
-        try (WorkerSession session = sftpd.daemon().openSoleSession(carol)) {
+        try (UserSession open = sftpd.daemon().openSession(carol)) {
 
-            kill(session.worker());
+            ProcessHandle.of(open.engine()).orElseThrow().destroyForcibly();
 
-            awaitLogout(carol, session.worker());
+            awaitLogout(carol, open.session());
         }
     }
 
     @Test
-    void killingOneUsersWorkerLeavesAnotherUsersSessionWorking() {
+    void theLogoutOfASessionWhoseTransportIsKilledIsStillRecorded() {
+        SystemUser ivan = sftpd.user("ivan");
+        try (UserSession open = sftpd.daemon().openSession(ivan)) {
+
+            ProcessHandle.of(open.transport()).orElseThrow().destroyForcibly();
+
+            awaitLogout(ivan, open.session());
+            Poll.until(() -> !ProcFs.exists(open.engine()), () -> "engine " + open.engine() + " outlived its transport");
+        }
+    }
+
+    @Test
+    void killingOneUsersProcessesLeavesAnotherUsersSessionWorking() {
         SystemUser erin = sftpd.user("erin");
-        try (WorkerSession killed = sftpd.daemon().openSoleSession(sftpd.user("dave"));
+        try (UserSession killed = sftpd.daemon().openSession(sftpd.user("dave"));
              OpenSftp survivor = sftpd.clients().openSftp(erin)) {
 
-            kill(killed.worker());
+            ProcessHandle.of(killed.engine()).orElseThrow().destroyForcibly();
+            ProcessHandle.of(killed.transport()).orElseThrow().destroyForcibly();
             survivor.send("mkdir made-after-the-kill");
 
             survivor.finish().assertExit(0);
@@ -101,34 +114,27 @@ class LoginRecordIT {
     void stoppingTheDaemonDuringASessionStillRecordsItsLogout() {
         SystemUser hank = sftpd.user("hank");
         DaemonProcess stopped = sftpd.startDaemon();
-        long worker;
-        try (WorkerSession session = stopped.openSoleSession(hank)) {
-            worker = session.worker();
-
+        UserSession open = stopped.openSession(hank);
+        try (open) {
             stopped.process().destroy();
-            session.client().finish();
+            open.client().finish();
         }
 
-        Poll.until(() -> !ProcFs.exists(worker), () -> "worker " + worker + " outlived its session");
-        awaitLogout(hank, worker);
+        Poll.until(() -> !ProcFs.exists(open.engine()), () -> "engine " + open.engine() + " outlived its session");
+        Poll.until(() -> !ProcFs.exists(open.transport()), () -> "transport " + open.transport() + " outlived it");
+        awaitLogout(hank, open.session());
     }
 
-    /** SIGKILL, and wait for the daemon to reap the worker. */
-    private static void kill(long worker) {
-        ProcessHandle.of(worker).orElseThrow().destroyForcibly();
-        sftpd.daemon().awaitLog(Pattern.compile("worker " + worker + " for 127\\.0\\.0\\.1 port \\d+ killed by signal 9"));
-    }
-
-    /** Waits until wtmp has the session sftp<worker> of this user, from 127.0.0.1, with its end time. */
-    private static void awaitLogout(SystemUser user, long worker) {
-        Pattern ended = entry(user, worker, "\\S+ - \\S+\\s+\\(\\d+:\\d\\d\\)$");
+    /** Waits until wtmp has the session sftp<session> of this user, from 127.0.0.1, with its end time. */
+    private static void awaitLogout(SystemUser user, long session) {
+        Pattern ended = entry(user, session, "\\S+ - \\S+\\s+\\(\\d+:\\d\\d\\)$");
         Poll.until(() -> ended.matcher(wtmp(user)).find(),
-                () -> "no ended session sftp" + worker + " of " + user + " in wtmp:\n" + wtmp(user));
+                () -> "no ended session sftp" + session + " of " + user + " in wtmp:\n" + wtmp(user));
     }
 
-    /** A line of `last -w -i`: user, line sftp<worker>, client address, then {@code times}. */
-    private static Pattern entry(SystemUser user, long worker, String times) {
-        return Pattern.compile("(?m)^" + user + "\\s+sftp" + worker + "\\s+127\\.0\\.0\\.1\\s+" + times);
+    /** A line of `last -w -i`: user, line sftp<session>, client address, then {@code times}. */
+    private static Pattern entry(SystemUser user, long session, String times) {
+        return Pattern.compile("(?m)^" + user + "\\s+sftp" + session + "\\s+127\\.0\\.0\\.1\\s+" + times);
     }
 
     private static String wtmp(SystemUser user) {

@@ -85,6 +85,15 @@ final class ProcFs {
         return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
     }
 
+    /** The audit loginuid of a process (-1 when unset or the process is gone). */
+    static long loginUid(long pid) {
+        try {
+            return (int) Long.parseLong(Files.readString(Path.of("/proc", Long.toString(pid), "loginuid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Whether anything, even a zombie waiting to be reaped, still has this pid. */
     static boolean exists(long pid) {
         return Files.exists(Path.of("/proc", Long.toString(pid)));

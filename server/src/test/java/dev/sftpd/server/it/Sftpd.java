@@ -23,16 +23,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class Sftpd implements BeforeAllCallback, AfterAllCallback {
     private final List<String> config;
-    private final Class<?> workerMain;
+    private final Class<?> transportMain;
     private final List<DaemonProcess> daemons = new ArrayList<>();
     private Path dir;
     private Path hostKey;
     private SystemAccounts accounts;
     private DaemonProcess daemon;
 
-    private Sftpd(List<String> config, Class<?> workerMain) {
+    private Sftpd(List<String> config, Class<?> transportMain) {
         this.config = config;
-        this.workerMain = workerMain;
+        this.transportMain = transportMain;
     }
 
     /** bin/sftpd with these configuration lines (they win over the defaults: first value wins). */
@@ -40,8 +40,8 @@ final class Sftpd implements BeforeAllCallback, AfterAllCallback {
         return new Sftpd(List.of(lines), null);
     }
 
-    /** The daemon run with {@code main} (from the test classes) as its workers' main class. */
-    static Sftpd withWorkerMain(Class<?> main, String... lines) {
+    /** The daemon run with {@code main} (from the test classes) as its transports' main class. */
+    static Sftpd withTransportMain(Class<?> main, String... lines) {
         return new Sftpd(List.of(lines), main);
     }
 
@@ -81,20 +81,27 @@ final class Sftpd implements BeforeAllCallback, AfterAllCallback {
 
     private List<String> launcher() {
         Path repo = repository();
-        if (workerMain == null) {
+        if (transportMain == null) {
             return List.of(repo.resolve("bin/sftpd").toString());
         }
-        Path target = repo.resolve("server/target");
+        return launcher(transportMain.getName());
+    }
+
+    /**
+     * What bin/sftpd runs, with the test classes on the class path the transports inherit and
+     * {@code transportMain} as their main class.
+     */
+    static List<String> launcher(String transportMain) {
+        Path target = repository().resolve("server/target");
         String testClasses;
         try {
-            testClasses = Path.of(workerMain.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            testClasses = Path.of(Sftpd.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        // What bin/sftpd runs, with the test classes on the class path the workers inherit.
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                 "-Xmx256m", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED",
-                "-Dsftpd.worker.main=" + workerMain.getName(),
+                "-Dsftpd.transport.main=" + transportMain,
                 "-cp", testClasses + ":" + target.resolve("server.jar") + ":" + target.resolve("lib") + "/*",
                 "dev.sftpd.server.SftpdMain");
     }

@@ -1,0 +1,45 @@
+// The monitor's side of a pooled engine's channel: wait for ENGINE_READY, then hand over one session (ENGINE_ASSIGN and its socket).
+package dev.sftpd.monitor;
+
+import dev.sftpd.monitor.auth.Account;
+import dev.sftpd.privsep.Fd;
+import dev.sftpd.privsep.MonitorMessage;
+import dev.sftpd.privsep.MonitorProtocolException;
+import dev.sftpd.privsep.Packets;
+import dev.sftpd.privsep.Sockets;
+import dev.sftpd.sftp.posix.SysCallException;
+import java.io.EOFException;
+import java.util.List;
+import org.apache.sshd.common.util.buffer.Buffer;
+
+public final class EngineHandOver {
+    private EngineHandOver() {}
+
+    /** An engine sends exactly one message, ENGINE_READY, once its JVM has loaded what a session needs. */
+    public static void awaitReady(int channel) throws SysCallException, EOFException, MonitorProtocolException {
+        Buffer ready = Packets.read(channel);
+        if (MonitorMessage.of(ready.getUByte()) != MonitorMessage.ENGINE_READY) {
+            throw new MonitorProtocolException("an engine sent something other than ENGINE_READY");
+        }
+        Packets.parse(ready, p -> null);
+    }
+
+    /** ENGINE_ASSIGN: whom to become and with which flags, then the engine's end of its socket. */
+    public static void assign(int channel, Account account, int[] groups, List<String> flags, String clientAddress,
+                              Fd socket) throws SysCallException {
+        Buffer assign = Packets.payload(MonitorMessage.ENGINE_ASSIGN);
+        assign.putString(account.name());
+        assign.putInt(Integer.toUnsignedLong(account.uid()));
+        assign.putInt(Integer.toUnsignedLong(account.gid()));
+        assign.putInt(groups.length);
+        for (int g : groups) {
+            assign.putInt(Integer.toUnsignedLong(g));
+        }
+        assign.putString(account.home().toString());
+        assign.putInt(flags.size());
+        flags.forEach(assign::putString);
+        assign.putString(clientAddress);
+        Packets.write(channel, assign);
+        Sockets.sendFd(channel, socket.fd());
+    }
+}

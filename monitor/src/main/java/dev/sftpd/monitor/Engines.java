@@ -1,0 +1,25 @@
+// How the monitor gets an SFTP engine for an authenticated session: the daemon's pool of pre-started engines.
+package dev.sftpd.monitor;
+
+import dev.sftpd.monitor.auth.Account;
+import dev.sftpd.privsep.Fd;
+import dev.sftpd.sftp.posix.SysCallException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+public interface Engines {
+    /**
+     * An engine that becomes this account (with these supplementary groups) and serves sftp
+     * with these sftp-server flags; the monitor records the login under its session pid.
+     */
+    Started start(Account account, int[] groups, List<String> flags, String clientAddress) throws SysCallException;
+
+    /**
+     * @param sessionPid the process of the session that carries the user's audit loginuid: the
+     *     one the login record names
+     * @param transportEnd the socket the transport relays the channel's data over
+     * @param exited completes when the engine has ended, with its wait status described
+     * @param kill ends the engine at once (the daemon stopping, the connection gone)
+     */
+    record Started(int sessionPid, Fd transportEnd, CompletableFuture<String> exited, Runnable kill) {}
+}

@@ -1,0 +1,14 @@
+// The configuration the monitor needs to decide what a session request runs: which sftp-server flags, or nothing.
+package dev.sftpd.monitor;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * @param subsystemFlags the flags of "Subsystem sftp internal-sftp FLAGS"
+ * @param forceCommandFlags ForceCommand internal-sftp's flags, if configured: every session runs them
+ * @param logFlags what every engine logs like (-l LEVEL -f FACILITY, and -e when the daemon logs
+ *     to stderr), before the request's own flags, which may override them
+ */
+public record SessionSettings(List<String> subsystemFlags, Optional<List<String>> forceCommandFlags,
+                              List<String> logFlags) {}

@@ -1,0 +1,76 @@
+// The SFTP engine: pre-started by the monitor as root, it reads nothing until it is the user, then serves the sftp-core engine on the socket its transport relays.
+package dev.sftpd.engine;
+
+import dev.sftpd.log.LogLevel;
+import dev.sftpd.log.Logging;
+import dev.sftpd.log.SshLog;
+import dev.sftpd.log.SyslogFacility;
+import dev.sftpd.privsep.Fd;
+import dev.sftpd.privsep.MonitorCalls;
+import dev.sftpd.privsep.PrivilegeDrop;
+import dev.sftpd.privsep.Sockets;
+import dev.sftpd.sftp.Accounts;
+import dev.sftpd.sftp.NssAccounts;
+import dev.sftpd.sftp.ServerFlags;
+import dev.sftpd.sftp.ServerOptions;
+import dev.sftpd.sftp.SftpServerMain;
+import dev.sftpd.sftp.posix.Posix;
+import dev.sftpd.sftp.posix.SysCallException;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.util.Collections;
+
+/**
+ * Not a user-facing program. Its parent is the session's small root shell that carries the
+ * user's audit loginuid (the process the login record names); its descriptors are /dev/null on
+ * 0, the log on 1 and 2 (/dev/null unless the daemon logs to stderr), and the monitor on 3.
+ */
+public final class EngineMain {
+    private static final SshLog log = SshLog.get(EngineMain.class);
+    private static final String PROGRAM = "internal-sftp";
+
+    private EngineMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run());
+    }
+
+    private static int run() {
+        MonitorCalls.Assignment session;
+        ServerOptions options;
+        try {
+            openClassPath();
+            session = new MonitorCalls(MonitorCalls.CHANNEL_FD).awaitAssignment();
+            options = ServerFlags.parse(PROGRAM, session.flags().toArray(String[]::new)).options();
+            // Nothing the session sends is read before this: the process is the user from here on.
+            PrivilegeDrop.drop(session.uid(), session.gid(), session.groups());
+            try (Fd socket = session.socket()) {
+                Sockets.dup2(socket.fd(), 0);
+                Sockets.dup2(socket.fd(), 1);
+            }
+            Sockets.close(MonitorCalls.CHANNEL_FD);
+        } catch (Exception e) {
+            Logging.init("sftpd", LogLevel.ERROR, SyslogFacility.AUTH, false);
+            log.fatal("engine: %s", e.getMessage() == null ? e.toString() : e.getMessage());
+            return 255;
+        }
+        Logging.init("sftpd", options.logLevel(), options.facility(), options.logToStderr());
+        byte[] home = session.home().getBytes(Charset.defaultCharset());
+        try {
+            Posix.get().chdir(home);
+        } catch (SysCallException e) {
+            log.error("Could not chdir to home directory %s: %s", session.home(), e.reason());
+        }
+        Accounts.User user = new Accounts.User(session.user(), session.uid(), session.gid(), home);
+        return SftpServerMain.serve(options, new NssAccounts(), user, session.clientAddress());
+    }
+
+    /**
+     * Opens every jar on the class path while the engine is still root: the class loader keeps
+     * them open, so classes first needed after the drop still load even when the installation
+     * is not readable by the user.
+     */
+    private static void openClassPath() throws IOException {
+        Collections.list(ClassLoader.getSystemClassLoader().getResources("META-INF/MANIFEST.MF"));
+    }
+}

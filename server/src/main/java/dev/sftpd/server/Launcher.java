@@ -1,0 +1,245 @@
+// How the monitor starts what it pools: the transport (jailed, unprivileged from its first instruction) and the engine (under its session's shell).
+package dev.sftpd.server;
+
+import dev.sftpd.privsep.Fd;
+import dev.sftpd.privsep.Processes;
+import dev.sftpd.privsep.Spawner;
+import dev.sftpd.sftp.posix.SysCallException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * A JVM cannot fork, and no process that reads a client's bytes may ever have been root: so
+ * each process is a fresh JVM, and the transport's privileges are shed by small trusted
+ * programs before the JVM runs its first instruction (OpenSSH 10's sshd-auth, spawned).
+ */
+final class Launcher {
+    /** The daemon's runtime directory (systemd's RuntimeDirectory=sftpd). */
+    static final Path RUNTIME_DIR = Path.of("/run/sftpd");
+    /** Root-owned and empty: the transport's root directory, with a tmpfs over it in its own namespace. */
+    private static final Path EMPTY = RUNTIME_DIR.resolve("empty");
+    /** jffi's native stub, where a jailed JVM can load it (it cannot unpack it to /tmp as usual). */
+    private static final Path NATIVE = RUNTIME_DIR.resolve("native");
+    private static final String TRANSPORT_MAIN = "dev.sftpd.transport.TransportMain";
+    private static final String ENGINE_MAIN = "dev.sftpd.engine.EngineMain";
+
+    /**
+     * Runs as root in a private mount namespace (unshare): a read-only tmpfs root holding only
+     * what the JVM reads (the directories given, read-only, nosuid, nodev; /dev/null and the
+     * random devices), chroot into it, then setpriv: the unprivileged ids, no groups, empty
+     * inheritable and bounding sets, no_new_privs. stderr stays the daemon's until the JVM,
+     * which gets /dev/null: its log lines go to the monitor.
+     */
+    private static final String JAIL = """
+            set -eu
+            root=$1 uid=$2 gid=$3
+            shift 3
+            mount -t tmpfs -o mode=0755,size=64k,nosuid,nodev,noexec sftpd-transport "$root"
+            while [ "$1" != -- ]; do
+                mkdir -p "$root$1"
+                mount --bind -o ro,nosuid,nodev "$1" "$root$1"
+                shift
+            done
+            shift
+            mkdir "$root/dev"
+            for dev in null random urandom; do
+                : > "$root/dev/$dev"
+                mount --bind "/dev/$dev" "$root/dev/$dev"
+            done
+            for dir in bin sbin lib lib32 lib64 libx32; do
+                if [ -L "/$dir" ]; then
+                    ln -s "$(readlink "/$dir")" "$root/$dir"
+                elif [ -d "/$dir" ]; then
+                    mkdir "$root/$dir"
+                    mount --bind -o ro,nosuid,nodev "/$dir" "$root/$dir"
+                fi
+            done
+            mount -o remount,ro "$root"
+            exec chroot "$root" /usr/bin/setpriv --reuid="$uid" --regid="$gid" --clear-groups \\
+                --inh-caps=-all --bounding-set=-all --no-new-privs -- /bin/sh -c 'exec "$@" >/dev/null 2>&1' sh "$@"
+            """;
+
+    /**
+     * The session's process (root, a few hundred KiB): starts the engine JVM, waits for the
+     * monitor to name the user on stdin, sets its own audit loginuid (only a process's main
+     * thread can, which a JVM never runs Java on), then waits for the engine and exits with
+     * its status. last(1) believes a login whose process carries the user's loginuid.
+     */
+    private static final String SESSION = """
+            "$@" 0</dev/null &
+            engine=$!
+            exec 3<&-
+            if IFS= read -r uid; then
+                echo "$uid" 2>/dev/null >/proc/self/loginuid || :
+            fi
+            exec 0</dev/null
+            wait "$engine"
+            """;
+
+    private final Path javaHome;
+    private final List<String> classPath;
+    private final int uid;
+    private final int gid;
+    private final Fd devNull;
+    private final int logFd;
+
+    private Launcher(Path javaHome, List<String> classPath, int uid, int gid, Fd devNull, int logFd) {
+        this.javaHome = javaHome;
+        this.classPath = classPath;
+        this.uid = uid;
+        this.gid = gid;
+        this.devNull = devNull;
+        this.logFd = logFd;
+    }
+
+    /**
+     * Makes the runtime directory and what a transport needs in it; uid/gid are the unprivileged
+     * account's. With logToStderr engines log to the daemon's stderr, else to syslog themselves.
+     */
+    static Launcher prepare(int uid, int gid, boolean logToStderr) throws IOException, SysCallException {
+        for (Path dir : List.of(RUNTIME_DIR, EMPTY, NATIVE)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        }
+        unpackJffi();
+        Path javaHome = Path.of(System.getProperty("java.home")).toRealPath();
+        List<String> classPath = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            classPath.add(Path.of(entry).toRealPath().toString());
+        }
+        Fd devNull = Spawner.openDevNull();
+        return new Launcher(javaHome, List.copyOf(classPath), uid, gid, devNull, logToStderr ? 2 : devNull.fd());
+    }
+
+    /** A transport on this channel: fds 0, 1 and 2 /dev/null, 3 the channel. */
+    Child spawnTransport(Fd channel) throws SysCallException {
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "--",
+                "/bin/sh", "-c", JAIL, "sftpd-jail", EMPTY.toString(), Integer.toString(uid), Integer.toString(gid)));
+        argv.addAll(readOnlyDirectories());
+        argv.add("--");
+        // Tests replace the transport's main class with one that misbehaves on purpose.
+        argv.addAll(java(System.getProperty("sftpd.transport.main", TRANSPORT_MAIN)));
+        // The jail's own errors go to the daemon's stderr; the JVM gets /dev/null on 1 and 2.
+        return Child.watch(Spawner.spawn(argv, environment(), devNull.fd(), 2, channel.fd(), false));
+    }
+
+    /**
+     * An engine under its session's shell, in a session of its own (so that one signal to the
+     * group ends both); stdin is where the monitor writes the user's uid for the loginuid.
+     */
+    Child spawnEngine(Fd channel, Fd loginUid) throws SysCallException {
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SESSION, "sftpd-session"));
+        argv.addAll(java(ENGINE_MAIN));
+        return Child.watch(Spawner.spawn(argv, environment(), loginUid.fd(), logFd, channel.fd(), true));
+    }
+
+    private List<String> java(String mainClass) {
+        List<String> argv = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(),
+                // Short-lived, one session each: a small heap that grows if a transfer needs it, the
+                // serial collector, JIT scratch memory handed back to the system, no attach.
+                "-XX:+UseSerialGC", "-Xms4m", "-Xmx128m", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xshare:auto",
+                "-Djffi.boot.library.path=" + NATIVE));
+        // BENCH-TEMPORARY (measurement only; removed after): replaces the flags.
+        String bench = System.getProperty("sftpd.bench." + mainClass.substring(mainClass.lastIndexOf('.') + 1));
+        if (bench != null) {
+            argv.subList(1, argv.size()).clear();
+            argv.addAll(List.of(bench.trim().split("\\s+")));
+            argv.add("-Djffi.boot.library.path=" + NATIVE);
+        }
+        argv.addAll(List.of("-cp", String.join(":", classPath), mainClass));
+        return argv;
+    }
+
+    private Map<String, String> environment() {
+        // libjli is found through $ORIGIN, which glibc reads from /proc/self/exe: the jail has no /proc.
+        Path jli = Files.exists(javaHome.resolve("lib/jli/libjli.so")) ? javaHome.resolve("lib/jli")
+                : javaHome.resolve("lib");
+        return Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "LANG", "C.UTF-8", "MALLOC_ARENA_MAX", "2",
+                "LD_LIBRARY_PATH", jli.toString());
+    }
+
+    /**
+     * What the jailed JVM reads, each once: /usr, the JDK (and the configuration its symlinks
+     * point at, such as Debian's /etc/java-17-openjdk), the class path, jffi's stub.
+     */
+    private List<String> readOnlyDirectories() {
+        Set<Path> dirs = new LinkedHashSet<>(List.of(Path.of("/usr"), javaHome, NATIVE));
+        try (Stream<Path> files = Stream.concat(Files.list(javaHome.resolve("conf")), Files.list(javaHome.resolve("lib")))) {
+            files.filter(Files::isSymbolicLink).forEach(link -> {
+                try {
+                    Path target = link.toRealPath();
+                    dirs.add(Files.isDirectory(target) ? target : target.getParent());
+                } catch (IOException e) {
+                    // A dangling link (an optional library not installed) is not needed.
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing " + javaHome, e);
+        }
+        for (String entry : classPath) {
+            Path p = Path.of(entry);
+            dirs.add(Files.isDirectory(p) ? p : p.getParent());
+        }
+        // A directory inside another one already bound needs no mount of its own.
+        return dirs.stream().filter(d -> dirs.stream().noneMatch(o -> !o.equals(d) && d.startsWith(o)))
+                .map(Path::toString).toList();
+    }
+
+    /** Copies jffi's stub for this machine out of its jar, once per start, atomically. */
+    private static void unpackJffi() throws IOException {
+        String cpu = switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "aarch64";
+            default -> throw new IOException("no jffi stub for " + System.getProperty("os.arch"));
+        };
+        String resource = "jni/" + cpu + "-Linux/libjffi-1.2.so";
+        try (InputStream in = Launcher.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException(resource + " is not on the class path");
+            }
+            Path tmp = Files.createTempFile(NATIVE, ".jffi", ".so");
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(tmp, NATIVE.resolve("libjffi-1.2.so"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    /** A spawned process and its end, reaped by a thread of its own. */
+    record Child(int pid, CompletableFuture<String> exited) {
+        static Child watch(int pid) {
+            CompletableFuture<String> exited = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    exited.complete(Processes.waitpid(pid, true).map(Processes.ExitStatus::describe).orElse("gone"));
+                } catch (SysCallException e) {
+                    exited.complete("not waited for: " + e.getMessage());
+                }
+            }, "reap-" + pid);
+            t.setDaemon(true);
+            t.start();
+            return new Child(pid, exited);
+        }
+
+        /** SIGKILL, to the process group too when the child leads one. */
+        void kill(boolean group) {
+            try {
+                Processes.kill(group ? -pid : pid, 9);
+            } catch (SysCallException e) {
+                // Already gone.
+            }
+        }
+    }
+}
