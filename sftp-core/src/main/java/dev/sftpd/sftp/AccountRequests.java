@@ -11,7 +11,7 @@ final class AccountRequests {
     private AccountRequests() {}
 
     static void homeDirectory(SftpSession s, int id, Decoder in) throws MalformedPacketException, IOException {
-        String name = new String(in.string(), StandardCharsets.ISO_8859_1);
+        String name = new String(in.cstring(), StandardCharsets.ISO_8859_1);
         log.debug3("request %s: home-directory \"%s\"", Integer.toUnsignedString(id), name);
         Optional<Accounts.User> user = s.accounts.user(name);
         if (user.isEmpty()) {

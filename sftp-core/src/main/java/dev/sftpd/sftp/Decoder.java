@@ -37,6 +37,25 @@ final class Decoder {
         return Arrays.copyOfRange(buf, start, pos);
     }
 
+    /**
+     * A string that becomes a C string (a path, a user or request name), as OpenSSH's
+     * sshbuf_get_cstring: one NUL at its very end is dropped, a NUL anywhere else makes the
+     * message malformed. A C function would stop at that NUL and act on another name.
+     */
+    byte[] cstring() throws MalformedPacketException {
+        int start = stringStart();
+        int len = pos - start;
+        for (int i = start; i < pos; i++) {
+            if (buf[i] == 0) {
+                if (i != pos - 1) {
+                    throw new MalformedPacketException("string with a NUL at byte " + (i - start) + " of " + len);
+                }
+                len--;
+            }
+        }
+        return Arrays.copyOfRange(buf, start, start + len);
+    }
+
     /** A string's contents as a sub-decoder, without copying (users-groups-by-id lists). */
     Decoder stringDecoder() throws MalformedPacketException {
         int start = stringStart();

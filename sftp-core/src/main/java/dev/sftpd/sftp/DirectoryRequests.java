@@ -20,7 +20,7 @@ final class DirectoryRequests {
 
     static void opendir(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] path = in.string();
+        byte[] path = in.cstring();
         log.info("opendir \"%s\"", show(path));
         s.handle(id, new DirHandle(s.posix.opendir(path), path));
     }

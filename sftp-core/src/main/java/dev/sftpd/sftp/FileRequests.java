@@ -24,7 +24,7 @@ final class FileRequests {
     private FileRequests() {}
 
     static void open(SftpSession s, int id, Decoder in) throws MalformedPacketException, IOException {
-        byte[] name = in.string();
+        byte[] name = in.cstring();
         int pflags = in.u32();
         Attrs a = Attrs.decode(in);
         int flags = flagsFromPortable(pflags);

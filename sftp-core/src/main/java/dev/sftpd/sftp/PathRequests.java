@@ -17,20 +17,20 @@ final class PathRequests {
 
     static void stat(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] name = in.string();
+        byte[] name = in.cstring();
         log.verbose("stat name \"%s\"", show(name));
         s.attrs(id, Attrs.of(s.posix.stat(name)));
     }
 
     static void lstat(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] name = in.string();
+        byte[] name = in.cstring();
         log.verbose("lstat name \"%s\"", show(name));
         s.attrs(id, Attrs.of(s.posix.lstat(name)));
     }
 
     static void setstat(SftpSession s, int id, Decoder in) throws MalformedPacketException, IOException {
-        byte[] name = in.string();
+        byte[] name = in.cstring();
         Attrs a = Attrs.decode(in);
         log.debug1("request %s: setstat name \"%s\"", Integer.toUnsignedString(id), show(name));
         Posix p = s.posix;
@@ -43,7 +43,7 @@ final class PathRequests {
 
     /** Like setstat but never follows a final symlink; a size makes no sense there and is refused. */
     static void lsetstat(SftpSession s, int id, Decoder in) throws MalformedPacketException, IOException {
-        byte[] name = in.string();
+        byte[] name = in.cstring();
         Attrs a = Attrs.decode(in);
         log.debug1("request %s: lsetstat name \"%s\"", Integer.toUnsignedString(id), show(name));
         if (a.has(Sftp.ATTR_SIZE)) {
@@ -60,7 +60,7 @@ final class PathRequests {
 
     static void remove(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] name = in.string();
+        byte[] name = in.cstring();
         log.info("remove name \"%s\"", show(name));
         s.posix.unlink(name);
         s.status(id, Status.OK);
@@ -68,7 +68,7 @@ final class PathRequests {
 
     static void mkdir(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] name = in.string();
+        byte[] name = in.cstring();
         Attrs a = Attrs.decode(in);
         int mode = a.has(Sftp.ATTR_PERMISSIONS) ? a.perm() & 07777 : 0777;
         log.info("mkdir name \"%s\" mode 0%o", show(name), mode);
@@ -78,7 +78,7 @@ final class PathRequests {
 
     static void rmdir(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] name = in.string();
+        byte[] name = in.cstring();
         log.info("rmdir name \"%s\"", show(name));
         s.posix.rmdir(name);
         s.status(id, Status.OK);
@@ -86,7 +86,7 @@ final class PathRequests {
 
     static void realpath(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] path = in.string();
+        byte[] path = in.cstring();
         if (path.length == 0) {
             path = new byte[] {'.'};
         }
@@ -100,8 +100,8 @@ final class PathRequests {
      * to a checked rename(), as sftp-server does.
      */
     static void rename(SftpSession s, int id, Decoder in) throws MalformedPacketException, IOException {
-        byte[] from = in.string();
-        byte[] to = in.string();
+        byte[] from = in.cstring();
+        byte[] to = in.cstring();
         log.info("rename old \"%s\" new \"%s\"", show(from), show(to));
         Posix p = s.posix;
         Status status;
@@ -155,8 +155,8 @@ final class PathRequests {
 
     static void posixRename(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] from = in.string();
-        byte[] to = in.string();
+        byte[] from = in.cstring();
+        byte[] to = in.cstring();
         log.info("posix-rename old \"%s\" new \"%s\"", show(from), show(to));
         s.posix.rename(from, to);
         s.status(id, Status.OK);
@@ -164,7 +164,7 @@ final class PathRequests {
 
     static void readlink(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] path = in.string();
+        byte[] path = in.cstring();
         log.verbose("readlink \"%s\"", show(path));
         s.name(id, s.posix.readlink(path));
     }
@@ -172,8 +172,8 @@ final class PathRequests {
     /** OpenSSH's argument order: the link's target first, then the link to create. */
     static void symlink(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] target = in.string();
-        byte[] link = in.string();
+        byte[] target = in.cstring();
+        byte[] link = in.cstring();
         log.info("symlink old \"%s\" new \"%s\"", show(target), show(link));
         s.posix.symlink(target, link);
         s.status(id, Status.OK);
@@ -181,8 +181,8 @@ final class PathRequests {
 
     static void hardlink(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] from = in.string();
-        byte[] to = in.string();
+        byte[] from = in.cstring();
+        byte[] to = in.cstring();
         log.info("hardlink old \"%s\" new \"%s\"", show(from), show(to));
         s.posix.link(from, to);
         s.status(id, Status.OK);
@@ -190,7 +190,7 @@ final class PathRequests {
 
     static void statvfs(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] path = in.string();
+        byte[] path = in.cstring();
         log.info("statvfs \"%s\"", show(path));
         sendStatvfs(s, id, s.posix.statvfs(path));
     }
@@ -211,7 +211,7 @@ final class PathRequests {
      */
     static void expandPath(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] path = in.string();
+        byte[] path = in.cstring();
         byte[] cwd = s.posix.getcwd();
         log.debug3("request %s: expand, original \"%s\"", Integer.toUnsignedString(id), show(path));
         if (path.length == 0) {

@@ -66,7 +66,7 @@ public final class SftpSession {
             int id = in.u32();
             Handler h;
             if (type == Sftp.FXP_EXTENDED) {
-                String name = new String(in.string(), StandardCharsets.ISO_8859_1);
+                String name = new String(in.cstring(), StandardCharsets.ISO_8859_1);
                 h = RequestTable.byExtension(name).orElse(null);
                 if (h == null) {
                     log.error("Unknown extended request \"%.100s\"", name);

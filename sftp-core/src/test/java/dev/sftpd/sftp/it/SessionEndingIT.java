@@ -74,6 +74,26 @@ class SessionEndingIT {
         assertSameEnding(true, new Wire.Out().string(statvfs).bytes(), false);
     }
 
+    /** A C function would stop at the NUL and remove hello.txt: the request is malformed instead. */
+    @Test
+    void removeOfAPathWithAnEmbeddedNulEndsTheSessionAndRemovesNothing() throws Exception {
+        byte[] remove = new Wire.Out().u8(Requests.REMOVE).u32(9).string("hello.txt\0.bak").bytes();
+        assertSameEnding(true, new Wire.Out().string(remove).bytes(), false);
+    }
+
+    @Test
+    void openOfAPathWithAnEmbeddedNulEndsTheSessionAndCreatesNothing() throws Exception {
+        byte[] open = new Wire.Out().u8(Requests.OPEN).u32(7).string("nul\0tail")
+                .u32(Requests.FXF_WRITE | Requests.FXF_CREAT).attrs(Attrs.NONE).bytes();
+        assertSameEnding(true, new Wire.Out().string(open).bytes(), false);
+    }
+
+    @Test
+    void renameWithAnEmbeddedNulInItsTargetEndsTheSessionAndRenamesNothing() throws Exception {
+        byte[] rename = new Wire.Out().u8(Requests.RENAME).u32(5).string("hello.txt").string("secret\0x").bytes();
+        assertSameEnding(true, new Wire.Out().string(rename).bytes(), false);
+    }
+
     /** OPEN id 7 WRITE|CREAT whose path string claims {@code declaredLength} bytes. */
     private static byte[] openRequest(String path, int declaredLength) {
         return new Wire.Out().u8(Requests.OPEN).u32(7).u32(declaredLength).raw(Wire.bytes(path))
