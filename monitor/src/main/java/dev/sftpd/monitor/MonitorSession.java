@@ -567,6 +567,12 @@ public final class MonitorSession {
             return failure(SFTP_ONLY);
         }
         Account account = auth.authenticated().orElseThrow();
+        if (liveEngines() >= sessions.maxSessions()) {
+            // The transport enforces MaxSessions on channels too; this is the limit it cannot lift.
+            log.info("refused session for %s from %s port %d: MaxSessions %d reached", account.name(), address(),
+                    peer.getPort(), sessions.maxSessions());
+            return failure("too many sessions");
+        }
         List<String> argv = new ArrayList<>(sessions.logFlags());
         argv.addAll(flags.get());
         Engines.Started engine;
@@ -593,6 +599,10 @@ public final class MonitorSession {
         });
         pendingEngine = engine.transportEnd();
         return Packets.payload(MonitorMessage.ENGINE_STARTED);
+    }
+
+    private synchronized long liveEngines() {
+        return logins.stream().filter(e -> !e.engine().exited().isDone()).count();
     }
 
     /** After ENGINE_STARTED: the transport's end of the engine's socket, then ours is closed. */

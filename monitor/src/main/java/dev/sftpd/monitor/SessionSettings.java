@@ -9,6 +9,7 @@ import java.util.Optional;
  * @param forceCommandFlags ForceCommand internal-sftp's flags, if configured: every session runs them
  * @param logFlags what every engine logs like (-l LEVEL -f FACILITY, and -e when the daemon logs
  *     to stderr), before the request's own flags, which may override them
+ * @param maxSessions MaxSessions: how many engines one connection may have running at once
  */
 public record SessionSettings(List<String> subsystemFlags, Optional<List<String>> forceCommandFlags,
-                              List<String> logFlags) {}
+                              List<String> logFlags, int maxSessions) {}

@@ -63,7 +63,7 @@ final class Daemon {
             logFlags.add("-e");
         }
         this.sessionSettings = new SessionSettings(config.sftpSubsystem().flags(),
-                config.forceCommand().map(InternalSftp::flags), List.copyOf(logFlags));
+                config.forceCommand().map(InternalSftp::flags), List.copyOf(logFlags), config.maxSessions());
         this.transports = new Pool<>("transport", config.transportPoolSize(), () -> startTransport(launcher),
                 t -> {
                     t.child().kill(false);

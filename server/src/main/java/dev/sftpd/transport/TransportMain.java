@@ -110,6 +110,6 @@ public final class TransportMain {
         }
         return new TransportSettings(c.ciphers(), c.macs(), c.kexAlgorithms(), c.hostKeyAlgorithms(),
                 c.rekeyLimit().bytes().orElse(0), c.rekeyLimit().interval(), methods,
-                c.authenticationMethodNames(), c.maxAuthTries(), c.loginGraceTime());
+                c.authenticationMethodNames(), c.maxAuthTries(), c.maxSessions(), c.loginGraceTime());
     }
 }

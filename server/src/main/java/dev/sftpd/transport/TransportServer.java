@@ -65,6 +65,8 @@ final class TransportServer extends SshServer {
             CoreModuleProperties.AUTH_TIMEOUT.set(this, settings.loginGraceTime());
         }
         setChannelFactories(List.of(SftpOnlyChannelSession.FACTORY));
+        // Each session is an engine process; sshd's MaxSessions bounds them per connection.
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(this, settings.maxSessions());
         setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         // hostkeys-prove would ask for a signature over something that is not an exchange hash.
         setGlobalRequestHandlers(ServerBuilder.DEFAULT_GLOBAL_REQUEST_HANDLERS.stream()

@@ -10,9 +10,10 @@ import java.util.Optional;
  * @param rekeyTime empty for no time-based rekeying
  * @param methods the authentication methods offered, in sshd's order
  * @param authenticationMethods AuthenticationMethods lists; empty means any single method
+ * @param maxSessions MaxSessions: channels open at once
  * @param loginGraceTime zero for none
  */
 record TransportSettings(List<String> ciphers, List<String> macs, List<String> kexAlgorithms,
                       List<String> hostKeyAlgorithms, long rekeyBytes, Optional<Duration> rekeyTime,
-                      List<String> methods,
-                      List<List<String>> authenticationMethods, int maxAuthTries, Duration loginGraceTime) {}
+                      List<String> methods, List<List<String>> authenticationMethods, int maxAuthTries,
+                      int maxSessions, Duration loginGraceTime) {}

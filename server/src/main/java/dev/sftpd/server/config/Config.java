@@ -20,6 +20,7 @@ import static dev.sftpd.server.config.Keywords.LOGIN_GRACE_TIME;
 import static dev.sftpd.server.config.Keywords.LOG_LEVEL;
 import static dev.sftpd.server.config.Keywords.MACS;
 import static dev.sftpd.server.config.Keywords.MAX_AUTH_TRIES;
+import static dev.sftpd.server.config.Keywords.MAX_SESSIONS;
 import static dev.sftpd.server.config.Keywords.MAX_STARTUPS;
 import static dev.sftpd.server.config.Keywords.PASSWORD_AUTHENTICATION;
 import static dev.sftpd.server.config.Keywords.PERMIT_EMPTY_PASSWORDS;
@@ -68,6 +69,7 @@ import java.util.stream.Stream;
  *     in order ("publickey", "password", "keyboard-interactive" or "keyboard-interactive:pam"); empty for
  *     "any": one method of those enabled suffices
  * @param maxAuthTries failed attempts after which the connection is closed
+ * @param maxSessions sftp sessions (engines) one connection may have open at once
  * @param loginGraceTime how long a connection may take to authenticate; zero for no limit
  * @param accessRules AllowUsers, DenyUsers, AllowGroups and DenyGroups, every line of each
  * @param trustedUserCaKeys the file of CA keys whose user certificates are accepted; empty for "none"
@@ -87,7 +89,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      RekeyLimit rekeyLimit, InternalSftp sftpSubsystem, Optional<InternalSftp> forceCommand,
                      boolean usePam, boolean passwordAuthentication, boolean kbdInteractiveAuthentication,
                      boolean permitEmptyPasswords, PermitRoot permitRootLogin,
-                     List<List<String>> authenticationMethods, int maxAuthTries, Duration loginGraceTime,
+                     List<List<String>> authenticationMethods, int maxAuthTries, int maxSessions,
+                     Duration loginGraceTime,
                      AccessRules accessRules, Optional<Path> trustedUserCaKeys,
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
@@ -104,7 +107,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(HOST_KEY_ALGORITHMS), s.get(REKEY_LIMIT), s.get(SUBSYSTEM), s.get(FORCE_COMMAND),
                 s.get(USE_PAM), s.get(PASSWORD_AUTHENTICATION), s.get(KBD_INTERACTIVE_AUTHENTICATION),
                 s.get(PERMIT_EMPTY_PASSWORDS), s.get(PERMIT_ROOT_LOGIN), s.get(AUTHENTICATION_METHODS),
-                s.get(MAX_AUTH_TRIES), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
+                s.get(MAX_AUTH_TRIES), s.get(MAX_SESSIONS), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
                 s.get(AUTHORIZED_PRINCIPALS_FILE), s.get(MAX_STARTUPS), s.get(PER_SOURCE_MAX_STARTUPS),
                 s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE));
         if (!config.authenticationMethods.isEmpty()

@@ -66,6 +66,9 @@ final class Keywords {
             Syntax.AUTHENTICATION_METHODS, List.of(), Config::authenticationMethods).allowedInMatch();
     static final Keyword<Integer> MAX_AUTH_TRIES = single("MaxAuthTries", Syntax.COUNT, 6, Config::maxAuthTries)
             .allowedInMatch();
+    // Each session is an engine process: the limit keeps one connection from starting hundreds.
+    static final Keyword<Integer> MAX_SESSIONS = single("MaxSessions", Syntax.COUNT, 10, Config::maxSessions)
+            .allowedInMatch();
     static final Keyword<Duration> LOGIN_GRACE_TIME = single("LoginGraceTime", Syntax.TIME, Duration.ofSeconds(120),
             Config::loginGraceTime);
     static final Keyword<List<String>> ALLOW_USERS = repeated("AllowUsers", Syntax.USER_PATTERNS, List.of(),
@@ -97,7 +100,7 @@ final class Keywords {
             PUBKEY_AUTHENTICATION, STRICT_MODES, LOG_LEVEL, SYSLOG_FACILITY, CIPHERS, MACS, KEX_ALGORITHMS,
             HOST_KEY_ALGORITHMS, REKEY_LIMIT, SUBSYSTEM, FORCE_COMMAND, USE_PAM, PASSWORD_AUTHENTICATION,
             KBD_INTERACTIVE_AUTHENTICATION, PERMIT_EMPTY_PASSWORDS, PERMIT_ROOT_LOGIN, AUTHENTICATION_METHODS,
-            MAX_AUTH_TRIES, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
+            MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
             PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE);
 
@@ -127,7 +130,7 @@ final class Keywords {
             "HostbasedAcceptedKeyTypes", "HostbasedAuthentication", "HostbasedUsesNameFromPacketOnly",
             "HostCertificate", "HostKeyAgent", "IgnoreRhosts", "IgnoreUserKnownHosts", "Include", "IPQoS",
             "KerberosAuthentication", "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup",
-            "LogVerbose", "MaxSessions", "ModuliFile", "PermitListen", "PermitOpen", "PermitTTY", "PermitTunnel",
+            "LogVerbose", "ModuliFile", "PermitListen", "PermitOpen", "PermitTTY", "PermitTunnel",
             "PermitUserEnvironment", "PermitUserRC", "PerSourcePenalties", "PerSourcePenaltyExemptList",
             "PrintLastLog", "PrintMotd", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions",
             "RDomain", "RefuseConnection", "RequiredRSASize", "RevokedKeys", "SecurityKeyProvider", "SetEnv",

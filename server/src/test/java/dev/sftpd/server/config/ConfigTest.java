@@ -55,7 +55,7 @@ class ConfigTest {
         assertEquals(List.of("rekeylimit 0 0", "subsystem sftp internal-sftp -R", "forcecommand none",
                 "usepam yes", "passwordauthentication yes", "kbdinteractiveauthentication yes",
                 "permitemptypasswords no", "permitrootlogin without-password", "authenticationmethods any",
-                "maxauthtries 6", "logingracetime 120", "trustedusercakeys none", "authorizedprincipalsfile none",
+                "maxauthtries 6", "maxsessions 10", "logingracetime 120", "trustedusercakeys none", "authorizedprincipalsfile none",
                 "maxstartups 10:30:100", "persourcemaxstartups none", "persourcenetblocksize 32:128",
                 "transportpoolsize 2", "enginepoolsize 1"),
                 lines.subList(15, lines.size()));

@@ -20,12 +20,26 @@ final class OpenSsh {
 
     /** sftp as any login name with any key, for the refusals. */
     Outcome sftp(String login, Path key, String... batch) {
-        return Run.run(sftpCommand(login, key), (String.join("\n", batch) + "\n").getBytes(StandardCharsets.UTF_8));
+        return sftp(login, key, List.of(), batch);
+    }
+
+    /** {@code sftp -b -} with these ssh options first (e.g. a ControlPath to share one connection). */
+    Outcome sftp(SystemUser user, List<String> options, String... batch) {
+        return sftp(user.name(), user.key(), options, batch);
+    }
+
+    private Outcome sftp(String login, Path key, List<String> options, String... batch) {
+        return Run.run(sftpCommand(login, key, options),
+                (String.join("\n", batch) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** An sftp session that stays open while the test looks at the server. */
     OpenSftp openSftp(SystemUser user) {
-        return OpenSftp.start(sftpCommand(user.name(), user.key()));
+        return openSftp(user, List.of());
+    }
+
+    OpenSftp openSftp(SystemUser user, List<String> options) {
+        return OpenSftp.start(sftpCommand(user.name(), user.key(), options));
     }
 
     /** {@code ssh [options] user@127.0.0.1 [command]} with stdin from /dev/null. */
@@ -48,8 +62,10 @@ final class OpenSsh {
         return c;
     }
 
-    private List<String> sftpCommand(String login, Path key) {
-        List<String> c = new ArrayList<>(List.of("sftp", "-P", Integer.toString(port)));
+    private List<String> sftpCommand(String login, Path key, List<String> options) {
+        List<String> c = new ArrayList<>(List.of("sftp"));
+        c.addAll(options);
+        c.addAll(List.of("-P", Integer.toString(port)));
         c.addAll(common(key));
         c.addAll(List.of("-b", "-", login + "@127.0.0.1"));
         return c;
