@@ -12,6 +12,7 @@ import dev.sftpd.monitor.auth.Pam;
 import dev.sftpd.monitor.auth.PermitRoot;
 import dev.sftpd.monitor.auth.PublicKeyRequest;
 import dev.sftpd.monitor.auth.PublicKeySignature;
+import dev.sftpd.monitor.auth.UserFile;
 import dev.sftpd.monitor.login.LoginRecorder;
 import dev.sftpd.monitor.login.Session;
 import dev.sftpd.privsep.Fd;
@@ -25,9 +26,7 @@ import dev.sftpd.privsep.Sockets;
 import dev.sftpd.sftp.ServerFlags;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.EOFException;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -393,17 +392,10 @@ public final class MonitorSession {
                 .map(KeyOptions::command);
     }
 
-    /** AuthorizedPrincipalsFile's lines, when one is configured (a missing file lists no one). */
+    /** AuthorizedPrincipalsFile's lines, when one is configured; one that cannot be read lists no one, as in sshd. */
     private Optional<List<String>> principals(Account account) {
-        return settings.authorizedPrincipalsFile().apply(account).map(file -> {
-            try {
-                return Files.readAllLines(file);
-            } catch (IOException e) {
-                // A configured file that cannot be read lists no one, as in sshd.
-                log.debug1("AuthorizedPrincipalsFile %s: %s", file, e.getMessage());
-                return List.of();
-            }
-        });
+        return settings.authorizedPrincipalsFile().apply(account).map(file -> UserFile.readLines(account, file,
+                UserFile.Kind.AUTHORIZED_PRINCIPALS, settings.strictModes()).orElse(List.of()));
     }
 
     /** What auth_log() prints of a key: type and fingerprint; for a certificate also its ID, serial and CA. */

@@ -13,6 +13,7 @@ import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
+import jnr.ffi.annotations.Variadic;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
@@ -69,6 +70,13 @@ final class Libc {
         int setgid(int gid);
         int getgroups(int size, @Out int[] list);
         int getgrouplist(@In byte[] user, int gid, @Out int[] groups, @In @Out int[] ngroups);
+        int geteuid();
+
+        // The kernel's own calls, which change the calling thread alone: setfsuid, setfsgid, setgroups.
+        @Variadic(fixedCount = 1)
+        long syscall(long number, long id);
+        @Variadic(fixedCount = 1)
+        long syscall(long number, long size, @In int[] list);
     }
 
     static final Functions C = LibraryLoader.create(Functions.class).load("c");

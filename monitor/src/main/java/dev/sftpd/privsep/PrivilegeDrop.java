@@ -153,7 +153,7 @@ public final class PrivilegeDrop {
         }
     }
 
-    private static int[] getgroups() throws PrivilegeDropException {
+    static int[] getgroups() throws PrivilegeDropException {
         try {
             int[] groups = new int[(int) call("getgroups", () -> C.getgroups(0, null))];
             int n = (int) call("getgroups", () -> C.getgroups(groups.length, groups));

@@ -257,6 +257,9 @@ class AuthorizedKeysTest {
         Files.setAttribute(authorizedKeys, "unix:uid", OTHER_UID);
         assertTrue(find(ed25519.key()).isEmpty());
         Account owner = new Account("bob", OTHER_UID, OTHER_UID, home, Path.of("/bin/sh"));
+        // The file is opened with bob's access: he must be able to pass through the directories.
+        chmod(root, "rwxr-xr-x");
+        chmod(ssh, "rwxr-xr-x");
         assertTrue(AuthorizedKeys.find(owner, List.of(authorizedKeys), ed25519.key(), ip(CLIENT), true).isPresent(),
                 "the account's own file, in root-owned directories");
     }

@@ -70,10 +70,23 @@ final class SystemUser implements AutoCloseable {
         run(null, "chage", "--lastday", "2000-01-01", "--maxdays", Integer.toString(maxDays), name);
     }
 
+    /** A new group, named after the user, with the user as a supplementary member; its gid. */
+    int joinNewGroup() throws IOException, InterruptedException {
+        run(null, "groupadd", group());
+        run(null, "usermod", "--append", "--groups", group(), name);
+        return Integer.parseInt(run(null, "getent", "group", group()).split(":")[2]);
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         // Exit status 12 only says there was no mail spool to remove.
         new ProcessBuilder("userdel", "--remove", name).redirectErrorStream(true).start().waitFor();
+        // Exit status 6: the user never joined a group of its own.
+        new ProcessBuilder("groupdel", group()).redirectErrorStream(true).start().waitFor();
+    }
+
+    private String group() {
+        return name + "g";
     }
 
     private static String run(String input, String... argv) throws IOException, InterruptedException {
