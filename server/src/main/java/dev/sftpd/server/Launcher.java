@@ -1,6 +1,7 @@
 // How the monitor starts what it pools: the transport (jailed, unprivileged from its first instruction) and the engine (under its session's shell).
 package dev.sftpd.server;
 
+import dev.sftpd.monitor.HostKeys;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Processes;
 import dev.sftpd.privsep.Spawner;
@@ -89,15 +90,18 @@ final class Launcher {
             """;
 
     private final Path javaHome;
-    private final List<String> classPath;
+    private final List<String> transportClassPath;
+    private final List<String> engineClassPath;
     private final int uid;
     private final int gid;
     private final Fd devNull;
     private final int logFd;
 
-    private Launcher(Path javaHome, List<String> classPath, int uid, int gid, Fd devNull, int logFd) {
+    private Launcher(Path javaHome, List<String> transportClassPath, List<String> engineClassPath, int uid, int gid,
+                     Fd devNull, int logFd) {
         this.javaHome = javaHome;
-        this.classPath = classPath;
+        this.transportClassPath = transportClassPath;
+        this.engineClassPath = engineClassPath;
         this.uid = uid;
         this.gid = gid;
         this.devNull = devNull;
@@ -118,8 +122,11 @@ final class Launcher {
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             classPath.add(Path.of(entry).toRealPath().toString());
         }
+        List<String> transportClassPath = classPathOf("transport", classPath);
+        List<String> engineClassPath = classPathOf("engine", classPath);
         Fd devNull = Spawner.openDevNull();
-        return new Launcher(javaHome, List.copyOf(classPath), uid, gid, devNull, logToStderr ? 2 : devNull.fd());
+        return new Launcher(javaHome, transportClassPath, engineClassPath, uid, gid, devNull,
+                logToStderr ? 2 : devNull.fd());
     }
 
     /** A transport on this channel: fds 0, 1 and 2 /dev/null, 3 the channel. */
@@ -129,7 +136,7 @@ final class Launcher {
         argv.addAll(readOnlyDirectories());
         argv.add("--");
         // Tests replace the transport's main class with one that misbehaves on purpose.
-        argv.addAll(java(System.getProperty("sftpd.transport.main", TRANSPORT_MAIN)));
+        argv.addAll(java(System.getProperty("sftpd.transport.main", TRANSPORT_MAIN), transportClassPath));
         // The jail's own errors go to the daemon's stderr; the JVM gets /dev/null on 1 and 2.
         return Child.watch(Spawner.spawn(argv, environment(), devNull.fd(), 2, channel.fd(), false));
     }
@@ -140,24 +147,17 @@ final class Launcher {
      */
     Child spawnEngine(Fd channel, Fd loginUid) throws SysCallException {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SESSION, "sftpd-session"));
-        argv.addAll(java(ENGINE_MAIN));
+        argv.addAll(java(ENGINE_MAIN, engineClassPath));
         return Child.watch(Spawner.spawn(argv, environment(), loginUid.fd(), logFd, channel.fd(), true));
     }
 
-    private List<String> java(String mainClass) {
+    private List<String> java(String mainClass, List<String> classPath) {
         List<String> argv = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(),
                 // Short-lived, one session each: a small heap that grows if a transfer needs it, the
                 // serial collector, JIT scratch memory handed back to the system, no attach.
                 "-XX:+UseSerialGC", "-Xms4m", "-Xmx128m", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
                 "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xshare:auto",
                 "-Djffi.boot.library.path=" + NATIVE));
-        // BENCH-TEMPORARY (measurement only; removed after): replaces the flags.
-        String bench = System.getProperty("sftpd.bench." + mainClass.substring(mainClass.lastIndexOf('.') + 1));
-        if (bench != null) {
-            argv.subList(1, argv.size()).clear();
-            argv.addAll(List.of(bench.trim().split("\\s+")));
-            argv.add("-Djffi.boot.library.path=" + NATIVE);
-        }
         argv.addAll(List.of("-cp", String.join(":", classPath), mainClass));
         return argv;
     }
@@ -188,13 +188,40 @@ final class Launcher {
         } catch (IOException e) {
             throw new UncheckedIOException("listing " + javaHome, e);
         }
-        for (String entry : classPath) {
+        for (String entry : transportClassPath) {
             Path p = Path.of(entry);
             dirs.add(Files.isDirectory(p) ? p : p.getParent());
         }
         // A directory inside another one already bound needs no mount of its own.
         return dirs.stream().filter(d -> dirs.stream().noneMatch(o -> !o.equals(d) && d.startsWith(o)))
                 .map(Path::toString).toList();
+    }
+
+    /**
+     * A process kind's class path: the daemon's, less the jars of root-only code (server.jar,
+     * the daemon; monitor.jar: PAM, shadow, host keys, login records), plus the kind's own jar
+     * beside server.jar (server-transport.jar, server-engine.jar).
+     */
+    private static List<String> classPathOf(String kind, List<String> daemonClassPath) throws IOException {
+        Path daemon = jarOf(SftpdMain.class);
+        Path monitor = jarOf(HostKeys.class);
+        String name = daemon.getFileName().toString();
+        Path own = daemon.resolveSibling(name.substring(0, name.length() - ".jar".length()) + "-" + kind + ".jar");
+        if (!Files.isRegularFile(own)) {
+            throw new IOException(own + " is missing: the " + kind + " has no class path (build with mvn package)");
+        }
+        List<String> classPath = new ArrayList<>(List.of(own.toString()));
+        daemonClassPath.stream().filter(e -> !e.equals(daemon.toString()) && !e.equals(monitor.toString()))
+                .forEach(classPath::add);
+        return List.copyOf(classPath);
+    }
+
+    private static Path jarOf(Class<?> c) throws IOException {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toRealPath();
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("where " + c.getName() + " was loaded from: " + e.getMessage(), e);
+        }
     }
 
     /** Copies jffi's stub for this machine out of its jar, once per start, atomically. */

@@ -92,10 +92,7 @@ final class TransportServer extends SshServer {
         settings.rekeyTime().ifPresent(t -> CoreModuleProperties.REKEY_TIME_LIMIT.set(this, t));
     }
 
-    /**
-     * Everything a connection will need, made and loaded before the client's first byte: after
-     * this the transport is confined and cannot open a jar it did not already hold.
-     */
+    /** The server and its session factory, made while the transport waits in the pool, not on the client's time. */
     SessionFactory prepare() throws Exception {
         checkConfig();
         return createSessionFactory();

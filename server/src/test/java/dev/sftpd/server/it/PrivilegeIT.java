@@ -50,7 +50,10 @@ class PrivilegeIT {
 
     @Test
     void theTransportStaysConfinedAfterAuthentication() {
-        assertConfined(duringSession(carol(), UserSession::transport));
+        duringSession(carol(), session -> {
+            assertConfined(session.transport());
+            return session;
+        });
     }
 
     @Test

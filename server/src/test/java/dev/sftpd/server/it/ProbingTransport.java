@@ -40,7 +40,22 @@ public final class ProbingTransport {
     /** Setuid root, and on the jail's /usr: were exec let through, nosuid would still keep it from root. */
     private static final String SETUID_PROGRAM = "/usr/bin/su";
 
+    /** PAM, shadow, host-key and login-record code: the monitor's alone, never on a transport's class path. */
+    static final List<String> ROOT_ONLY_CLASSES = List.of("dev.sftpd.monitor.auth.Pam",
+            "dev.sftpd.monitor.auth.ShadowPasswords", "dev.sftpd.monitor.HostKeys",
+            "dev.sftpd.monitor.login.LoginRecorder", "dev.sftpd.monitor.MonitorSession");
+
     private ProbingTransport() {}
+
+    /** "absent" when the class is nowhere the transport can load it from. */
+    private static String load(String className) {
+        try {
+            Class.forName(className, false, ProbingTransport.class.getClassLoader());
+            return "ALLOWED";
+        } catch (ClassNotFoundException e) {
+            return "absent";
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         MonitorCalls monitor = new MonitorCalls(MonitorCalls.CHANNEL_FD);
@@ -66,6 +81,9 @@ public final class ProbingTransport {
     /** Each attempt by name, in the order they run: capset before the ambient raise that would need it. */
     private static Map<String, Probes.Attempt> attempts(int sibling, List<Path> hostKeys) {
         Map<String, Probes.Attempt> a = new LinkedHashMap<>();
+        for (String rootOnly : ROOT_ONLY_CLASSES) {
+            a.put("load " + rootOnly, () -> load(rootOnly));
+        }
         a.put("setuid", () -> Probes.setuid(0));
         a.put("setresuid", () -> Probes.setresuid(0, 0, 0));
         a.put("setgroups", () -> Probes.setgroups(0));
