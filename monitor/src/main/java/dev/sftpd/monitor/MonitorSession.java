@@ -57,7 +57,7 @@ public final class MonitorSession {
     /** How long a session's engines may take to finish on their own once the connection is gone. */
     private static final Duration ENGINE_DRAIN = Duration.ofSeconds(2);
     /** sshd's refusal for anything but sftp, sent to the client by the transport. */
-    public static final String SFTP_ONLY = "This service allows sftp connections only.";
+    private static final String SFTP_ONLY = "This service allows sftp connections only.";
     /** LoginGraceTime alarms of every connection. */
     private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "login-grace");

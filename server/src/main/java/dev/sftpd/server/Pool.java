@@ -63,10 +63,6 @@ final class Pool<T> {
         return starter.start();
     }
 
-    int readyCount() {
-        return ready.size();
-    }
-
     /** Ends every ready process; the refill thread starts no more. */
     void stop() {
         stopped = true;
