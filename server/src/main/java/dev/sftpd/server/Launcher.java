@@ -158,6 +158,7 @@ final class Launcher {
                 "-XX:+UseSerialGC", "-Xms4m", "-Xmx128m", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
                 "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xshare:auto",
                 "-Djffi.boot.library.path=" + NATIVE));
+        argv.addAll(ClassArchives.flags(javaHome, classPath, mainClass));
         argv.addAll(List.of("-cp", String.join(":", classPath), mainClass));
         return argv;
     }
@@ -172,10 +173,14 @@ final class Launcher {
 
     /**
      * What the jailed JVM reads, each once: /usr, the JDK (and the configuration its symlinks
-     * point at, such as Debian's /etc/java-17-openjdk), the class path, jffi's stub.
+     * point at, such as Debian's /etc/java-17-openjdk), the class-data archives, the class path,
+     * jffi's stub.
      */
     private List<String> readOnlyDirectories() {
         Set<Path> dirs = new LinkedHashSet<>(List.of(Path.of("/usr"), javaHome, NATIVE));
+        if (Files.isDirectory(ClassArchives.DIR)) {
+            dirs.add(ClassArchives.DIR);
+        }
         try (Stream<Path> files = Stream.concat(Files.list(javaHome.resolve("conf")), Files.list(javaHome.resolve("lib")))) {
             files.filter(Files::isSymbolicLink).forEach(link -> {
                 try {

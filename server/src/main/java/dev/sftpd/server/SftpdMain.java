@@ -98,6 +98,7 @@ public final class SftpdMain {
         try {
             Launcher launcher = Launcher.prepare(unprivileged.get().uid(), unprivileged.get().gid(),
                     flags.logToStderr());
+            ClassArchives.prepare(unprivileged.get());
             Daemon daemon = new Daemon(config, hostKeys, launcher, flags.logToStderr());
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "stop"));
             daemon.listen();
