@@ -40,6 +40,11 @@ public final class Logging {
         Logging.level = Objects.requireNonNull(level, "level");
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         context.reset();
+        attach(context, level, sink);
+    }
+
+    /** Makes {@code sink}, through our one appender, what the context's root logger writes to. */
+    static void attach(LoggerContext context, LogLevel level, LogSink sink) {
         SshLogAppender appender = new SshLogAppender(sink);
         appender.setContext(context);
         appender.setName("sshlog");
