@@ -2,6 +2,7 @@
 // PermitRootLogin and access lists, failure timing, and the log lines fail2ban reads.
 package dev.sftpd.monitor;
 
+import dev.sftpd.log.Addresses;
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.auth.AccessPolicy;
@@ -238,6 +239,6 @@ final class Authentication {
     }
 
     String address() {
-        return peer.getAddress().getHostAddress();
+        return Addresses.text(peer.getAddress());
     }
 }

@@ -2,6 +2,7 @@
 // keeps the record of who authenticated, what the session id is and whether the login was recorded.
 package dev.sftpd.monitor;
 
+import dev.sftpd.log.Addresses;
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.auth.Account;
@@ -145,9 +146,9 @@ public final class MonitorSession {
     public static void handOver(int channel, InetSocketAddress peer, InetSocketAddress local, Fd client)
             throws SysCallException {
         Buffer connection = Packets.payload(MonitorMessage.CONNECTION);
-        connection.putString(peer.getAddress().getHostAddress());
+        connection.putString(Addresses.text(peer.getAddress()));
         connection.putInt(peer.getPort());
-        connection.putString(local.getAddress().getHostAddress());
+        connection.putString(Addresses.text(local.getAddress()));
         connection.putInt(local.getPort());
         Packets.write(channel, connection);
         Sockets.sendFd(channel, client.fd());
@@ -678,6 +679,6 @@ public final class MonitorSession {
     }
 
     private String address() {
-        return peer.getAddress().getHostAddress();
+        return Addresses.text(peer.getAddress());
     }
 }

@@ -1,6 +1,7 @@
 // Whether a new connection is served, decided before a process is spent on it: MaxStartups and PerSourceMaxStartups.
 package dev.sftpd.server;
 
+import dev.sftpd.log.Addresses;
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.server.config.MaxStartups;
 import dev.sftpd.server.config.NetBlockSize;
@@ -104,7 +105,7 @@ final class Admission {
         dropped++;
         log.add(new LogLine(level, String.format(Locale.ROOT,
                 "drop connection #%d from [%s]:%d on [%s]:%d past MaxStartups", startups,
-                peer.getAddress().getHostAddress(), peer.getPort(), local.getAddress().getHostAddress(),
+                Addresses.text(peer.getAddress()), peer.getPort(), Addresses.text(local.getAddress()),
                 local.getPort())));
         return new Decision(Optional.empty(), log);
     }

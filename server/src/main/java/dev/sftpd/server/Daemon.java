@@ -1,6 +1,7 @@
 // The monitor's main loop: listens, and for each connection spawns a worker and serves its monitor requests.
 package dev.sftpd.server;
 
+import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.AuthSettings;
 import dev.sftpd.monitor.HostKeys;
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +41,11 @@ final class Daemon {
     private final AuthSettings auth;
     private final SessionSettings sessionSettings;
     private final String effectiveConfig;
-    private final Pool<Transport> transports;
+    /**
+     * A transport's JDK takes the client socket for a channel only if the socket's family is the
+     * one its network stack chose at start, before any connection: so one pool per family listened on.
+     */
+    private final Map<Family, Pool<Transport>> transports = new EnumMap<>(Family.class);
     private final EnginePool engines;
     private final Admission admission;
     private final List<Fd> listeners = new ArrayList<>();
@@ -64,11 +70,14 @@ final class Daemon {
         }
         this.sessionSettings = new SessionSettings(config.sftpSubsystem().flags(),
                 config.forceCommand().map(InternalSftp::flags), List.copyOf(logFlags), config.maxSessions());
-        this.transports = new Pool<>("transport", config.transportPoolSize(), () -> startTransport(launcher),
-                t -> {
-                    t.child().kill(false);
-                    t.channel().close();
-                });
+        for (InetSocketAddress address : config.listenAddresses()) {
+            Family family = Family.of(address.getAddress());
+            transports.computeIfAbsent(family, f -> new Pool<>(f.transports, config.transportPoolSize(),
+                    () -> startTransport(launcher, f), t -> {
+                        t.child().kill(false);
+                        t.channel().close();
+                    }));
+        }
         this.engines = new EnginePool(launcher, config.enginePoolSize());
         this.admission = new Admission(config.maxStartups(), config.perSourceMaxStartups(),
                 config.perSourceNetBlockSize(), new SecureRandom(), System::nanoTime);
@@ -79,22 +88,24 @@ final class Daemon {
      * starts the first transport and engine: what keeps them from starting is a start-up error.
      */
     void listen() throws Exception {
-        transports.fill();
+        for (Pool<Transport> pool : transports.values()) {
+            pool.fill();
+        }
         engines.fill();
         for (InetSocketAddress address : config.listenAddresses()) {
             Fd fd = Sockets.listen(address, BACKLOG);
             listeners.add(fd);
             InetSocketAddress bound = Sockets.localAddress(fd);
-            log.info("Server listening on %s port %d.", bound.getAddress().getHostAddress(), bound.getPort());
+            log.info("Server listening on %s port %d.", Addresses.text(bound.getAddress()), bound.getPort());
         }
     }
 
     /** A transport, jailed and unprivileged, that has loaded what a connection needs and is waiting for one. */
-    private Transport startTransport(Launcher launcher) throws Exception {
+    private Transport startTransport(Launcher launcher, Family family) throws Exception {
         Fd[] pair = Sockets.socketpair();
         Launcher.Child child;
         try (Fd transportEnd = pair[1]) {
-            child = launcher.spawnTransport(transportEnd);
+            child = launcher.spawnTransport(transportEnd, family);
         }
         try {
             MonitorSession.awaitReady(pair[0].fd(), effectiveConfig, hostKeys);
@@ -159,19 +170,19 @@ final class Daemon {
 
     private void connection(Sockets.Accepted conn, Admission.Ticket ticket) {
         InetSocketAddress peer = conn.peer();
-        log.verbose("Connection from %s port %d on %s port %d", peer.getAddress().getHostAddress(), peer.getPort(),
-                conn.local().getAddress().getHostAddress(), conn.local().getPort());
+        log.verbose("Connection from %s port %d on %s port %d", Addresses.text(peer.getAddress()), peer.getPort(),
+                Addresses.text(conn.local().getAddress()), conn.local().getPort());
         Transport transport;
         try (Fd client = conn.fd()) {
-            transport = transports.take();
+            transport = transports.get(Family.of(conn.local().getAddress())).take();
             MonitorSession.handOver(transport.channel().fd(), peer, conn.local(), client);
         } catch (Exception e) {
-            log.error("cannot start a transport for %s port %d: %s", peer.getAddress().getHostAddress(),
+            log.error("cannot start a transport for %s port %d: %s", Addresses.text(peer.getAddress()),
                     peer.getPort(), e.getMessage());
             return;
         }
         int pid = transport.child().pid();
-        log.verbose("transport %d serves %s port %d", pid, peer.getAddress().getHostAddress(), peer.getPort());
+        log.verbose("transport %d serves %s port %d", pid, Addresses.text(peer.getAddress()), peer.getPort());
         try (Fd channel = transport.channel()) {
             MonitorSession session = new MonitorSession(channel.fd(), pid, peer, hostKeys, auth, sessionSettings,
                     engines, recorder, ticket::authenticated);
@@ -181,7 +192,7 @@ final class Daemon {
             }
             String status = transport.child().exited().join();
             if (!status.equals("exited with status 0")) {
-                log.verbose("transport %d for %s port %d %s", pid, peer.getAddress().getHostAddress(), peer.getPort(),
+                log.verbose("transport %d for %s port %d %s", pid, Addresses.text(peer.getAddress()), peer.getPort(),
                         status);
             }
             session.finish();
@@ -196,7 +207,7 @@ final class Daemon {
      */
     void stop() {
         log.info("Received signal 15; terminating.");
-        transports.stop();
+        transports.values().forEach(Pool::stop);
         engines.stop();
         sessions.forEach((pid, session) -> {
             try {

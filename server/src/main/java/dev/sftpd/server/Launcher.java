@@ -59,6 +59,14 @@ final class Launcher {
                 : > "$root/dev/$dev"
                 mount --bind "/dev/$dev" "$root/dev/$dev"
             done
+            # The JDK takes a socket for IPv6 only if it can read /proc/net/if_inet6, and there is no
+            # /proc here: the loopback's line of that file, so that a client of an IPv6 address is served.
+            if grep -s ' lo$' /proc/net/if_inet6 > "$root/if_inet6"; then
+                mkdir -p "$root/proc/net"
+                mv "$root/if_inet6" "$root/proc/net/if_inet6"
+            else
+                rm -f "$root/if_inet6"
+            fi
             for dir in bin sbin lib lib32 lib64 libx32; do
                 if [ -L "/$dir" ]; then
                     ln -s "$(readlink "/$dir")" "$root/$dir"
@@ -129,14 +137,15 @@ final class Launcher {
                 logToStderr ? 2 : devNull.fd());
     }
 
-    /** A transport on this channel: fds 0, 1 and 2 /dev/null, 3 the channel. */
-    Child spawnTransport(Fd channel) throws SysCallException {
+    /** A transport for connections of this family on this channel: fds 0, 1 and 2 /dev/null, 3 the channel. */
+    Child spawnTransport(Fd channel, Family family) throws SysCallException {
         List<String> argv = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "--",
                 "/bin/sh", "-c", JAIL, "sftpd-jail", EMPTY.toString(), Integer.toString(uid), Integer.toString(gid)));
         argv.addAll(readOnlyDirectories());
         argv.add("--");
         // Tests replace the transport's main class with one that misbehaves on purpose.
-        argv.addAll(java(System.getProperty("sftpd.transport.main", TRANSPORT_MAIN), transportClassPath));
+        argv.addAll(java(System.getProperty("sftpd.transport.main", TRANSPORT_MAIN), transportClassPath,
+                family.jvmFlags));
         // The jail's own errors go to the daemon's stderr; the JVM gets /dev/null on 1 and 2.
         return Child.watch(Spawner.spawn(argv, environment(), devNull.fd(), 2, channel.fd(), false));
     }
@@ -147,17 +156,18 @@ final class Launcher {
      */
     Child spawnEngine(Fd channel, Fd loginUid) throws SysCallException {
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SESSION, "sftpd-session"));
-        argv.addAll(java(ENGINE_MAIN, engineClassPath));
+        argv.addAll(java(ENGINE_MAIN, engineClassPath, List.of()));
         return Child.watch(Spawner.spawn(argv, environment(), loginUid.fd(), logFd, channel.fd(), true));
     }
 
-    private List<String> java(String mainClass, List<String> classPath) {
+    private List<String> java(String mainClass, List<String> classPath, List<String> flags) {
         List<String> argv = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(),
                 // Short-lived, one session each: a small heap that grows if a transfer needs it, the
                 // serial collector, JIT scratch memory handed back to the system, no attach.
                 "-XX:+UseSerialGC", "-Xms4m", "-Xmx128m", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
                 "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xshare:auto",
                 "-Djffi.boot.library.path=" + NATIVE));
+        argv.addAll(flags);
         argv.addAll(ClassArchives.flags(javaHome, classPath, mainClass));
         argv.addAll(List.of("-cp", String.join(":", classPath), mainClass));
         return argv;

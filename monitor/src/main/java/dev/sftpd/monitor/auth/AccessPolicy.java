@@ -1,6 +1,7 @@
 // sshd's allowed_user() lists and auth_root_allowed(): who may log in at all, from where, and root by which method.
 package dev.sftpd.monitor.auth;
 
+import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.privsep.PrivilegeDrop;
 import dev.sftpd.sftp.PatternList;
@@ -35,7 +36,7 @@ public final class AccessPolicy {
     public static boolean allowed(Account user, AccessRules rules, InetAddress client) {
         Optional<String> because = refusal(user, rules, client);
         because.ifPresent(reason -> LOG.info("User %.100s from %.100s not allowed because %s", user.name(),
-                HostPatterns.text(client), reason));
+                Addresses.text(client), reason));
         return because.isEmpty();
     }
 
@@ -125,7 +126,7 @@ public final class AccessPolicy {
             case NO -> false;
         };
         if (!permitted) {
-            LOG.info("ROOT LOGIN REFUSED FROM %.200s port %d", HostPatterns.text(client.getAddress()),
+            LOG.info("ROOT LOGIN REFUSED FROM %.200s port %d", Addresses.text(client.getAddress()),
                     client.getPort());
         } else if (mode == PermitRoot.FORCED_COMMANDS_ONLY) {
             LOG.info("Root login accepted for forced command.");

@@ -1,6 +1,7 @@
 // The options a user certificate carries, read and applied as sshd's sshauthopt_from_cert() and auth_authorise_keyopts() do.
 package dev.sftpd.monitor.auth;
 
+import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
 import java.net.InetAddress;
 import java.util.Optional;
@@ -71,7 +72,7 @@ record CertificateOptions(Optional<String> forceCommand, Optional<String> source
             LOG.error("%s: Certificate source-address invalid", loc);
         }
         LOG.info("%s: Authentication tried for %.100s with valid certificate but not from a permitted source "
-                + "address (%.200s).", loc, user.name(), HostPatterns.text(client));
+                + "address (%.200s).", loc, user.name(), Addresses.text(client));
         return false;
     }
 

@@ -1,6 +1,7 @@
 // sshd's auth_authorise_keyopts(): whether an entry's options let it be used now, from this address.
 package dev.sftpd.monitor.auth;
 
+import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -45,7 +46,7 @@ final class KeyOptionChecks {
         if (match == HostPatterns.Match.INVALID) {
             LOG.debug1("%s: invalid from criteria", loc);
         }
-        String ip = HostPatterns.text(client);
+        String ip = Addresses.text(client);
         LOG.info("%s: Authentication tried for %.100s with correct key but not from a permitted host "
                 + "(host=%.200s, ip=%.200s, required=%.200s).", loc, user.name(), ip, ip, required);
         return false;

@@ -1,6 +1,7 @@
 // How a keyword's arguments read into a typed value and print back for -T: the codecs the keyword table is built from.
 package dev.sftpd.server.config;
 
+import dev.sftpd.log.Addresses;
 import static java.util.Map.entry;
 
 import dev.sftpd.log.LogLevel;
@@ -242,7 +243,7 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
     }
 
     private static String hostPort(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
+        String host = Addresses.text(address.getAddress());
         return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
