@@ -194,9 +194,10 @@ final class FileRequests {
         long writeOff = in.u64();
         FileHandle from = s.fileHandle(readWire);
         FileHandle to = s.fileHandle(writeWire);
-        log.debug1("request %s: copy-data from \"%s\" off %d len %d to \"%s\" off %d",
-                Integer.toUnsignedString(id), from == null ? "(null)" : show(from.name()), readOff,
-                Long.toUnsignedString(readLen), to == null ? "(null)" : show(to.name()), writeOff);
+        log.debug1("request %s: copy-data from \"%s\" off %s len %s to \"%s\" off %s",
+                Integer.toUnsignedString(id), from == null ? "(null)" : show(from.name()),
+                Long.toUnsignedString(readOff), Long.toUnsignedString(readLen),
+                to == null ? "(null)" : show(to.name()), Long.toUnsignedString(writeOff));
         if (from == null || to == null || from == to || Arrays.equals(from.name(), to.name())) {
             s.status(id, Status.FAILURE);
             return;

@@ -13,7 +13,7 @@ import java.util.List;
 public final class SftpSession {
     static final SshLog log = SshLog.get(SftpSession.class);
 
-    final Posix posix = Posix.get();
+    final Posix posix;
     final Accounts accounts;
     final Accounts.User user;
     final HandleTable handles = new HandleTable();
@@ -26,6 +26,13 @@ public final class SftpSession {
 
     public SftpSession(ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress,
                        ReplySink sink) {
+        this(Posix.get(), options, accounts, user, clientAddress, sink);
+    }
+
+    /** A session whose system calls go through {@code posix} (the fuzz tests' confined one). */
+    SftpSession(Posix posix, ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress,
+                ReplySink sink) {
+        this.posix = posix;
         this.options = options;
         this.accounts = accounts;
         this.user = user;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.log.LogLevel;
+import dev.sftpd.log.Logging;
+import dev.sftpd.log.SyslogFacility;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,5 +117,22 @@ class SftpSessionTest {
         assertEquals(2, d.u32());
         assertEquals(Status.PERMISSION_DENIED.code(), d.u32());
         assertEquals("data", Files.readString(victim));
+    }
+
+    @Test
+    void copyDataIsLoggedAtDebug1WithItsFieldsUnsigned() throws Exception {
+        // Found by SftpSessionFuzzTest: "len %d" was given a String, and the session died of it.
+        List<String> lines = new ArrayList<>();
+        Logging.init(LogLevel.DEBUG1, (level, text) -> lines.add(text));
+        try {
+            SftpSession s = session(ServerOptions.DEFAULTS);
+            process(s, init());
+            process(s, new Encoder(Sftp.FXP_EXTENDED, 64).u32(5).string("copy-data").string(HandleTable.wire(0))
+                    .u64(-1).u64(-2).string(HandleTable.wire(1)).u64(Long.MIN_VALUE));
+            assertTrue(lines.contains("request 5: copy-data from \"(null)\" off 18446744073709551615"
+                    + " len 18446744073709551614 to \"(null)\" off 9223372036854775808"), lines.toString());
+        } finally {
+            Logging.init("sftp-server", LogLevel.ERROR, SyslogFacility.AUTH, true);
+        }
     }
 }

@@ -37,8 +37,27 @@ public final class Posix {
         runtime = Runtime.getRuntime(libc);
     }
 
+    private Posix(Libc libc) {
+        this.libc = libc;
+        this.runtime = Runtime.getSystemRuntime();
+    }
+
     public static Posix get() {
         return INSTANCE;
+    }
+
+    /**
+     * The process's libc, reached through {@code wrap}: the fuzz tests confine every path a
+     * session names to a scratch directory this way. A wrapper that refuses a call returns -1
+     * after setting errno with {@link #setErrno}.
+     */
+    public static Posix wrapping(java.util.function.UnaryOperator<Libc> wrap) {
+        return new Posix(wrap.apply(INSTANCE.libc));
+    }
+
+    /** Sets the errno the next failed call reports: what a wrapping libc does when it refuses. */
+    public static void setErrno(int errno) {
+        LastError.setLastError(Runtime.getSystemRuntime(), errno);
     }
 
     /** open(2); every descriptor is close-on-exec so nothing leaks into spawned programs. */
