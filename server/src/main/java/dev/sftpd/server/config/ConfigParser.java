@@ -96,8 +96,7 @@ public final class ConfigParser {
             }
         }
         if (!errors.isEmpty()) {
-            errors.add(file + ": terminating, " + errors.size() + " bad configuration options");
-            throw new ConfigException(String.join("\n", errors));
+            throw new ConfigException(errors, file + ": terminating, " + errors.size() + " bad configuration options");
         }
         Settings global = parser.blocks.get(0).settings();
         global.overlay(commandLine(ports, hostKeys));
