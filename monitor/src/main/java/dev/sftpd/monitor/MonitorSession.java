@@ -138,7 +138,7 @@ public final class MonitorSession {
                 Packets.parse(request, p -> null);
                 return;
             }
-            relayLog(request);
+            relayLog(request, "");
         }
     }
 
@@ -164,7 +164,7 @@ public final class MonitorSession {
                 MonitorMessage type = allowed(request, phase, m -> sent.getOrDefault(m, 0));
                 sent.merge(type, 1, Integer::sum);
                 if (type == MonitorMessage.LOG) {
-                    relayLog(request);
+                    relayLog(request, phase == Phase.PREAUTH ? " [preauth]" : "");
                     continue;
                 }
                 Buffer reply = answer(type, request);
@@ -209,14 +209,17 @@ public final class MonitorSession {
         return type;
     }
 
-    /** LOG: a confined process's line, logged here at its level (it has no log of its own). */
-    private static void relayLog(Buffer request) throws MonitorProtocolException {
+    /**
+     * LOG: a confined process's line, logged here at its level (it has no log of its own), with
+     * the suffix sshd's monitor gives its unauthenticated child's lines (" [preauth]").
+     */
+    private static void relayLog(Buffer request, String suffix) throws MonitorProtocolException {
         record Line(int level, String text) {}
         Line line = Packets.parse(request, p -> new Line(p.getUByte(), p.getString()));
         if (line.level() >= LogLevel.values().length) {
             throw new MonitorProtocolException("LOG at unknown level " + line.level());
         }
-        log.relay(LogLevel.values()[line.level()], line.text());
+        log.relay(LogLevel.values()[line.level()], line.text() + suffix);
     }
 
     /** LoginGraceTime: a transport still unauthenticated is killed, as sshd's grace alarm does. */
@@ -236,15 +239,17 @@ public final class MonitorSession {
         synchronized (this) {
             logins.forEach(e -> e.engine().kill().run());
         }
-        finish();
+        finish(false);
     }
 
     /**
      * The connection is gone (or the daemon stops): each engine still running gets a moment to
      * finish on its own, then is killed; every login is recorded as ended, PAM ends, and the
-     * end is logged; once, whichever thread gets here first.
+     * end is logged, unless the transport logged it ({@code endLogged}: it ended the connection
+     * on a protocol error and said so, as sshd's child does before it exits); once, whichever
+     * thread gets here first.
      */
-    public synchronized void finish() {
+    public synchronized void finish(boolean endLogged) {
         if (finished) {
             return;
         }
@@ -267,6 +272,8 @@ public final class MonitorSession {
         Optional<Account> authenticated = auth.authenticated();
         if (authenticated.isPresent()) {
             log.info("Disconnected from user %s %s port %d", authenticated.get().name(), address(), peer.getPort());
+        } else if (endLogged) {
+            return;
         } else if (auth.user() != null) {
             log.info("Connection closed by %s %s %s port %d [preauth]",
                     auth.valid() ? "authenticating user" : "invalid user", auth.user(), address(), peer.getPort());

@@ -14,6 +14,7 @@ import dev.sftpd.privsep.Processes;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.InternalSftp;
+import dev.sftpd.transport.TransportMain;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Daemon {
     private static final SshLog log = SshLog.get(Daemon.class);
     private static final int BACKLOG = 128;
+    /** How a transport ends after logging the protocol error that ended its connection. */
+    private static final String SAID_WHY = "exited with status " + TransportMain.PROTOCOL_ERROR;
 
     /** A pre-started transport: the process and the monitor's end of its channel. */
     private record Transport(Launcher.Child child, Fd channel) {}
@@ -195,7 +198,7 @@ final class Daemon {
                 log.verbose("transport %d for %s port %d %s", pid, Addresses.text(peer.getAddress()), peer.getPort(),
                         status);
             }
-            session.finish();
+            session.finish(status.equals(SAID_WHY));
             sessions.remove(pid);
         }
     }

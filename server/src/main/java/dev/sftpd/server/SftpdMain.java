@@ -69,6 +69,9 @@ public final class SftpdMain {
                     + UNPRIVILEGED_USER + ")");
             return 255;
         }
+        if (flags.mode() == DaemonFlags.Mode.TEST) {
+            return checkHostKeys(config, flags);
+        }
         HostKeys hostKeys;
         try {
             if (config.hostKeysDefaulted()) {
@@ -76,8 +79,7 @@ public final class SftpdMain {
             }
             for (Path key : config.hostKeys()) {
                 if (!Files.isReadable(key)) {
-                    String where = ConfigParser.locate(flags.configFile(), "HostKey", key.toString()).orElse("sftpd");
-                    System.err.println(where + ": Could not load host key: " + key);
+                    reportUnloadable(key, flags);
                     return 1;
                 }
             }
@@ -85,9 +87,6 @@ public final class SftpdMain {
         } catch (Exception e) {
             System.err.println("sftpd: could not load host key: " + e.getMessage());
             return 1;
-        }
-        if (flags.mode() == DaemonFlags.Mode.TEST) {
-            return 0;
         }
         if (!flags.foreground()) {
             return detach(args);
@@ -109,6 +108,47 @@ public final class SftpdMain {
             log.fatal("%s", e.getMessage());
             return 255;
         }
+    }
+
+    /**
+     * -t checks the host keys without writing any, as sshd -t: a HostKey line whose key does not
+     * load is an error naming the line; a built-in key that is missing (a real start would create
+     * it) is reported, and with no key left to serve with the check fails as sshd's does.
+     */
+    private static int checkHostKeys(Config config, DaemonFlags flags) {
+        List<Path> loadable = new ArrayList<>();
+        for (Path key : config.hostKeys()) {
+            if (Files.isReadable(key)) {
+                loadable.add(key);
+            } else if (config.hostKeysDefaulted()) {
+                System.err.println("Unable to load host key: " + key);
+            } else {
+                reportUnloadable(key, flags);
+                return 1;
+            }
+        }
+        if (loadable.isEmpty()) {
+            System.err.println("sftpd: no hostkeys available -- exiting.");
+            return 1;
+        }
+        try {
+            HostKeys.load(loadable);
+            return 0;
+        } catch (Exception e) {
+            System.err.println("sftpd: could not load host key: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** A HostKey that cannot be read, named with the configuration line that asks for it. */
+    private static void reportUnloadable(Path key, DaemonFlags flags) {
+        String where;
+        try {
+            where = ConfigParser.locate(flags.configFile(), "HostKey", key.toString()).orElse("sftpd");
+        } catch (java.io.IOException e) {
+            where = "sftpd";
+        }
+        System.err.println(where + ": Could not load host key: " + key);
     }
 
     /**

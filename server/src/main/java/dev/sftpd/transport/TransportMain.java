@@ -26,6 +26,13 @@ import org.apache.sshd.server.session.SessionFactory;
 public final class TransportMain {
     private static final SshLog log = SshLog.get(TransportMain.class);
     private static final int STDIN = 0;
+    /**
+     * The exit status after a protocol error the transport logged in sshd's words (sshd's
+     * cleanup_exit(255)): the monitor then adds no "Connection closed" line. Anything else that
+     * goes wrong exits 1.
+     */
+    public static final int PROTOCOL_ERROR = 255;
+    private static final int FAILED = 1;
 
     private final MonitorCalls monitor = new MonitorCalls(MonitorCalls.CHANNEL_FD);
 
@@ -38,11 +45,10 @@ public final class TransportMain {
     private int run() {
         try {
             Prepared prepared = prepare(monitor, monitor.hello());
-            serve(prepared, monitor.awaitConnection());
-            return 0;
+            return serve(prepared, monitor.awaitConnection()) ? 0 : PROTOCOL_ERROR;
         } catch (Exception e) {
             log.fatal("transport: %s", e.getMessage() == null ? e.toString() : e.getMessage());
-            return 255;
+            return FAILED;
         }
     }
 
@@ -62,9 +68,12 @@ public final class TransportMain {
         return new Prepared(sessions);
     }
 
-    /** Serves the client the monitor handed over until the connection ends. */
-    public static void serve(Prepared prepared, MonitorCalls.Connection connection) throws Exception {
-        TransportServer.serve(prepared.sessions(), socketChannel(connection.socket()),
+    /**
+     * Serves the client the monitor handed over until the connection ends; false when it ended on
+     * a protocol error, logged.
+     */
+    public static boolean serve(Prepared prepared, MonitorCalls.Connection connection) throws Exception {
+        return TransportServer.serve(prepared.sessions(), socketChannel(connection.socket()),
                 new InetSocketAddress(connection.peerAddress(), connection.peerPort()),
                 new InetSocketAddress(connection.localAddress(), connection.localPort()));
     }

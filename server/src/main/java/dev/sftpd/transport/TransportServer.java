@@ -16,8 +16,10 @@ import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.OptionalFeature;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.compression.BuiltinCompressions;
+import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
@@ -26,6 +28,7 @@ import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.OpenSshHostKeysHandler;
+import org.apache.sshd.server.session.ServerSessionImpl;
 import org.apache.sshd.server.session.SessionFactory;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 
@@ -98,10 +101,26 @@ final class TransportServer extends SshServer {
         return createSessionFactory();
     }
 
-    /** Serves the connection on the calling thread until it ends. */
-    static void serve(SessionFactory sessions, SocketChannel socket, InetSocketAddress remote,
-                      InetSocketAddress local) throws Exception {
-        new InheritedSocketSession(socket, remote, local, sessions).serve();
+    /** Each connection's session is a {@link PreauthSession}: sshd's words and haste for protocol errors. */
+    @Override
+    protected SessionFactory createSessionFactory() {
+        return new SessionFactory(this) {
+            @Override
+            protected ServerSessionImpl doCreateSession(IoSession io) throws Exception {
+                return new PreauthSession(getServer(), io);
+            }
+        };
+    }
+
+    /**
+     * Serves the connection on the calling thread until it ends; false when it ended on a protocol
+     * error the session logged.
+     */
+    static boolean serve(SessionFactory sessions, SocketChannel socket, InetSocketAddress remote,
+                         InetSocketAddress local) throws Exception {
+        InheritedSocketSession io = new InheritedSocketSession(socket, remote, local, sessions);
+        io.serve();
+        return !(AbstractSession.getSession(io, true) instanceof PreauthSession s && s.failed());
     }
 
     /** The named algorithms MINA implements, in the configured order. */

@@ -29,7 +29,8 @@ public final class ConfigParser {
      * @param overrides -o values ("Keyword=value" or "Keyword value"); they come first, so they win
      * @param ports -p values, replacing every Port line
      * @param hostKeys -h values, replacing every HostKey line
-     * @throws ConfigException for a missing file, or the first bad line
+     * @throws ConfigException for a missing file, a bad -o value, or the file's bad lines: one per
+     *     line, then sshd's "FILE: terminating, N bad configuration options"
      */
     public static Config parse(Path file, List<String> overrides, List<Integer> ports, List<Path> hostKeys)
             throws ConfigException, IOException {
@@ -85,8 +86,17 @@ public final class ConfigParser {
             parser.line(override, Directive.COMMAND_LINE, 0);
         }
         List<String> lines = read(file, required);
+        // As sshd: every bad line is reported, then the run ends.
+        List<String> errors = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            parser.line(lines.get(i), file.toString(), i + 1);
+            try {
+                parser.line(lines.get(i), file.toString(), i + 1);
+            } catch (ConfigException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors, file + ": terminating, " + errors.size() + " bad configuration options");
         }
         Settings global = parser.blocks.get(0).settings();
         global.overlay(commandLine(ports, hostKeys));

@@ -42,7 +42,7 @@ final class ConfigFile {
 
     /** The message the configuration is refused with. */
     static String error(Path dir, String... lines) {
-        return assertThrows(ConfigException.class, () -> parse(dir, lines)).getMessage();
+        return String.join("\n", assertThrows(ConfigException.class, () -> parse(dir, lines)).errors());
     }
 
     /** "FILE line N", how an error about line N of the file begins. */

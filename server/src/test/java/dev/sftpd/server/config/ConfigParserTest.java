@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +34,8 @@ class ConfigParserTest {
     }
 
     private String errorWith(List<String> overrides, List<Integer> ports, String... lines) {
-        return assertThrows(ConfigException.class, () -> parseWith(overrides, ports, List.of(), lines)).getMessage();
+        return String.join("\n",
+                assertThrows(ConfigException.class, () -> parseWith(overrides, ports, List.of(), lines)).errors());
     }
 
     // Defaults and the file itself
@@ -63,6 +65,19 @@ class ConfigParserTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigParser.parse(missing, List.of(), List.of(), List.of()));
         assertEquals(missing + ": No such file or directory", e.getMessage());
+    }
+
+    @Test
+    void everyBadLineIsReportedThenSshdsTerminatingLine() throws IOException {
+        Path file = write(dir, "Port 99999", "Port 2222", "Frobnicate yes");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(file, List.of(), List.of(), List.of()));
+
+        assertEquals(2, e.errors().size(), e.getMessage());
+        assertTrue(e.errors().get(0).startsWith(file + " line 1: "), e.getMessage());
+        assertEquals(file + ": line 3: Bad configuration option: Frobnicate", e.errors().get(1));
+        assertTrue(e.getMessage().endsWith("\n" + file + ": terminating, 2 bad configuration options"),
+                e.getMessage());
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +59,33 @@ class ConfigCheckIT {
     }
 
     @Test
+    void everyBadLineIsReportedThenTheCheckTerminatesAsSshd() throws IOException {
+        Path config = config("HostKey " + hostKey, "Port 99999", "Port 2222", "Frobnicate yes");
+
+        Outcome check = sftpd("-t", "-f", config.toString()).assertExit(255);
+
+        check.assertStderr(config + " line 2: ", "99999", config + ": line 4: Bad configuration option: Frobnicate",
+                config + ": terminating, 2 bad configuration options");
+        assertEquals("", check.stdout(), check.toString());
+    }
+
+    /** sshd -t never writes: the built-in host keys the daemon would create are only reported missing. */
+    @Test
+    void theCheckWritesNoHostKey() throws IOException {
+        Path builtIn = Path.of("/etc/sftpd");
+        Assumptions.assumeFalse(Files.exists(builtIn.resolve("ssh_host_ed25519_key"))
+                || Files.exists(builtIn.resolve("ssh_host_rsa_key")), builtIn + " already holds host keys");
+        List<String> before = listing(builtIn);
+        Path config = config("Port 2222");
+
+        Outcome check = sftpd("-t", "-f", config.toString());
+
+        assertEquals(before, listing(builtIn), "what " + builtIn + " holds after sftpd -t");
+        check.assertExit(1).assertStderr("Unable to load host key: " + builtIn.resolve("ssh_host_ed25519_key"),
+                "sftpd: no hostkeys available -- exiting.");
+    }
+
+    @Test
     void theEffectiveConfigurationShowsPortAndListenAddress() throws IOException {
         Path config = config("HostKey " + hostKey, "Port 2222", "ListenAddress 127.0.0.1");
 
@@ -71,6 +100,16 @@ class ConfigCheckIT {
         assertNotEquals(0, check.exitCode(), () -> "exit status of " + check);
         check.assertStderr(config.toString(), "line " + line + ":", what);
         assertEquals("", check.stdout(), check.toString());
+    }
+
+    /** The names in a directory, or nothing at all (null) when it does not exist. */
+    private static List<String> listing(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(Path::toString).sorted().toList();
+        }
     }
 
     private static Path config(String... lines) throws IOException {

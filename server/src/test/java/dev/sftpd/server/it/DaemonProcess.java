@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
 
 record DaemonProcess(Process process, int port, Path log) implements AutoCloseable {
     private static final Pattern OPENED = Pattern.compile("(?m)^Connection from ");
-    private static final Pattern ENDED = Pattern.compile("(?m)^(Disconnected from user |Connection closed by )");
+    private static final Pattern ENDED = Pattern.compile(
+            "(?m)^(Disconnected from user |Connection closed by |Bad protocol version identification "
+            + "|ssh_dispatch_run_fatal: |Unable to negotiate with )");
     private static final Pattern SERVED = Pattern.compile("(?m)^transport (\\d+) serves ");
 
     /**

@@ -66,6 +66,16 @@ final class OpenSftp implements AutoCloseable {
         }
     }
 
+    /** kill -9 of the ssh process under sftp: the connection drops with no SSH goodbye, as when a client vanishes. */
+    void killSsh() {
+        List<ProcessHandle> ssh = process.descendants().filter(p -> p.info().command().orElse("").endsWith("/ssh"))
+                .toList();
+        if (ssh.isEmpty()) {
+            fail("sftp has no ssh process: " + outcome());
+        }
+        ssh.forEach(ProcessHandle::destroyForcibly);
+    }
+
     /**
      * Ends the batch (end of input) and waits for the client to exit. A client whose server went
      * away notices only now: it waits for its next command before it looks at the connection.
