@@ -105,7 +105,7 @@ class MonitorSessionFuzzTest {
                         throw new AssertionError("authenticated without the private key");
                     });
             assertNotNull(session.run());
-            session.finish();
+            session.finish(false);
             C.shutdown(monitor.fd(), SHUT_WR);
             assertReplies(transport.fd());
         }
