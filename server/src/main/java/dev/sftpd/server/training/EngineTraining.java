@@ -42,35 +42,18 @@ public final class EngineTraining {
         Fd[] session = Sockets.socketpair();
         Sockets.dup2(channel[1].fd(), MonitorCalls.CHANNEL_FD);
         channel[1].close();
-        daemon("training-monitor", () -> {
+        TrainingThread.start("training-monitor", () -> {
             EngineHandOver.awaitReady(channel[0].fd());
             EngineHandOver.assign(channel[0].fd(), user, new int[] {user.gid()}, List.of("-e", "-l", "INFO"),
                     "127.0.0.1", session[1]);
             session[1].close();
         });
-        daemon("training-client", () -> {
+        TrainingThread.start("training-client", () -> {
             try (Fd end = session[0]) {
                 new Client(end).run();
             }
         });
         EngineMain.main(new String[0]);
-    }
-
-    private interface Step {
-        void run() throws Exception;
-    }
-
-    private static void daemon(String name, Step step) {
-        Thread t = new Thread(() -> {
-            try {
-                step.run();
-            } catch (Exception e) {
-                e.printStackTrace();
-                Runtime.getRuntime().halt(1);
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
     }
 
     /** SFTP v3 requests one at a time, each reply read whole; a STATUS other than OK or EOF fails training. */

@@ -54,16 +54,7 @@ public final class TransportTraining {
         Fd[] channel = Sockets.socketpair();
         Sockets.dup2(channel[1].fd(), MonitorCalls.CHANNEL_FD);
         channel[1].close();
-        Thread monitor = new Thread(() -> {
-            try {
-                monitor(channel[0]);
-            } catch (Exception e) {
-                e.printStackTrace();
-                Runtime.getRuntime().halt(1);
-            }
-        }, "training-monitor");
-        monitor.setDaemon(true);
-        monitor.start();
+        TrainingThread.start("training-monitor", () -> monitor(channel[0]));
         TransportMain.main(args);
     }
 
@@ -90,17 +81,10 @@ public final class TransportTraining {
                 MonitorSession.handOver(channel.fd(), accepted.peer(), accepted.local(), socket);
             }
         }
-        Thread user = new Thread(() -> {
-            try {
-                sftpInit(session);
-                client.stop();
-            } catch (Exception e) {
-                e.printStackTrace();
-                Runtime.getRuntime().halt(1);
-            }
-        }, "training-client");
-        user.setDaemon(true);
-        user.start();
+        TrainingThread.start("training-client", () -> {
+            sftpInit(session);
+            client.stop();
+        });
         answer(channel, hostKeys);
     }
 
