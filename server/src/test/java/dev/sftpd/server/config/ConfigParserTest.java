@@ -81,6 +81,15 @@ class ConfigParserTest {
     }
 
     @Test
+    void aLineWithANulIsAnErrorNotCutShort() throws IOException {
+        Path file = write(dir, "LogLevel INFO", "AllowUsers alice\0 bob");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(file, List.of(), List.of(), List.of()));
+
+        assertEquals(List.of(file + " line 2: NUL byte at column 17"), e.errors(), e.getMessage());
+    }
+
+    @Test
     void aMissingOptionalFileGivesTheDefaultsAndTheFlags() throws Exception {
         Config c = ConfigParser.parseIfExists(dir.resolve("nowhere"), List.of("LogLevel DEBUG3"), List.of(2222),
                 List.of());
