@@ -7,6 +7,7 @@ import dev.sftpd.monitor.AuthSettings;
 import dev.sftpd.monitor.HostKeys;
 import dev.sftpd.monitor.MonitorSession;
 import dev.sftpd.monitor.SessionSettings;
+import dev.sftpd.monitor.auth.TrustedCaFile;
 import dev.sftpd.monitor.login.LoginFiles;
 import dev.sftpd.monitor.login.LoginRecorder;
 import dev.sftpd.privsep.Fd;
@@ -64,7 +65,9 @@ final class Daemon {
                 config.permitRootLogin(), config.accessRules(), config.authenticationMethodNames(),
                 config.maxAuthTries(), config.loginGraceTime(), config.strictModes(),
                 a -> config.authorizedKeysFiles(a.name(), a.uid(), a.home()),
-                config.trustedUserCaKeys().map(List::of).orElse(List.of()),
+                a -> config.trustedUserCaKeys(a.name(), a.uid(), a.home())
+                        .map(file -> List.of(new TrustedCaFile(file, config.trustedUserCaKeysInHome(),
+                                config.strictModes()))).orElse(List.of()),
                 a -> config.authorizedPrincipalsFile(a.name(), a.uid(), a.home()));
         List<String> logFlags = new ArrayList<>(List.of("-l", config.logLevel().name(), "-f",
                 config.syslogFacility().name()));

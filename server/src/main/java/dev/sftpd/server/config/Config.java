@@ -72,7 +72,8 @@ import java.util.stream.Stream;
  * @param maxSessions sftp sessions (engines) one connection may have open at once
  * @param loginGraceTime how long a connection may take to authenticate; zero for no limit
  * @param accessRules AllowUsers, DenyUsers, AllowGroups and DenyGroups, every line of each
- * @param trustedUserCaKeys the file of CA keys whose user certificates are accepted; empty for "none"
+ * @param trustedUserCaKeys the file of CA keys whose user certificates are accepted, a pattern with %h %u
+ *     %U %% (an sftpd extension); empty for "none"; see {@link #trustedUserCaKeys(String, int, Path)}
  * @param authorizedPrincipalsFile a pattern as for authorizedKeysFiles, empty for "none"; see
  *     {@link #authorizedPrincipalsFile(String, int, Path)}
  * @param maxStartups when unauthenticated connections start being refused, and how steeply
@@ -91,7 +92,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      boolean permitEmptyPasswords, PermitRoot permitRootLogin,
                      List<List<String>> authenticationMethods, int maxAuthTries, int maxSessions,
                      Duration loginGraceTime,
-                     AccessRules accessRules, Optional<Path> trustedUserCaKeys,
+                     AccessRules accessRules, Optional<String> trustedUserCaKeys,
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
                      int enginePoolSize) {
@@ -154,8 +155,24 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
 
     /** sshd's expand_authorized_keys(): %h %u %U %% expanded, then a relative path taken from home. */
     static Path userFile(String pattern, String user, int uid, Path home) {
-        return home.resolve(PercentTokens.expand(pattern,
-                Map.of('h', home.toString(), 'u', user, 'U', Integer.toString(uid))));
+        return home.resolve(PercentTokens.expand(pattern, tokens(user, uid, home)));
+    }
+
+    /** One user's TrustedUserCAKeys, tokens expanded (no home-relative path: a plain one was made absolute). */
+    public Optional<Path> trustedUserCaKeys(String user, int uid, Path home) {
+        return trustedUserCaKeys.map(file -> Path.of(PercentTokens.expand(file, tokens(user, uid, home))));
+    }
+
+    /**
+     * Whether TrustedUserCAKeys names a file in the user's home directory (%h), which the user
+     * writes: the monitor then opens it as the user, as it opens authorized_keys.
+     */
+    public boolean trustedUserCaKeysInHome() {
+        return trustedUserCaKeys.filter(file -> PercentTokens.uses(file, 'h')).isPresent();
+    }
+
+    private static Map<Character, String> tokens(String user, int uid, Path home) {
+        return Map.of('h', home.toString(), 'u', user, 'U', Integer.toString(uid));
     }
 
     /** -T: the effective configuration, a "keyword value" line each, keywords in lower case, as sshd -T prints. */

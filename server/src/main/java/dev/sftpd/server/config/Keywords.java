@@ -79,7 +79,7 @@ final class Keywords {
             c -> c.accessRules().allowGroups()).allowedInMatch();
     static final Keyword<List<String>> DENY_GROUPS = repeated("DenyGroups", Syntax.GROUP_PATTERNS, List.of(),
             c -> c.accessRules().denyGroups()).allowedInMatch();
-    static final Keyword<Optional<Path>> TRUSTED_USER_CA_KEYS = single("TrustedUserCAKeys", Syntax.PATH_OR_NONE,
+    static final Keyword<Optional<String>> TRUSTED_USER_CA_KEYS = single("TrustedUserCAKeys", Syntax.TRUSTED_USER_CA_KEYS,
             Optional.empty(), Config::trustedUserCaKeys).allowedInMatch();
     static final Keyword<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = single("AuthorizedPrincipalsFile",
             Syntax.AUTHORIZED_PRINCIPALS_FILE, Optional.empty(), Config::authorizedPrincipalsFile).allowedInMatch();

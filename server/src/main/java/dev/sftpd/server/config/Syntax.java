@@ -71,6 +71,8 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             oneLine(Syntax::authorizedKeysFiles, files -> files.isEmpty() ? "none" : Directive.join(files));
     static final Syntax<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = oneLine(Syntax::authorizedPrincipalsFile,
             file -> file.map(Syntax::word).orElse("none"));
+    static final Syntax<Optional<String>> TRUSTED_USER_CA_KEYS = oneLine(Syntax::trustedUserCaKeys,
+            file -> file.map(Syntax::word).orElse("none"));
     /** AllowUsers, DenyUsers: repeatable, and -T prints a line per pattern, as sshd -T does. */
     static final Syntax<List<String>> USER_PATTERNS =
             patterns(AccessRules::validUserPattern, "invalid %s pattern: \"%s\"");
@@ -289,6 +291,19 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
         }
         checkTokens(d, "AuthorizedPrincipalsFile", file);
         return Optional.of(file);
+    }
+
+    /**
+     * A path or none. %h %u %U %% are expanded at login, an sftpd extension (sshd expands none
+     * here) so that a user may keep their own CA file; a path without tokens is made absolute now.
+     */
+    private static Optional<String> trustedUserCaKeys(Directive d) throws ConfigException {
+        String file = d.argument();
+        if (isNone(file)) {
+            return Optional.empty();
+        }
+        checkTokens(d, "TrustedUserCAKeys", file);
+        return Optional.of(file.indexOf('%') >= 0 ? file : path(d, file).toString());
     }
 
     /** Tokens are checked now, so that a typo fails at start rather than at a login. */
