@@ -73,8 +73,10 @@ public final class MonitorSession {
     private final int transportPid;
     private final InetSocketAddress peer;
     private final HostKeys hostKeys;
-    private final AuthSettings settings;
-    private final SessionSettings sessions;
+    /** The global settings, until the first authentication request names the user and Match applies. */
+    private AuthSettings settings;
+    private SessionSettings sessions;
+    private final MatchedSettings matched;
     private final Engines engines;
     private final LoginRecorder recorder;
     /** Told when the user is authenticated: the connection stops counting as a startup. */
@@ -105,8 +107,8 @@ public final class MonitorSession {
     private record EngineLogin(Session login, Engines.Started engine, AtomicBoolean loggedOut) {}
 
     public MonitorSession(int channel, int transportPid, InetSocketAddress peer, HostKeys hostKeys,
-                          AuthSettings settings, SessionSettings sessions, Engines engines, LoginRecorder recorder,
-                          Runnable authenticated) {
+                          AuthSettings settings, SessionSettings sessions, MatchedSettings matched, Engines engines,
+                          LoginRecorder recorder, Runnable authenticated) {
         this.authenticated = authenticated;
         this.channel = channel;
         this.transportPid = transportPid;
@@ -114,6 +116,7 @@ public final class MonitorSession {
         this.hostKeys = hostKeys;
         this.settings = settings;
         this.sessions = sessions;
+        this.matched = matched;
         this.engines = engines;
         this.recorder = recorder;
         this.auth = new Authentication(settings, peer);
@@ -443,6 +446,11 @@ public final class MonitorSession {
         if (firstUser == null) {
             firstUser = user;
             firstService = service;
+            matched.forUser(user).ifPresent(m -> {
+                settings = m.auth();
+                sessions = m.sessions();
+                auth.use(settings);
+            });
         } else if (!firstUser.equals(user) || !firstService.equals(service)) {
             throw new MonitorProtocolException("user/service changed from \"" + firstUser + "\"/\"" + firstService
                     + "\" to \"" + user + "\"/\"" + service + "\" during authentication");

@@ -96,7 +96,7 @@ class MonitorSessionFuzzTest {
             Sockets.writeFully(transport.fd(), stream, 0, stream.length);
             C.shutdown(transport.fd(), SHUT_WR);
             MonitorSession session = new MonitorSession(monitor.fd(), NO_PID,
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000), hostKeys, auth, sessions,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000), hostKeys, auth, sessions, MatchedSettings.NONE,
                     (account, groups, flags, client) -> {
                         throw new AssertionError("an engine started for an unauthenticated transport");
                     },

@@ -151,14 +151,7 @@ class ConfigParserTest {
     @Test
     void sshdKeywordsNotImplementedAreRefusedByName() {
         assertEquals(at(dir, 1) + ": unsupported option \"UseDNS\"", error(dir, "UseDNS no"));
-        assertEquals(at(dir, 1) + ": unsupported option \"Include\"", error(dir, "Include /etc/ssh/sshd_config.d/*.conf"));
         assertEquals(at(dir, 1) + ": unsupported option \"x11forwarding\"", error(dir, "x11forwarding no"));
-    }
-
-    @Test
-    void matchBlocksAreRefusedForNow() {
-        assertEquals(at(dir, 2) + ": Match blocks are not supported yet", error(dir, "Port 22", "Match User bob"));
-        assertEquals(at(dir, 1) + ": Match blocks are not supported yet", error(dir, "match all"));
     }
 
     @Test
@@ -207,8 +200,10 @@ class ConfigParserTest {
         assertEquals("command-line line 0: unsupported option \"maybe\".",
                 errorWith(List.of("StrictModes=maybe"), List.of()));
         assertEquals("command-line: line 0: Bad configuration option: Foo", errorWith(List.of("Foo=bar"), List.of()));
-        assertEquals("command-line line 0: Match blocks are not supported yet",
+        assertEquals("command-line line 0: Match directive not supported as a command-line option",
                 errorWith(List.of("Match User bob"), List.of()));
+        assertEquals("command-line line 0: Include directive not supported as a command-line option",
+                errorWith(List.of("Include /etc/sftpd/sftpd_config.d/*.conf"), List.of()));
     }
 
     @Test
