@@ -99,6 +99,7 @@ public final class SftpdMain {
         LogLevel level = flags.debug() > 0 ? LogLevel.values()[LogLevel.DEBUG1.ordinal() + flags.debug() - 1]
                 : config.logLevel();
         Logging.init("sftpd", level, config.syslogFacility(), flags.logToStderr());
+        config.startupNotes().forEach(note -> log.verbose("%s", note));
         try {
             Launcher launcher = Launcher.prepare(unprivileged.get().uid(), unprivileged.get().gid(),
                     flags.logToStderr());

@@ -82,6 +82,8 @@ import java.util.stream.Stream;
  * @param perSourceNetBlockSize the prefix lengths that group client addresses into sources
  * @param transportPoolSize transport processes kept started, waiting for a connection
  * @param enginePoolSize SFTP engine processes kept started, waiting for a session
+ * @param noEffect what the keywords of {@link Keywords#NO_EFFECT} (X11Forwarding, PrintMotd, AcceptEnv...)
+ *     say, by keyword as written in sshd_config(5): for -T, and for the start-up note that they do nothing here
  */
 public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresses, List<Path> hostKeys,
                      Optional<Path> pidFile, List<String> authorizedKeysFiles, boolean pubkeyAuthentication,
@@ -95,7 +97,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      AccessRules accessRules, Optional<String> trustedUserCaKeys,
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
-                     int enginePoolSize) {
+                     int enginePoolSize, Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
     static Config from(Settings s) throws ConfigException {
@@ -110,7 +112,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(PERMIT_EMPTY_PASSWORDS), s.get(PERMIT_ROOT_LOGIN), s.get(AUTHENTICATION_METHODS),
                 s.get(MAX_AUTH_TRIES), s.get(MAX_SESSIONS), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
                 s.get(AUTHORIZED_PRINCIPALS_FILE), s.get(MAX_STARTUPS), s.get(PER_SOURCE_MAX_STARTUPS),
-                s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE));
+                s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
+                Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {
             // sshd's words; it checks this once the whole configuration is read, so there is no line to name.
@@ -173,6 +176,22 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
 
     private static Map<Character, String> tokens(String user, int uid, Path home) {
         return Map.of('h', home.toString(), 'u', user, 'U', Integer.toString(uid));
+    }
+
+    /**
+     * What the daemon logs at VERBOSE on start about lines that do not do here what they do for
+     * sshd: an external sftp-server (served by sftpd's engine), and each keyword of a shell or pty
+     * server set to something other than its default, since none of them does anything.
+     */
+    public List<String> startupNotes() {
+        Stream<String> programs = Stream.concat(Stream.of(sftpSubsystem), forceCommand.stream())
+                .filter(InternalSftp::external).distinct()
+                .map(s -> s.program() + ": served by sftpd's own SFTP engine, as internal-sftp");
+        Stream<String> unused = Keywords.NO_EFFECT.stream()
+                .filter(k -> !noEffect.get(k.name()).equals(k.defaultValue()))
+                .map(k -> k.name() + " " + Directive.join(noEffect.get(k.name()))
+                        + ": no effect, sftpd serves SFTP only (no shell, pty, X11 or environment)");
+        return Stream.concat(programs, unused).toList();
     }
 
     /** -T: the effective configuration, a "keyword value" line each, keywords in lower case, as sshd -T prints. */

@@ -53,6 +53,13 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             entry("forced-commands-only", PermitRoot.FORCED_COMMANDS_ONLY),
             entry("yes", PermitRoot.YES), entry("no", PermitRoot.NO)));
     static final Syntax<Integer> COUNT = oneLine(Syntax::count, String::valueOf);
+    /** The no-effect keywords' forms: checked as sshd checks them, kept as the words -T prints. */
+    static final Syntax<List<String>> YES_NO_WORD = oneLine(d -> List.of(YES_NO.parser().parse(d) ? "yes" : "no"),
+            words -> words.get(0));
+    static final Syntax<List<String>> COUNT_WORD = oneLine(d -> List.of(String.valueOf(count(d))),
+            words -> words.get(0));
+    static final Syntax<List<String>> ONE_WORD = oneLine(d -> List.of(d.argument()), words -> Directive.join(words));
+    static final Syntax<List<String>> WORD_PER_LINE = patterns(p -> !p.isEmpty(), "empty %s pattern");
     /** PerSourceMaxStartups: a count, or "none" (exactly so: sshd compares with strcmp()) for no limit. */
     static final Syntax<OptionalInt> COUNT_OR_NONE = oneLine(
             d -> keywordArgument(d).equals("none") ? OptionalInt.empty() : OptionalInt.of(count(d)),

@@ -2,6 +2,7 @@
 package dev.sftpd.server.config;
 
 import static dev.sftpd.server.config.ConfigFile.at;
+import static dev.sftpd.server.config.ConfigFile.dumped;
 import static dev.sftpd.server.config.ConfigFile.error;
 import static dev.sftpd.server.config.ConfigFile.parse;
 import static dev.sftpd.server.config.ConfigFile.write;
@@ -148,10 +149,27 @@ class ConfigParserTest {
                 error(dir, "Port 22", "Foo bar"));
     }
 
+    /** What a stock sshd_config sets for shells, ptys and X11 reads, is checked, prints, and is noted as doing nothing. */
+    @Test
+    void keywordsOfAShellServerAreCheckedAndHaveNoEffect() throws Exception {
+        Config c = parse(dir, "X11Forwarding yes", "PrintMotd no", "AcceptEnv LANG LC_*", "AcceptEnv TZ");
+
+        assertEquals(List.of("x11forwarding yes"), dumped(dir, "x11forwarding", "X11Forwarding yes"));
+        assertEquals(List.of("acceptenv LANG", "acceptenv LC_*", "acceptenv TZ"),
+                dumped(dir, "acceptenv", "AcceptEnv LANG LC_*", "AcceptEnv TZ"));
+        assertEquals(List.of(
+                "X11Forwarding yes: no effect, sftpd serves SFTP only (no shell, pty, X11 or environment)",
+                "PrintMotd no: no effect, sftpd serves SFTP only (no shell, pty, X11 or environment)",
+                "AcceptEnv LANG LC_* TZ: no effect, sftpd serves SFTP only (no shell, pty, X11 or environment)"),
+                c.startupNotes());
+        assertEquals(at(dir, 1) + ": unsupported option \"maybe\".", error(dir, "X11Forwarding maybe"));
+        assertEquals(List.of(), parse(dir).startupNotes(), "the defaults say nothing");
+    }
+
     @Test
     void sshdKeywordsNotImplementedAreRefusedByName() {
         assertEquals(at(dir, 1) + ": unsupported option \"UseDNS\"", error(dir, "UseDNS no"));
-        assertEquals(at(dir, 1) + ": unsupported option \"x11forwarding\"", error(dir, "x11forwarding no"));
+        assertEquals(at(dir, 1) + ": unsupported option \"TCPKeepAlive\"", error(dir, "TCPKeepAlive yes"));
     }
 
     @Test
