@@ -1,17 +1,27 @@
-// Reads sftpd_config as sshd reads sshd_config: -o lines first, then the file, the first value winning; -p and -h replace.
+// Reads sftpd_config as sshd reads sshd_config: -o lines first, then the file (and the files it includes), the first value winning; -p and -h replace.
 package dev.sftpd.server.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 public final class ConfigParser {
     private static final String MATCH = "Match";
+    private static final String INCLUDE = "Include";
+    /** Where relative Include paths start, whatever -f names: sshd's SSHDIR. */
+    static final Path INCLUDE_DIRECTORY = Path.of("/etc/sftpd");
+    /** sshd's READCONF_MAX_DEPTH: a file that includes itself fails instead of looping. */
+    private static final int MAX_INCLUDE_DEPTH = 16;
+    private static final Pattern WILDCARD = Pattern.compile("[*?\\[]");
 
     /**
      * The global block, then (once Match is supported) a block per Match line, in file order; a Match block's
@@ -85,22 +95,68 @@ public final class ConfigParser {
         for (String override : overrides) {
             parser.line(override, Directive.COMMAND_LINE, 0);
         }
-        List<String> lines = read(file, required);
-        // As sshd: every bad line is reported, then the run ends.
+        // As sshd: every bad line, of this file or one it includes, is reported, then the run ends.
         List<String> errors = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            try {
-                parser.line(lines.get(i), file.toString(), i + 1);
-            } catch (ConfigException e) {
-                errors.add(e.getMessage());
-            }
-        }
+        parser.file(file, read(file, required), 0, errors);
         if (!errors.isEmpty()) {
             throw new ConfigException(errors, file + ": terminating, " + errors.size() + " bad configuration options");
         }
         Settings global = parser.blocks.get(0).settings();
         global.overlay(commandLine(ports, hostKeys));
         return Config.from(global);
+    }
+
+    /** Each line of one file, in order; an Include line reads its files in its place, as sshd's does. */
+    private void file(Path file, List<String> lines, int depth, List<String> errors) throws IOException {
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                Optional<Directive> directive = Directive.parse(lines.get(i), file.toString(), i + 1);
+                if (directive.isPresent() && directive.get().keyword().equalsIgnoreCase(INCLUDE)) {
+                    include(directive.get(), depth, errors);
+                } else if (directive.isPresent()) {
+                    apply(directive.get());
+                }
+            } catch (ConfigException e) {
+                errors.add(e.getMessage());
+            }
+        }
+    }
+
+    private void include(Directive d, int depth, List<String> errors) throws ConfigException, IOException {
+        if (depth == MAX_INCLUDE_DEPTH) {
+            throw d.error("Too many recursive configuration includes");
+        }
+        for (String pattern : d.arguments(1, Integer.MAX_VALUE)) {
+            for (Path included : included(d, pattern)) {
+                file(included, read(included, true), depth + 1, errors);
+            }
+        }
+    }
+
+    /**
+     * The files one Include argument names, in name order, as glob(3) gives them to sshd: relative to
+     * /etc/sftpd; wildcards (* ? [...]) in the last component only; names starting with a dot only
+     * when the pattern does; nothing, and no error, when nothing matches.
+     */
+    private static List<Path> included(Directive d, String pattern) throws ConfigException, IOException {
+        Path path = INCLUDE_DIRECTORY.resolve(pattern);
+        Path parent = path.getParent();
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (parent == null || WILDCARD.matcher(parent.toString()).find()) {
+            throw d.error("Include \"" + pattern + "\": wildcards are allowed in the last path component only");
+        }
+        if (!WILDCARD.matcher(name).find()) {
+            return Files.isRegularFile(path) ? List.of(path) : List.of();
+        }
+        if (!Files.isDirectory(parent)) {
+            return List.of();
+        }
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + name);
+        try (Stream<Path> files = Files.list(parent)) {
+            return files.filter(f -> matcher.matches(f.getFileName()) && Files.isRegularFile(f))
+                    .filter(f -> name.startsWith(".") || !f.getFileName().toString().startsWith("."))
+                    .sorted().toList();
+        }
     }
 
     private static List<String> read(Path file, boolean required) throws ConfigException, IOException {

@@ -117,7 +117,7 @@ final class Keywords {
 
     /**
      * sshd keywords sftpd does not implement (yet): refused by name, so that a copied sshd_config fails on
-     * the line to remove rather than on an "unknown" keyword. Match is absent: the parser owns it.
+     * the line to remove rather than on an "unknown" keyword. Match and Include are absent: the parser owns them.
      */
     private static final Set<String> NOT_SUPPORTED = Stream.of(
             "AcceptEnv", "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding",
@@ -128,7 +128,7 @@ final class Keywords {
             "GSSAPIAuthentication", "GSSAPICleanupCredentials", "GSSAPIKexAlgorithms", "GSSAPIKeyExchange",
             "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck", "HostbasedAcceptedAlgorithms",
             "HostbasedAcceptedKeyTypes", "HostbasedAuthentication", "HostbasedUsesNameFromPacketOnly",
-            "HostCertificate", "HostKeyAgent", "IgnoreRhosts", "IgnoreUserKnownHosts", "Include", "IPQoS",
+            "HostCertificate", "HostKeyAgent", "IgnoreRhosts", "IgnoreUserKnownHosts", "IPQoS",
             "KerberosAuthentication", "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup",
             "LogVerbose", "ModuliFile", "PermitListen", "PermitOpen", "PermitTTY", "PermitTunnel",
             "PermitUserEnvironment", "PermitUserRC", "PerSourcePenalties", "PerSourcePenaltyExemptList",
