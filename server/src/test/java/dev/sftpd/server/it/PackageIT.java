@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +38,8 @@ class PackageIT {
             "./lib/systemd/system/sftpd.service", "./usr/share/man/man8/sftpd.8.gz",
             "./usr/share/man/man5/sftpd_config.5.gz");
     private static final Path UNIT = Path.of("/lib/systemd/system/sftpd.service");
+    /** Where enabling the unit (WantedBy=multi-user.target) puts its link. */
+    private static final Path ENABLED = Path.of("/etc/systemd/system/multi-user.target.wants/sftpd.service");
 
     private static Path dir;
     private static Path deb;
@@ -167,6 +168,7 @@ class PackageIT {
                 assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                         Files.getPosixFilePermissions(Path.of(key))), key + " mode");
             }
+            assertEquals(UNIT, Files.readSymbolicLink(ENABLED), "the unit is enabled");
             Run.checked("/usr/sbin/sftpd", "-t");
             Outcome verify = Run.run(List.of("systemd-analyze", "verify", UNIT.toString()), new byte[0]).assertExit(0);
             assertEquals("", verify.stderr(), verify.toString());
@@ -188,6 +190,7 @@ class PackageIT {
                 assertFalse(Files.exists(Path.of(gone), LinkOption.NOFOLLOW_LINKS), gone + " after dpkg --purge");
             }
             assertFalse(MachineState.getent("passwd").isPresent(), "the sftpd account after dpkg --purge");
+            assertFalse(Files.exists(ENABLED, LinkOption.NOFOLLOW_LINKS), ENABLED + " after dpkg --purge");
         } finally {
             if (!packageStatus().isEmpty()) {
                 Run.run(List.of("dpkg", "--purge", "sftpd"), new byte[0]);
@@ -197,18 +200,20 @@ class PackageIT {
     }
 
     /**
-     * The installed /usr/sbin/sftpd, on the installed configuration and host keys, serves a login
-     * with the stock sftp client; its transport runs the installed jars. Stopped by pid, with
-     * whatever it started (a class-data archive's training run).
+     * The installed /usr/sbin/sftpd, on the installed configuration and host keys (VERBOSE, so that
+     * DaemonProcess sees each connection open and end), serves a login
+     * with the stock sftp client; its transport runs the installed jars. Stopped by pid; then
+     * whatever it started that outlives it (a class-data archive's training or dump, which the
+     * daemon does not wait for) is ended by pid too: the only processes running the installed
+     * jars are this test's.
      */
     private void servesAUser(SystemUser user) throws IOException {
         int port = DaemonProcess.freePort();
         Path log = dir.resolve("installed-sftpd.log");
         Process process = new ProcessBuilder("/usr/sbin/sftpd", "-D", "-e", "-p", Integer.toString(port),
-                "-o", "ListenAddress=127.0.0.1", "-o", "PidFile=none").redirectErrorStream(true)
+                "-o", "ListenAddress=127.0.0.1", "-o", "PidFile=none", "-o", "LogLevel=VERBOSE").redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        List<ProcessHandle> started = new ArrayList<>();
         try (DaemonProcess daemon = new DaemonProcess(process, port, log)) {
             daemon.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
             user.createFile("hello.txt", "hello from the package\n", "rw-r--r--");
@@ -221,10 +226,11 @@ class PackageIT {
             List<String> children = daemon.children().stream().map(PackageIT::commandLine).toList();
             assertTrue(children.stream().anyMatch(c -> c.contains(" -cp /usr/share/sftpd/server-transport.jar:")),
                     children::toString);
-            started.addAll(process.descendants().toList());
         } finally {
-            started.forEach(ProcessHandle::destroyForcibly);
-            started.forEach(p -> p.onExit().join());
+            List<ProcessHandle> left = ProcessHandle.allProcesses()
+                    .filter(p -> commandLine(p.pid()).contains("/usr/share/sftpd/")).toList();
+            left.forEach(ProcessHandle::destroyForcibly);
+            left.forEach(p -> p.onExit().join());
         }
     }
 
