@@ -15,6 +15,7 @@ import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -164,6 +165,35 @@ class ConfigParserTest {
                 c.startupNotes());
         assertEquals(at(dir, 1) + ": unsupported option \"maybe\".", error(dir, "X11Forwarding maybe"));
         assertEquals(List.of(), parse(dir).startupNotes(), "the defaults say nothing");
+    }
+
+    // Include, as sshd: files read in place, in name order, the first value still winning (more in MatchTest)
+
+    @Test
+    void includedFilesAreReadWhereTheIncludeIsInNameOrderAndTheFirstValueWins() throws Exception {
+        Path d = Files.createDirectory(dir.resolve("sftpd_config.d"));
+        Files.writeString(d.resolve("20-late.conf"), "LogLevel DEBUG2\nMaxAuthTries 2\n");
+        Files.writeString(d.resolve("10-early.conf"), "LogLevel VERBOSE\nPort 2022\n");
+        Files.writeString(d.resolve("10-early.conf.disabled"), "MaxAuthTries 9\n");
+        Files.writeString(d.resolve(".hidden.conf"), "MaxAuthTries 8\n");
+
+        Config c = parse(dir, "MaxAuthTries 3", "Include " + d + "/*.conf", "LogLevel ERROR", "Port 2023");
+
+        assertEquals(LogLevel.VERBOSE, c.logLevel());
+        assertEquals(3, c.maxAuthTries());
+        assertEquals(List.of(2022, 2023), c.ports());
+    }
+
+    @Test
+    void aBadLineOfAnIncludedFileIsReportedWithThatFileAndLine() throws Exception {
+        Path included = Files.writeString(dir.resolve("extra.conf"), "Port 22\nFrobnicate yes\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(dir, "Include " + included, "Port x"));
+
+        assertEquals(List.of(included + ": line 2: Bad configuration option: Frobnicate",
+                at(dir, 2) + ": invalid port \"x\""), e.errors());
+        assertTrue(e.getMessage().endsWith(dir.resolve("sftpd_config") + ": terminating, 2 bad configuration options"),
+                e.getMessage());
     }
 
     @Test
