@@ -1,6 +1,10 @@
 // A client whose connection drops mid-transfer (kill -9 of its ssh) leaves the same trace in the log as one that closes its channel.
 package dev.sftpd.server.it;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.OpenSftp;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

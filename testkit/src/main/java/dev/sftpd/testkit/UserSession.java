@@ -1,12 +1,12 @@
 // An open sftp session together with the processes that serve it.
-package dev.sftpd.server.it;
+package dev.sftpd.testkit;
 
 /**
  * @param transport the unprivileged process that speaks SSH with the client
  * @param session the session's shell: the process the login record names, with the user's loginuid
  * @param engine the SFTP engine, the user's process
  */
-record UserSession(OpenSftp client, long transport, long session, long engine) implements AutoCloseable {
+public record UserSession(OpenSftp client, long transport, long session, long engine) implements AutoCloseable {
 
     @Override
     public void close() {
