@@ -84,7 +84,16 @@ class LoggingTest {
         configure(LogLevel.INFO);
         String name = new String("dir/\u00e9\r\u001b".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         log.info("open \"%s\"", name);
-        assertEquals("open \"dir/\\303\\251\\015\\033\"\r\n", output());
+        assertEquals("open \"dir/\\303\\251\\r\\033\"\r\n", output());
+    }
+
+    /** A newline in a client's string must not start a line of its own: log.c's VIS_NL, on stderr too. */
+    @Test
+    void aNewlineFromAClientCannotWriteALineOfItsOwn() {
+        configure(LogLevel.INFO);
+        log.info("Invalid user %s from 10.0.0.1", "x\nAccepted password for root from 10.6.6.6 port 1 ssh2\t\u0000");
+        assertEquals("Invalid user x\\nAccepted password for root from 10.6.6.6 port 1 ssh2\\t\\000 from 10.0.0.1\r\n",
+                output());
     }
 
     @Test

@@ -16,9 +16,10 @@ class VisTest {
         assertEquals(all.toString(), Vis.encode(all.toString()));
     }
 
+    /** VIS_NL and VIS_TAB, as log.c gives syslog: no client string can end a line early. */
     @Test
-    void tabAndNewlinePassThrough() {
-        assertEquals("a\tb\nc", Vis.encode("a\tb\nc"));
+    void tabNewlineAndCarriageReturnAreEscapedCStyle() {
+        assertEquals("a\\tb\\nc\\r", Vis.encode("a\tb\nc\r"));
     }
 
     @Test
@@ -27,8 +28,8 @@ class VisTest {
     }
 
     @Test
-    void controlBytesBecomeThreeOctalDigits() {
-        assertEquals("\\000\\001\\015\\033[2J\\010\\007\\037", Vis.encode("\0\u0001\r\u001b[2J\b\u0007\u001f"));
+    void controlBytesBecomeCEscapesOrThreeOctalDigits() {
+        assertEquals("\\000\\001\\r\\033[2J\\b\\a\\037", Vis.encode("\0\u0001\r\u001b[2J\b\u0007\u001f"));
     }
 
     @Test

@@ -64,6 +64,22 @@ class NulInClientStringsIT {
         }
     }
 
+    /** A newline in a user name must not write a line of the client's choosing for fail2ban to believe. */
+    @Test
+    void aUserNameWithANewlineIsLoggedEscapedOnOneLine() throws Exception {
+        String forged = "Accepted password for root from 10.6.6.6 port 1 ssh2";
+        try (ClientSession session = connect("nobody-here\n" + forged)) {
+            session.addPasswordIdentity("anything");
+            int port = localPort(session);
+
+            assertThrows(Exception.class, () -> session.auth().verify(WAIT));
+
+            sftpd.daemon().awaitLog("Invalid user nobody-here\\n" + forged + " from 127.0.0.1 port " + port);
+            assertFalse(Pattern.compile("(?m)^" + Pattern.quote(forged)).matcher(sftpd.daemon().logText()).find(),
+                    sftpd.daemon().logText());
+        }
+    }
+
     @Test
     void aPasswordWithANulEndsTheConnectionUnchecked() throws Exception {
         SystemUser alice = sftpd.user("alice");
