@@ -24,6 +24,7 @@ public final class Sockets {
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOL_SOCKET = 1;
     private static final int SO_REUSEADDR = 2;
+    private static final int SO_KEEPALIVE = 9;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
     private static final int IPPROTO_IPV6 = 41;
@@ -71,14 +72,20 @@ public final class Sockets {
         return SockAddr.decode(sa);
     }
 
-    /** accept4 with SOCK_CLOEXEC; blocks until a connection arrives or the listener is shut down. */
-    public static Accepted accept(Fd listener) throws SysCallException {
+    /**
+     * accept4 with SOCK_CLOEXEC; blocks until a connection arrives or the listener is shut down.
+     * {@code keepAlive}: TCPKeepAlive, SO_KEEPALIVE, so that a vanished client host is noticed.
+     */
+    public static Accepted accept(Fd listener, boolean keepAlive) throws SysCallException {
         byte[] sa = new byte[SockAddr.STORAGE_SIZE];
         int[] len = {sa.length};
         Fd fd = new Fd((int) call("accept", () -> C.accept4(listener.fd(), sa, len, SOCK_CLOEXEC)));
         try {
             // An SFTP session is many small request/reply rounds: Nagle would hold each reply back.
             setOption(fd, IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY");
+            if (keepAlive) {
+                setOption(fd, SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE");
+            }
             return new Accepted(fd, SockAddr.decode(sa), localAddress(fd));
         } catch (SysCallException e) {
             fd.close();

@@ -38,7 +38,7 @@ class SocketsTest {
             assertNotEquals(0, bound.getPort());
 
             client.connect(bound);
-            Sockets.Accepted accepted = Sockets.accept(listener);
+            Sockets.Accepted accepted = Sockets.accept(listener, true);
             accepted.fd().close();
             assertEquals(client.getLocalSocketAddress(), accepted.peer());
             assertEquals(bound, accepted.local());
@@ -49,7 +49,7 @@ class SocketsTest {
     void bytesCrossATcpConnectionBothWays() throws Exception {
         try (Fd listener = listenOnLoopback("127.0.0.1"); Socket client = new Socket()) {
             client.connect(Sockets.localAddress(listener));
-            try (Fd conn = Sockets.accept(listener).fd()) {
+            try (Fd conn = Sockets.accept(listener, true).fd()) {
                 byte[] hello = "SSH-2.0-sftpd\r\n".getBytes(StandardCharsets.US_ASCII);
                 Sockets.writeFully(conn.fd(), hello, 0, hello.length);
                 assertArrayEquals(hello, client.getInputStream().readNBytes(hello.length));
@@ -93,7 +93,7 @@ class SocketsTest {
         Fd[] pair = Sockets.socketpair();
         try (Fd listener = listenOnLoopback("::1"); Socket client = new Socket(); Fd a = pair[0]; Fd b = pair[1]) {
             client.connect(Sockets.localAddress(listener));
-            try (Fd conn = Sockets.accept(listener).fd()) {
+            try (Fd conn = Sockets.accept(listener, true).fd()) {
                 for (Fd fd : new Fd[] {listener, conn, a, b}) {
                     assertEquals(FD_CLOEXEC, Libc.C.fcntl(fd.fd(), F_GETFD, 0) & FD_CLOEXEC, fd + " lacks FD_CLOEXEC");
                 }
@@ -106,7 +106,7 @@ class SocketsTest {
         try (Fd listener = listenOnLoopback("127.0.0.1")) {
             CompletableFuture<Sockets.Accepted> accepting = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return Sockets.accept(listener);
+                    return Sockets.accept(listener, true);
                 } catch (SysCallException e) {
                     throw new RuntimeException(e);
                 }

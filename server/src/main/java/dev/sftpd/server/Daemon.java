@@ -126,7 +126,7 @@ final class Daemon {
         while (true) {
             Sockets.Accepted conn;
             try {
-                conn = Sockets.accept(listener);
+                conn = Sockets.accept(listener, config.tcpKeepAlive());
             } catch (SysCallException e) {
                 log.error("accept: %s", e.getMessage());
                 continue;

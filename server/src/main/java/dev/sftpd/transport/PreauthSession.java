@@ -39,9 +39,30 @@ final class PreauthSession extends ServerSessionImpl {
             KexProposalOption.S2CLANG);
 
     private volatile boolean failed;
+    /** System.nanoTime() of the last packet from the client, for {@link ClientAlive}. */
+    private volatile long lastReceived = System.nanoTime();
 
     PreauthSession(ServerFactoryManager server, IoSession io) throws Exception {
         super(server, io);
+    }
+
+    @Override
+    protected void handleMessage(Buffer buffer) throws Exception {
+        lastReceived = System.nanoTime();
+        super.handleMessage(buffer);
+    }
+
+    long lastReceived() {
+        return lastReceived;
+    }
+
+    /**
+     * ClientAliveCountMax keepalives went unanswered: serverloop.c's line, then the connection ends
+     * and the transport exits 255, as sshd's child does.
+     */
+    void clientNotResponding() {
+        fail("Timeout, client not responding from user %s %s", getUsername(), remote());
+        close(true);
     }
 
     /** Whether the connection ended on a protocol error, already logged. */

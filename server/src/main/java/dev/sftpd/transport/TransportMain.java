@@ -108,6 +108,7 @@ public final class TransportMain {
         }
         return new TransportSettings(c.ciphers(), c.macs(), c.kexAlgorithms(), c.hostKeyAlgorithms(),
                 c.rekeyLimit().bytes().orElse(0), c.rekeyLimit().interval(), methods,
-                c.authenticationMethodNames(), c.maxAuthTries(), c.maxSessions(), c.loginGraceTime());
+                c.authenticationMethodNames(), c.maxAuthTries(), c.maxSessions(), c.loginGraceTime(),
+                c.clientAliveInterval(), c.clientAliveCountMax(), c.versionAddendum());
     }
 }

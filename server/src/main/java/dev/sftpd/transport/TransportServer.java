@@ -5,6 +5,7 @@ import dev.sftpd.privsep.MonitorCalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +36,9 @@ import org.apache.sshd.server.session.SessionFactory;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 
 final class TransportServer extends SshServer {
+    private Duration clientAliveInterval = Duration.ZERO;
+    private int clientAliveCountMax;
+
     /** MINA's defaults first (random source, timeouts, ...), then everything that is ours. */
     static TransportServer create(TransportSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs)
             throws IOException {
@@ -95,7 +99,10 @@ final class TransportServer extends SshServer {
             }
             return new EngineRelay(monitor, "exec", command);
         });
-        CoreModuleProperties.SERVER_IDENTIFICATION.set(this, "sftpd_0.1");
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(this,
+                "sftpd_0.1" + settings.versionAddendum().map(a -> " " + a).orElse(""));
+        this.clientAliveInterval = settings.clientAliveInterval();
+        this.clientAliveCountMax = settings.clientAliveCountMax();
         if (settings.rekeyBytes() > 0) {
             CoreModuleProperties.REKEY_BYTES_LIMIT.set(this, settings.rekeyBytes());
         }
@@ -114,7 +121,9 @@ final class TransportServer extends SshServer {
         return new SessionFactory(this) {
             @Override
             protected ServerSessionImpl doCreateSession(IoSession io) throws Exception {
-                return new PreauthSession(getServer(), io);
+                PreauthSession session = new PreauthSession(getServer(), io);
+                ClientAlive.start(session, clientAliveInterval, clientAliveCountMax);
+                return session;
             }
         };
     }

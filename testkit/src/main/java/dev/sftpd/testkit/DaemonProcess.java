@@ -28,7 +28,7 @@ public record DaemonProcess(Process process, int port, Path log) implements Auto
     private static final Pattern OPENED = Pattern.compile(LINE + "Connection from ");
     private static final Pattern ENDED = Pattern.compile(LINE
             + "(Disconnected from user |Connection closed by |Bad protocol version identification "
-            + "|ssh_dispatch_run_fatal: |Unable to negotiate with )");
+            + "|ssh_dispatch_run_fatal: |Unable to negotiate with |Timeout, client not responding from )");
     private static final Pattern SERVED = Pattern.compile(LINE + "transport (\\d+) serves ");
 
     /**

@@ -73,12 +73,17 @@ public final class OpenSftp implements AutoCloseable {
 
     /** kill -9 of the ssh process under sftp: the connection drops with no SSH goodbye, as when a client vanishes. */
     public void killSsh() {
+        ssh().forEach(ProcessHandle::destroyForcibly);
+    }
+
+    /** The ssh process under sftp, for a signal of the test's choosing (SIGSTOP: a client that stops answering). */
+    public List<ProcessHandle> ssh() {
         List<ProcessHandle> ssh = process.descendants().filter(p -> p.info().command().orElse("").endsWith("/ssh"))
                 .toList();
         if (ssh.isEmpty()) {
             fail("sftp has no ssh process: " + outcome());
         }
-        ssh.forEach(ProcessHandle::destroyForcibly);
+        return ssh;
     }
 
     /**

@@ -84,6 +84,10 @@ import java.util.stream.Stream;
  * @param enginePoolSize SFTP engine processes kept started, waiting for a session
  * @param chrootDirectory ChrootDirectory, a pattern with %h %u %U %%; empty for none; see
  *     {@link #chrootDirectory(String, int, Path)}
+ * @param clientAliveInterval how long a silent client waits for a keepalive@openssh.com request; zero for never
+ * @param clientAliveCountMax unanswered keepalive requests after which the connection ends
+ * @param tcpKeepAlive SO_KEEPALIVE on client connections
+ * @param versionAddendum text after the software version in the identification line; empty for none
  * @param noEffect what the keywords of {@link Keywords#NO_EFFECT} (X11Forwarding, PrintMotd, AcceptEnv...)
  *     say, by keyword as written in sshd_config(5): for -T, and for the start-up note that they do nothing here
  */
@@ -99,7 +103,9 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      AccessRules accessRules, Optional<String> trustedUserCaKeys,
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
-                     int enginePoolSize, Optional<String> chrootDirectory, Map<String, List<String>> noEffect) {
+                     int enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
+                     int clientAliveCountMax, boolean tcpKeepAlive, Optional<String> versionAddendum,
+                     Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
     static Config from(Settings s) throws ConfigException {
@@ -115,7 +121,9 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(MAX_AUTH_TRIES), s.get(MAX_SESSIONS), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
                 s.get(AUTHORIZED_PRINCIPALS_FILE), s.get(MAX_STARTUPS), s.get(PER_SOURCE_MAX_STARTUPS),
                 s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
-                s.get(Keywords.CHROOT_DIRECTORY), Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
+                s.get(Keywords.CHROOT_DIRECTORY), s.get(Keywords.CLIENT_ALIVE_INTERVAL),
+                s.get(Keywords.CLIENT_ALIVE_COUNT_MAX), s.get(Keywords.TCP_KEEP_ALIVE), s.get(Keywords.VERSION_ADDENDUM),
+                Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {
             // sshd's words; it checks this once the whole configuration is read, so there is no line to name.

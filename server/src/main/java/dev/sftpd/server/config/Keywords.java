@@ -81,6 +81,15 @@ final class Keywords {
             c -> c.accessRules().denyGroups()).allowedInMatch();
     static final Keyword<Optional<String>> TRUSTED_USER_CA_KEYS = single("TrustedUserCAKeys", Syntax.TRUSTED_USER_CA_KEYS,
             Optional.empty(), Config::trustedUserCaKeys).allowedInMatch();
+    // sshd's defaults; ClientAlive* are applied by the transport, so not in Match (see ConfigParser).
+    static final Keyword<Duration> CLIENT_ALIVE_INTERVAL = single("ClientAliveInterval", Syntax.TIME, Duration.ZERO,
+            Config::clientAliveInterval).allowedInMatch();
+    static final Keyword<Integer> CLIENT_ALIVE_COUNT_MAX = single("ClientAliveCountMax", Syntax.COUNT, 3,
+            Config::clientAliveCountMax).allowedInMatch();
+    static final Keyword<Boolean> TCP_KEEP_ALIVE = single("TCPKeepAlive", Syntax.YES_NO, true,
+            Config::tcpKeepAlive);
+    static final Keyword<Optional<String>> VERSION_ADDENDUM = single("VersionAddendum", Syntax.TEXT_OR_NONE,
+            Optional.empty(), Config::versionAddendum);
     static final Keyword<Optional<String>> CHROOT_DIRECTORY = single("ChrootDirectory", Syntax.CHROOT_DIRECTORY,
             Optional.empty(), Config::chrootDirectory).allowedInMatch();
     static final Keyword<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = single("AuthorizedPrincipalsFile",
@@ -122,7 +131,8 @@ final class Keywords {
             KBD_INTERACTIVE_AUTHENTICATION, PERMIT_EMPTY_PASSWORDS, PERMIT_ROOT_LOGIN, AUTHENTICATION_METHODS,
             MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
-            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY), NO_EFFECT.stream())
+            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY, CLIENT_ALIVE_INTERVAL,
+            CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, VERSION_ADDENDUM), NO_EFFECT.stream())
             .toList();
 
     /**
@@ -144,7 +154,7 @@ final class Keywords {
             "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding", "AllowTcpForwarding",
             "AuthorizedKeysCommand", "AuthorizedKeysCommandUser", "AuthorizedPrincipalsCommand",
             "AuthorizedPrincipalsCommandUser", "Banner", "CASignatureAlgorithms", "ChannelTimeout",
-            "ClientAliveCountMax", "ClientAliveInterval", "Compression", "DisableForwarding",
+            "Compression", "DisableForwarding",
             "ExposeAuthInfo", "FingerprintHash", "GatewayPorts", "GSSAPIAuthentication", "GSSAPICleanupCredentials",
             "GSSAPIKexAlgorithms", "GSSAPIKeyExchange", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",
             "HostbasedAcceptedAlgorithms", "HostbasedAcceptedKeyTypes", "HostbasedAuthentication",
@@ -154,8 +164,7 @@ final class Keywords {
             "PermitOpen", "PermitTunnel", "PerSourcePenalties", "PerSourcePenaltyExemptList",
             "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions", "RDomain", "RefuseConnection",
             "RequiredRSASize", "RevokedKeys", "SecurityKeyProvider", "SetEnv", "SshdAuthPath", "SshdSessionPath",
-            "StreamLocalBindMask", "StreamLocalBindUnlink", "TCPKeepAlive", "UnusedConnectionTimeout", "UseDNS",
-            "VersionAddendum")
+            "StreamLocalBindMask", "StreamLocalBindUnlink", "UnusedConnectionTimeout", "UseDNS")
             .map(Keywords::lowerCase).collect(Collectors.toUnmodifiableSet());
 
     private Keywords() {}

@@ -80,6 +80,11 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             file -> file.map(Syntax::word).orElse("none"));
     static final Syntax<Optional<String>> TRUSTED_USER_CA_KEYS = oneLine(Syntax::trustedUserCaKeys,
             file -> file.map(Syntax::word).orElse("none"));
+    /** VersionAddendum: the rest of the line, or none. */
+    static final Syntax<Optional<String>> TEXT_OR_NONE = oneLine(d -> {
+        String text = String.join(" ", d.arguments(1, Integer.MAX_VALUE));
+        return isNone(text) ? Optional.<String>empty() : Optional.of(text);
+    }, text -> text.orElse("none"));
     static final Syntax<Optional<String>> CHROOT_DIRECTORY = oneLine(Syntax::chrootDirectory,
             dir -> dir.map(Syntax::word).orElse("none"));
     /** AllowUsers, DenyUsers: repeatable, and -T prints a line per pattern, as sshd -T does. */

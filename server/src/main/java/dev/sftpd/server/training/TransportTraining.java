@@ -70,7 +70,7 @@ public final class TransportTraining {
         ClientSession session;
         try (Fd listener = Sockets.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1)) {
             ConnectFuture connecting = client.connect("training", "127.0.0.1", Sockets.localAddress(listener).getPort());
-            Sockets.Accepted accepted = Sockets.accept(listener);
+            Sockets.Accepted accepted = Sockets.accept(listener, true);
             session = connecting.verify(WAIT).getSession();
             int clientPort = ((InetSocketAddress) session.getIoSession().getLocalAddress()).getPort();
             try (Fd socket = accepted.fd()) {
