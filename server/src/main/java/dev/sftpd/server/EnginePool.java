@@ -9,6 +9,7 @@ import dev.sftpd.privsep.Sockets;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 final class EnginePool implements Engines {
     /** A ready engine: its session shell, the engine's monitor channel, and the shell's stdin for the loginuid. */
@@ -73,6 +74,9 @@ final class EnginePool implements Engines {
             r.session().kill(true);
             throw e;
         }
-        return new Started(r.session().pid(), pair[0], r.session().exited(), () -> r.session().kill(true));
+        // The session ends with its shell: an engine whose shell was killed would serve on, its user's
+        // process running with the login recorded as ended; its process group outlives the shell.
+        CompletableFuture<String> ended = r.session().exited().whenComplete((status, e) -> r.session().kill(true));
+        return new Started(r.session().pid(), pair[0], ended, () -> r.session().kill(true));
     }
 }
