@@ -585,7 +585,7 @@ public final class MonitorSession {
         int id = logins.size();
         log.verbose("Starting session: %s for %s from %s port %d id %d", describe(r), account.name(), address(),
                 peer.getPort(), id);
-        Session login = new Session(engine.sessionPid(), "sftp" + engine.sessionPid(), account.name(),
+        Session login = new Session(engine.sessionPid(), LoginRecorder.LINE_PREFIX + engine.sessionPid(), account.name(),
                 account.uid(), peer.getAddress(), address(), Instant.now());
         recorder.login(login);
         EngineLogin e = new EngineLogin(login, engine, new AtomicBoolean());

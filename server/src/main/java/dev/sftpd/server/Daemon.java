@@ -18,6 +18,8 @@ import dev.sftpd.transport.TransportMain;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -87,10 +89,12 @@ final class Daemon {
     }
 
     /**
-     * Binds every ListenAddress (an address that cannot be bound is an error, as for sshd), and
-     * starts the first transport and engine: what keeps them from starting is a start-up error.
+     * Ends the login records a killed predecessor left open (sessions whose process is gone), binds
+     * every ListenAddress (an address that cannot be bound is an error, as for sshd), and starts
+     * the first transport and engine: what keeps them from starting is a start-up error.
      */
     void listen() throws Exception {
+        recorder.endSessionsWhoseProcessIsGone(pid -> Files.exists(Path.of("/proc", Integer.toString(pid))));
         for (Pool<Transport> pool : transports.values()) {
             pool.fill();
         }
