@@ -156,8 +156,18 @@ public final class MonitorSession {
 
     /** Serves the transport until it closes its end (CLOSED) or breaks the protocol (VIOLATION). */
     public End run() {
+        return run(System.nanoTime());
+    }
+
+    /**
+     * {@link #run()} for a connection accepted at {@code acceptedAt} (System.nanoTime()):
+     * LoginGraceTime counts from the accept, as sshd's alarm does, so the time a connection
+     * waited for a transport to start (an empty pool on a busy machine) is part of its grace.
+     */
+    public End run(long acceptedAt) {
+        long left = settings.loginGraceTime().toNanos() - (System.nanoTime() - acceptedAt);
         grace = settings.loginGraceTime().isZero() ? null
-                : TIMER.schedule(this::graceExpired, settings.loginGraceTime().toMillis(), TimeUnit.MILLISECONDS);
+                : TIMER.schedule(this::graceExpired, Math.max(0, left), TimeUnit.NANOSECONDS);
         try {
             while (true) {
                 Buffer request = Packets.read(channel);

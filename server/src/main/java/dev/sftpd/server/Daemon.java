@@ -176,6 +176,7 @@ final class Daemon {
     }
 
     private void connection(Sockets.Accepted conn, Admission.Ticket ticket) {
+        long accepted = System.nanoTime();
         InetSocketAddress peer = conn.peer();
         log.verbose("Connection from %s port %d on %s port %d", Addresses.text(peer.getAddress()), peer.getPort(),
                 Addresses.text(conn.local().getAddress()), conn.local().getPort());
@@ -194,7 +195,7 @@ final class Daemon {
             MonitorSession session = new MonitorSession(channel.fd(), pid, peer, hostKeys, auth, sessionSettings,
                     engines, recorder, ticket::authenticated);
             sessions.put(pid, session);
-            if (session.run() == MonitorSession.End.VIOLATION) {
+            if (session.run(accepted) == MonitorSession.End.VIOLATION) {
                 transport.child().kill(false);
             }
             String status = transport.child().exited().join();
