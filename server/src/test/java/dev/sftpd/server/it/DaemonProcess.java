@@ -22,7 +22,7 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
     private static final Pattern ENDED = Pattern.compile(
             "(?m)^(Disconnected from user |Connection closed by |Bad protocol version identification "
             + "|ssh_dispatch_run_fatal: |Unable to negotiate with )");
-    private static final Pattern SERVED = Pattern.compile("(?m)^transport (\\d+) serves ");
+    private static final Pattern SERVED = Pattern.compile("(?m)^transport (\\d+) serves \\S+ port (\\d+)$");
 
     /**
      * Starts {@code launcher -D -e -f CONFIG} in {@code dir} and waits until it listens. The test's
@@ -101,8 +101,13 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
      * audit loginuid (pooled engines carry none), with its engine.
      */
     UserSession openSession(SystemUser user) {
+        return openSession(user, List.of());
+    }
+
+    /** {@link #openSession(SystemUser)} with these sftp options first (e.g. "-l", "8192" to go slowly). */
+    UserSession openSession(SystemUser user, List<String> options) {
         int served = logMatches(SERVED).size();
-        OpenSftp client = new OpenSsh(port).openSftp(user);
+        OpenSftp client = new OpenSsh(port).openSftp(user, options);
         try {
             await(() -> logMatches(SERVED).size() > served, () -> "no transport for the new connection");
             long transport = Long.parseLong(logMatches(SERVED).get(served).group(1));
@@ -112,7 +117,8 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
             long[] engine = new long[1];
             await(() -> !ProcFs.children(session[0]).isEmpty(), () -> "session " + session[0] + " has no engine");
             engine[0] = ProcFs.children(session[0]).get(0);
-            return new UserSession(client, transport, session[0], engine[0]);
+            int clientPort = Integer.parseInt(logMatches(SERVED).get(served).group(2));
+            return new UserSession(client, clientPort, transport, session[0], engine[0]);
         } catch (AssertionError e) {
             client.close();
             throw e;
