@@ -57,10 +57,21 @@ record OpenSshd(Process process, int port, Path logFile, boolean madeUser) imple
         return Text.read(logFile);
     }
 
-    /** Every session sshd opened has been closed. */
+    /**
+     * Every connection that started a session has ended. (internal-sftp's own lines, such as its
+     * forced close, go to syslog whatever sshd's -e says: -e for it would send them to the client.)
+     */
     boolean sessionsEnded() {
         String text = log();
-        return count(text, "session opened for local user") == count(text, "session closed for local user");
+        // A client that says goodbye: "Disconnected from user"; one that vanished: "Closing connection to".
+        return count(text, "Starting session: ")
+                == count(text, "Disconnected from user ") + count(text, "Closing connection to ");
+    }
+
+    /** Prints sshd's log lines that contain any of these, for the comparison tables. */
+    void printLines(String... fragments) {
+        log().lines().filter(l -> java.util.Arrays.stream(fragments).anyMatch(l::contains))
+                .forEach(l -> System.out.println("sshd log: " + l));
     }
 
     private static long count(String text, String fragment) {
