@@ -182,7 +182,21 @@ final class Daemon {
                 Addresses.text(conn.local().getAddress()), conn.local().getPort());
         Transport transport;
         try (Fd client = conn.fd()) {
-            transport = transports.get(Family.of(conn.local().getAddress())).take();
+            TransportWait wait = new TransportWait(client, peer, config.loginGraceTime());
+            boolean expired;
+            try {
+                transport = transports.get(Family.of(conn.local().getAddress())).take();
+            } finally {
+                expired = wait.end();
+            }
+            if (expired) {
+                // The connection's MaxStartups slot is free only now, as the wait is over.
+                transport.child().kill(false);
+                transport.channel().close();
+                log.info("Connection closed by %s port %d [preauth]", Addresses.text(peer.getAddress()),
+                        peer.getPort());
+                return;
+            }
             MonitorSession.handOver(transport.channel().fd(), peer, conn.local(), client);
         } catch (Exception e) {
             log.error("cannot start a transport for %s port %d: %s", Addresses.text(peer.getAddress()),
