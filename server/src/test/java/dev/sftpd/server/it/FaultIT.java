@@ -189,6 +189,19 @@ class FaultIT {
     }
 
     @Test
+    void sshKilledMidUploadEndsTheSessionWithItsForcedClose() {
+        SystemUser user = sftpd.user("cs");
+        Path remote = user.home().resolve("upload");
+        try (UserSession s = uploading(sftpd.daemon(), user, remote)) {
+            s.client().killSsh();
+
+            assertPrefix(remote);
+            assertSessionEnded(sftpd.daemon(), user, s, remote, FORCED_UPLOAD);
+        }
+        assertServing(sftpd.daemon(), user);
+    }
+
+    @Test
     void sshKilledMidDownloadEndsTheSessionWithItsForcedClose() {
         SystemUser user = sftpd.user("cd");
         Path remote = remoteCopy(user, "download");
