@@ -4,6 +4,7 @@ package dev.sftpd.monitor;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.AccessRules;
 import dev.sftpd.monitor.auth.PermitRoot;
+import dev.sftpd.monitor.auth.TrustedCaFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,8 @@ public record AuthSettings(boolean pubkeyAuthentication, boolean passwordAuthent
                            PermitRoot permitRootLogin, AccessRules accessRules,
                            List<List<String>> authenticationMethods, int maxAuthTries, Duration loginGraceTime,
                            boolean strictModes, Function<Account, List<Path>> authorizedKeysFiles,
-                           List<Path> trustedUserCaKeys, Function<Account, Optional<Path>> authorizedPrincipalsFile) {
+                           Function<Account, List<TrustedCaFile>> trustedUserCaKeys,
+                           Function<Account, Optional<Path>> authorizedPrincipalsFile) {
     /** The PAM service name, as packaging/pam.d/sftpd installs it. */
     public static final String PAM_SERVICE = "sftpd";
 }

@@ -33,7 +33,7 @@ final class Authentication {
 
     enum Result { REFUSED, KEY_ACCEPTABLE, AUTHENTICATED, PARTIAL, NO_MORE_ATTEMPTS }
 
-    private final AuthSettings settings;
+    private AuthSettings settings;
     private final InetSocketAddress peer;
     private String user;
     private Optional<Account> account = Optional.empty();
@@ -47,6 +47,11 @@ final class Authentication {
     Authentication(AuthSettings settings, InetSocketAddress peer) {
         this.settings = settings;
         this.peer = peer;
+    }
+
+    /** The settings Match blocks give the named user, from the first request on. */
+    void use(AuthSettings matched) {
+        this.settings = matched;
     }
 
     /**

@@ -73,8 +73,10 @@ public final class MonitorSession {
     private final int transportPid;
     private final InetSocketAddress peer;
     private final HostKeys hostKeys;
-    private final AuthSettings settings;
-    private final SessionSettings sessions;
+    /** The global settings, until the first authentication request names the user and Match applies. */
+    private AuthSettings settings;
+    private SessionSettings sessions;
+    private final MatchedSettings matched;
     private final Engines engines;
     private final LoginRecorder recorder;
     /** Told when the user is authenticated: the connection stops counting as a startup. */
@@ -105,8 +107,8 @@ public final class MonitorSession {
     private record EngineLogin(Session login, Engines.Started engine, AtomicBoolean loggedOut) {}
 
     public MonitorSession(int channel, int transportPid, InetSocketAddress peer, HostKeys hostKeys,
-                          AuthSettings settings, SessionSettings sessions, Engines engines, LoginRecorder recorder,
-                          Runnable authenticated) {
+                          AuthSettings settings, SessionSettings sessions, MatchedSettings matched, Engines engines,
+                          LoginRecorder recorder, Runnable authenticated) {
         this.authenticated = authenticated;
         this.channel = channel;
         this.transportPid = transportPid;
@@ -114,6 +116,7 @@ public final class MonitorSession {
         this.hostKeys = hostKeys;
         this.settings = settings;
         this.sessions = sessions;
+        this.matched = matched;
         this.engines = engines;
         this.recorder = recorder;
         this.auth = new Authentication(settings, peer);
@@ -280,10 +283,10 @@ public final class MonitorSession {
         }
         auth.closePam();
         Optional<Account> authenticated = auth.authenticated();
-        if (authenticated.isPresent()) {
-            log.info("Disconnected from user %s %s port %d", authenticated.get().name(), address(), peer.getPort());
-        } else if (endLogged) {
+        if (endLogged) {
             return;
+        } else if (authenticated.isPresent()) {
+            log.info("Disconnected from user %s %s port %d", authenticated.get().name(), address(), peer.getPort());
         } else if (auth.user() != null) {
             log.info("Connection closed by %s %s %s port %d [preauth]",
                     auth.valid() ? "authenticating user" : "invalid user", auth.user(), address(), peer.getPort());
@@ -321,7 +324,7 @@ public final class MonitorSession {
     private record SignRequest(String algorithm, byte[] blob, byte[] hash) {}
 
     private Buffer sign(Buffer request) throws MonitorProtocolException {
-        SignRequest r = Packets.parse(request, p -> new SignRequest(p.getString(), p.getBytes(), p.getBytes()));
+        SignRequest r = Packets.parse(request, p -> new SignRequest(Packets.text(p), p.getBytes(), p.getBytes()));
         if (!kexAnnounced) {
             throw new MonitorProtocolException("SIGN without START_REKEX");
         }
@@ -355,8 +358,8 @@ public final class MonitorSession {
      * and the signature must cover data built here from the session id the monitor signed.
      */
     private Buffer authPublicKey(Buffer request) throws MonitorProtocolException {
-        PubkeyRequest r = Packets.parse(request, p -> new PubkeyRequest(p.getString(), p.getString(), p.getString(),
-                p.getBytes(), p.getBoolean() ? p.getBytes() : null));
+        PubkeyRequest r = Packets.parse(request, p -> new PubkeyRequest(Packets.text(p), Packets.text(p),
+                Packets.text(p), p.getBytes(), p.getBoolean() ? p.getBytes() : null));
         beginRequest(r.user(), r.service());
         long start = System.nanoTime();
         if (!settings.pubkeyAuthentication()) {
@@ -402,7 +405,7 @@ public final class MonitorSession {
         if (key instanceof OpenSshCertificate cert) {
             // authorized_keys (cert-authority lines) first, then TrustedUserCAKeys, as sshd.
             return Certificates.checkAuthorizedKeysCa(account, files, cert, peer.getAddress(), settings.strictModes())
-                    .or(() -> Certificates.checkTrustedCa(account, cert, settings.trustedUserCaKeys(),
+                    .or(() -> Certificates.checkTrustedCa(account, cert, settings.trustedUserCaKeys().apply(account),
                             principals(account), peer.getAddress()))
                     .map(Certificates.Accepted::forceCommand);
         }
@@ -453,6 +456,11 @@ public final class MonitorSession {
         if (firstUser == null) {
             firstUser = user;
             firstService = service;
+            matched.forUser(user).ifPresent(m -> {
+                settings = m.auth();
+                sessions = m.sessions();
+                auth.use(settings);
+            });
         } else if (!firstUser.equals(user) || !firstService.equals(service)) {
             throw new MonitorProtocolException("user/service changed from \"" + firstUser + "\"/\"" + firstService
                     + "\" to \"" + user + "\"/\"" + service + "\" during authentication");
@@ -468,8 +476,8 @@ public final class MonitorSession {
     private record PasswordRequest(String user, String service, String password) {}
 
     private Buffer authPassword(Buffer request) throws MonitorProtocolException {
-        PasswordRequest r = Packets.parse(request, p -> new PasswordRequest(p.getString(), p.getString(),
-                p.getString()));
+        PasswordRequest r = Packets.parse(request, p -> new PasswordRequest(Packets.text(p), Packets.text(p),
+                Packets.text(p)));
         beginRequest(r.user(), r.service());
         long start = System.nanoTime();
         if (!settings.passwordAuthentication()) {
@@ -491,7 +499,7 @@ public final class MonitorSession {
 
     /** keyboard-interactive through PAM, as sshd's "pam" device; unknown users get PAM's prompts too. */
     private Buffer kbdIntStart(Buffer request) throws MonitorProtocolException {
-        KbdIntStart r = Packets.parse(request, p -> new KbdIntStart(p.getString(), p.getString(), p.getString()));
+        KbdIntStart r = Packets.parse(request, p -> new KbdIntStart(Packets.text(p), Packets.text(p), Packets.text(p)));
         beginRequest(r.user(), r.service());
         if (!settings.kbdInteractiveAuthentication() || !settings.usePam()) {
             return authResult(Authentication.Result.REFUSED);
@@ -514,7 +522,7 @@ public final class MonitorSession {
             }
             List<String> list = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                list.add(p.getString());
+                list.add(Packets.text(p));
             }
             return list;
         });
@@ -569,7 +577,7 @@ public final class MonitorSession {
      * the user, and its login recorded under the session process that carries the loginuid.
      */
     private Buffer startEngine(Buffer request) throws MonitorProtocolException {
-        EngineRequest r = Packets.parse(request, p -> new EngineRequest(p.getString(), p.getString()));
+        EngineRequest r = Packets.parse(request, p -> new EngineRequest(Packets.text(p), Packets.text(p)));
         Optional<List<String>> flags = sftpFlags(r);
         if (flags.isEmpty()) {
             log.verbose("refused %s%s for %s: %s", r.request(), r.argument().isEmpty() ? "" : " " + r.argument(),

@@ -82,6 +82,20 @@ public final class Packets {
         return value;
     }
 
+    /**
+     * A text field the monitor acts on (a user name, a service, a password, an answer, a command):
+     * any NUL makes the payload malformed, because C code given it (getpwnam, PAM, crypt) would
+     * stop there and act on a different string from the one checked and logged.
+     */
+    public static String text(Buffer payload) {
+        String s = payload.getString();
+        int nul = s.indexOf('\0');
+        if (nul >= 0) {
+            throw new IllegalArgumentException("string with a NUL at character " + nul + " of " + s.length());
+        }
+        return s;
+    }
+
     private static boolean readFully(int fd, byte[] buf, boolean atBoundary)
             throws SysCallException, MonitorProtocolException {
         int done = 0;

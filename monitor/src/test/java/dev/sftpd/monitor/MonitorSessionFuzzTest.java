@@ -71,7 +71,7 @@ class MonitorSessionFuzzTest {
         Files.writeString(authorizedKeys, "ssh-ed25519 "
                 + "AAAAC3NzaC1lZDI1NTE5AAAAINpjc9Ww9uml5U0wbv9I1e5Vc371SL6HCt6VLf+pW4sN\n");
         auth = new AuthSettings(true, false, false, false, false, PermitRoot.PROHIBIT_PASSWORD, AccessRules.NONE,
-                List.of(), 6, Duration.ZERO, false, account -> List.of(authorizedKeys), List.of(),
+                List.of(), 6, Duration.ZERO, false, account -> List.of(authorizedKeys), account -> List.of(),
                 account -> Optional.empty());
         sessions = new SessionSettings(List.of(), Optional.empty(), List.of(), 10);
         Logging.init(LogLevel.DEBUG3, (level, text) -> { });
@@ -96,7 +96,7 @@ class MonitorSessionFuzzTest {
             Sockets.writeFully(transport.fd(), stream, 0, stream.length);
             C.shutdown(transport.fd(), SHUT_WR);
             MonitorSession session = new MonitorSession(monitor.fd(), NO_PID,
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000), hostKeys, auth, sessions,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000), hostKeys, auth, sessions, MatchedSettings.NONE,
                     (account, groups, flags, client) -> {
                         throw new AssertionError("an engine started for an unauthenticated transport");
                     },

@@ -3,17 +3,16 @@ package dev.sftpd.server;
 
 import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
-import dev.sftpd.monitor.AuthSettings;
 import dev.sftpd.monitor.HostKeys;
 import dev.sftpd.monitor.MonitorSession;
-import dev.sftpd.monitor.SessionSettings;
 import dev.sftpd.monitor.login.LoginFiles;
 import dev.sftpd.monitor.login.LoginRecorder;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Processes;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.server.config.Config;
-import dev.sftpd.server.config.InternalSftp;
+import dev.sftpd.server.config.ConfigException;
+import dev.sftpd.server.config.Configuration;
 import dev.sftpd.transport.TransportMain;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.net.InetSocketAddress;
@@ -43,9 +42,7 @@ final class Daemon {
     private final Config config;
     private final HostKeys hostKeys;
     private final LoginRecorder recorder = new LoginRecorder(LoginFiles.SYSTEM);
-    private final AuthSettings auth;
-    private final SessionSettings sessionSettings;
-    private final String effectiveConfig;
+    private final Policy policy;
     /**
      * A transport's JDK takes the client socket for a channel only if the socket's family is the
      * one its network stack chose at start, before any connection: so one pool per family listened on.
@@ -57,24 +54,11 @@ final class Daemon {
     /** Live connections by transport pid, so that stopping the daemon can end them and record their logouts. */
     private final Map<Integer, MonitorSession> sessions = new ConcurrentHashMap<>();
 
-    Daemon(Config config, HostKeys hostKeys, Launcher launcher, boolean logToStderr) {
-        this.config = config;
+    Daemon(Configuration configuration, HostKeys hostKeys, Launcher launcher, boolean logToStderr)
+            throws ConfigException {
+        this.config = configuration.global();
         this.hostKeys = hostKeys;
-        this.effectiveConfig = config.dump();
-        this.auth = new AuthSettings(config.pubkeyAuthentication(), config.passwordAuthentication(),
-                config.kbdInteractiveAuthentication(), config.usePam(), config.permitEmptyPasswords(),
-                config.permitRootLogin(), config.accessRules(), config.authenticationMethodNames(),
-                config.maxAuthTries(), config.loginGraceTime(), config.strictModes(),
-                a -> config.authorizedKeysFiles(a.name(), a.uid(), a.home()),
-                config.trustedUserCaKeys().map(List::of).orElse(List.of()),
-                a -> config.authorizedPrincipalsFile(a.name(), a.uid(), a.home()));
-        List<String> logFlags = new ArrayList<>(List.of("-l", config.logLevel().name(), "-f",
-                config.syslogFacility().name()));
-        if (logToStderr) {
-            logFlags.add("-e");
-        }
-        this.sessionSettings = new SessionSettings(config.sftpSubsystem().flags(),
-                config.forceCommand().map(InternalSftp::flags), List.copyOf(logFlags), config.maxSessions());
+        this.policy = Policy.of(configuration, logToStderr);
         for (InetSocketAddress address : config.listenAddresses()) {
             Family family = Family.of(address.getAddress());
             transports.computeIfAbsent(family, f -> new Pool<>(f.transports, config.transportPoolSize(),
@@ -115,7 +99,7 @@ final class Daemon {
             child = launcher.spawnTransport(transportEnd, family);
         }
         try {
-            MonitorSession.awaitReady(pair[0].fd(), effectiveConfig, hostKeys);
+            MonitorSession.awaitReady(pair[0].fd(), policy.transportConfig(), hostKeys);
             return new Transport(child, pair[0]);
         } catch (Exception e) {
             child.kill(false);
@@ -206,8 +190,8 @@ final class Daemon {
         int pid = transport.child().pid();
         log.verbose("transport %d serves %s port %d", pid, Addresses.text(peer.getAddress()), peer.getPort());
         try (Fd channel = transport.channel()) {
-            MonitorSession session = new MonitorSession(channel.fd(), pid, peer, hostKeys, auth, sessionSettings,
-                    engines, recorder, ticket::authenticated);
+            MonitorSession session = new MonitorSession(channel.fd(), pid, peer, hostKeys, policy.auth(),
+                    policy.sessions(), policy.matched(peer, conn.local()), engines, recorder, ticket::authenticated);
             sessions.put(pid, session);
             if (session.run(accepted) == MonitorSession.End.VIOLATION) {
                 transport.child().kill(false);

@@ -1,20 +1,23 @@
-// sftpd's command line: sshd's flags (-D -e -d -f -p -h -o -t -T).
+// sftpd's command line: sshd's flags (-D -e -d -f -p -h -o -t -T -C).
 package dev.sftpd.server;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * @param debug how many -d were given (debug1..3; logs to stderr, stays in the foreground)
  * @param mode RUN, or TEST (-t: check and exit) or DUMP (-T: print the effective configuration)
+ * @param connection -C: the connection (user=,host=,addr=,laddr=,lport=,rdomain=) whose Match blocks -T applies
  */
 record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path configFile, List<Integer> ports,
-                   List<Path> hostKeys, List<String> overrides, Mode mode) {
+                   List<Path> hostKeys, List<String> overrides, Mode mode, Optional<String> connection) {
     enum Mode { RUN, TEST, DUMP }
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/sftpd/sftpd_config");
-    static final String USAGE = "usage: sftpd [-DdeTt] [-f config_file] [-h host_key_file] [-o option] [-p port]\n";
+    static final String USAGE = "usage: sftpd [-DdeTt] [-C connection_spec] [-f config_file] [-h host_key_file]\n"
+            + "             [-o option] [-p port]\n";
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -30,6 +33,7 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
         List<Path> hostKeys = new ArrayList<>();
         List<String> overrides = new ArrayList<>();
         Mode mode = Mode.RUN;
+        Optional<String> connection = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.length() < 2 || arg.charAt(0) != '-') {
@@ -43,7 +47,7 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
                     case 'd' -> debug = Math.min(debug + 1, 3);
                     case 't' -> mode = Mode.TEST;
                     case 'T' -> mode = Mode.DUMP;
-                    case 'f', 'p', 'h', 'o' -> {
+                    case 'f', 'p', 'h', 'o', 'C' -> {
                         String value;
                         if (j + 1 < arg.length()) {
                             value = arg.substring(j + 1);
@@ -56,6 +60,7 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
                             case 'f' -> config = Path.of(value);
                             case 'h' -> hostKeys.add(Path.of(value));
                             case 'o' -> overrides.add(value);
+                            case 'C' -> connection = Optional.of(value);
                             default -> ports.add(port(value));
                         }
                         j = arg.length();
@@ -64,8 +69,11 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
                 }
             }
         }
+        if (connection.isPresent() && mode != Mode.DUMP) {
+            throw new UsageException("Config test connection parameter (-C) provided without test mode (-T)");
+        }
         return new DaemonFlags(foreground || debug > 0, stderr || debug > 0, debug, config, ports, hostKeys,
-                overrides, mode);
+                overrides, mode, connection);
     }
 
     private static int port(String value) throws UsageException {

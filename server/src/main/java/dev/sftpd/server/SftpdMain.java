@@ -6,10 +6,13 @@ import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.log.SyslogFacility;
 import dev.sftpd.monitor.HostKeys;
+import dev.sftpd.monitor.auth.AccessPolicy;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigException;
 import dev.sftpd.server.config.ConfigParser;
+import dev.sftpd.server.config.Configuration;
+import dev.sftpd.server.config.ConnectionSpec;
 import dev.sftpd.privsep.Spawner;
 import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
@@ -38,10 +41,13 @@ public final class SftpdMain {
     static int run(String[] args) {
         Logging.init("sftpd", LogLevel.INFO, SyslogFacility.AUTH, true);
         DaemonFlags flags;
+        Configuration configuration;
         Config config;
         try {
             flags = DaemonFlags.parse(args);
-            config = ConfigParser.parseIfExists(flags.configFile(), flags.overrides(), flags.ports(), flags.hostKeys());
+            configuration = ConfigParser.read(flags.configFile(), false, flags.overrides(), flags.ports(),
+                    flags.hostKeys());
+            config = configuration.global();
         } catch (DaemonFlags.UsageException e) {
             System.err.println(e.getMessage());
             System.err.print(DaemonFlags.USAGE);
@@ -54,8 +60,7 @@ public final class SftpdMain {
             return 255;
         }
         if (flags.mode() == DaemonFlags.Mode.DUMP) {
-            System.out.print(config.dump());
-            return 0;
+            return dump(configuration, flags.connection());
         }
         if (POSIXFactory.getNativePOSIX().geteuid() != 0 && flags.mode() == DaemonFlags.Mode.RUN) {
             System.err.println("sftpd: must run as root: it changes to each user it authenticates");
@@ -94,11 +99,12 @@ public final class SftpdMain {
         LogLevel level = flags.debug() > 0 ? LogLevel.values()[LogLevel.DEBUG1.ordinal() + flags.debug() - 1]
                 : config.logLevel();
         Logging.init("sftpd", level, config.syslogFacility(), flags.logToStderr());
+        config.startupNotes().forEach(note -> log.verbose("%s", note));
         try {
             Launcher launcher = Launcher.prepare(unprivileged.get().uid(), unprivileged.get().gid(),
                     flags.logToStderr());
             ClassArchives.prepare(unprivileged.get());
-            Daemon daemon = new Daemon(config, hostKeys, launcher, flags.logToStderr());
+            Daemon daemon = new Daemon(configuration, hostKeys, launcher, flags.logToStderr());
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "stop"));
             daemon.listen();
             writePidFile(config);
@@ -108,6 +114,25 @@ public final class SftpdMain {
             log.fatal("%s", e.getMessage());
             return 255;
         }
+    }
+
+    /** -T, and with -C the configuration that connection gets from the Match blocks, as sshd -T -C prints it. */
+    private static int dump(Configuration configuration, Optional<String> connection) {
+        Config config = configuration.global();
+        if (connection.isPresent()) {
+            try {
+                config = configuration.forConnection(ConnectionSpec.parse(connection.get(),
+                        user -> Account.lookup(user).map(AccessPolicy::groupNames).orElse(List.of())));
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 1;
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 255;
+            }
+        }
+        System.out.print(config.dump());
+        return 0;
     }
 
     /**

@@ -20,6 +20,15 @@ abstract class MonitorAuth extends AbstractUserAuth {
         this.monitor = monitor;
     }
 
+    /** The user and service go to getpwnam and PAM through the monitor: no NUL may cut them short. */
+    @Override
+    public Boolean auth(ServerSession session, String username, String service, Buffer buffer) throws Exception {
+        if (PreauthSession.endsOnNul(session, username, service)) {
+            return Boolean.FALSE;
+        }
+        return super.auth(session, username, service, buffer);
+    }
+
     static UserAuthFactory factory(String name, Function<String, UserAuth> create) {
         return new UserAuthFactory() {
             @Override

@@ -25,7 +25,11 @@ final class MonitorKbdIntAuth extends MonitorAuth {
     protected Boolean doAuth(Buffer buffer, boolean init) throws Exception {
         if (init) {
             buffer.getString(); // language tag, deprecated (RFC 4256)
-            return step(monitor.kbdIntStart(getUsername(), getService(), buffer.getString()));
+            String submethods = buffer.getString();
+            if (PreauthSession.endsOnNul(getServerSession(), submethods)) {
+                return Boolean.FALSE;
+            }
+            return step(monitor.kbdIntStart(getUsername(), getService(), submethods));
         }
         int type = buffer.getUByte();
         if (type != SshConstants.SSH_MSG_USERAUTH_INFO_RESPONSE) {
@@ -35,6 +39,9 @@ final class MonitorKbdIntAuth extends MonitorAuth {
         List<String> answers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             answers.add(buffer.getString());
+        }
+        if (PreauthSession.endsOnNul(getServerSession(), answers.toArray(String[]::new))) {
+            return Boolean.FALSE;
         }
         return step(monitor.kbdIntRespond(answers));
     }

@@ -20,8 +20,9 @@ final class MonitorPasswordAuth extends MonitorAuth {
     protected Boolean doAuth(Buffer buffer, boolean init) throws Exception {
         boolean change = buffer.getBoolean();
         String password = buffer.getString();
-        if (change) {
+        if (change || PreauthSession.endsOnNul(getServerSession(), password)) {
             // Changing an expired password over SSH is not offered, as sshd without PAM.
+            // (A NUL in the password has ended the connection.)
             return Boolean.FALSE;
         }
         return verdict(monitor.authPassword(getUsername(), getService(), password));

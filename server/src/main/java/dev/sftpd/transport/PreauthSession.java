@@ -1,7 +1,9 @@
 // MINA's server session, with sshd's answer to a client that breaks the protocol before authenticating: log why in sshd's words, end at once.
 package dev.sftpd.transport;
 
+import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
+import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.session.ServerSessionImpl;
@@ -124,6 +127,30 @@ final class PreauthSession extends ServerSessionImpl {
         };
     }
 
+    /**
+     * sshpkt_get_cstring's rule for a string C code will see (a user name, a service, a password,
+     * an answer, a command): a NUL in it makes the message malformed, and sshd ends the connection
+     * ("invalid format") rather than act on the shorter string before the NUL. True when it did so
+     * here; the caller then refuses the request it was reading.
+     */
+    static boolean endsOnNul(Session session, String... fields) {
+        for (String field : fields) {
+            if (field.indexOf('\0') >= 0) {
+                // Every session of the transport is one (TransportServer makes them).
+                PreauthSession ours = (PreauthSession) session;
+                String user = session.isAuthenticated() ? "user " + session.getUsername() + " " : "";
+                ours.fail("ssh_dispatch_run_fatal: Connection from %s%s: invalid format", user, ours.remote());
+                try {
+                    session.disconnect(SshConstants.SSH2_DISCONNECT_PROTOCOL_ERROR, "invalid format");
+                } catch (IOException e) {
+                    session.close(true);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void fail(String format, Object... args) {
         failed = true;
         log.info(format, args);
@@ -132,7 +159,7 @@ final class PreauthSession extends ServerSessionImpl {
     /** "A port P", as sshd names the client in these lines. */
     private String remote() {
         InetSocketAddress peer = (InetSocketAddress) getIoSession().getRemoteAddress();
-        return peer.getAddress().getHostAddress() + " port " + peer.getPort();
+        return Addresses.text(peer.getAddress()) + " port " + peer.getPort();
     }
 
     /** The client's first line as received, up to its end or the length sshd quotes. */

@@ -14,6 +14,8 @@ import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.OptionalFeature;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.compression.BuiltinCompressions;
 import org.apache.sshd.common.io.IoSession;
@@ -87,7 +89,12 @@ final class TransportServer extends SshServer {
             }
         }));
         setShellFactory(channel -> new EngineRelay(monitor, "shell", ""));
-        setCommandFactory((channel, command) -> new EngineRelay(monitor, "exec", command));
+        setCommandFactory((channel, command) -> {
+            if (PreauthSession.endsOnNul(channel.getSession(), command)) {
+                throw new SshException(SshConstants.SSH2_DISCONNECT_PROTOCOL_ERROR, "invalid format");
+            }
+            return new EngineRelay(monitor, "exec", command);
+        });
         CoreModuleProperties.SERVER_IDENTIFICATION.set(this, "sftpd_0.1");
         if (settings.rekeyBytes() > 0) {
             CoreModuleProperties.REKEY_BYTES_LIMIT.set(this, settings.rekeyBytes());

@@ -95,7 +95,7 @@ public final class AccessPolicy {
      * A failed getgrouplist gives none, so the account is refused (sshd's fatal() ends the connection):
      * a group DenyGroups names must not go unseen.
      */
-    private static List<String> groupNames(Account user) {
+    public static List<String> groupNames(Account user) {
         try {
             return IntStream.of(PrivilegeDrop.groupList(user.name(), user.gid())).mapToObj(AccessPolicy::groupName)
                     .flatMap(Optional::stream).toList();

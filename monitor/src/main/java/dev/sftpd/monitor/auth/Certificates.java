@@ -51,13 +51,14 @@ public final class Certificates {
      * (the expanded AuthorizedPrincipalsFile's lines; present but empty when that file is missing)
      * when configured, else the user's name. Its critical options then apply.
      */
-    public static Optional<Accepted> checkTrustedCa(Account user, OpenSshCertificate cert, List<Path> trustedUserCaKeys,
+    public static Optional<Accepted> checkTrustedCa(Account user, OpenSshCertificate cert,
+                                                    List<TrustedCaFile> trustedUserCaKeys,
                                                     Optional<List<String>> authorizedPrincipals, InetAddress client) {
         if (trustedUserCaKeys.isEmpty() || !signedByItsCa(cert)) {
             return Optional.empty();
         }
         PublicKey ca = cert.getCaPubKey();
-        Optional<Path> listing = listing(ca, trustedUserCaKeys);
+        Optional<Path> listing = listing(user, ca, trustedUserCaKeys);
         if (listing.isEmpty()) {
             return Optional.empty();
         }
@@ -164,13 +165,14 @@ public final class Certificates {
     }
 
     /** sshkey_in_file() over each TrustedUserCAKeys file: the first file listing the CA key. */
-    private static Optional<Path> listing(PublicKey ca, List<Path> files) {
-        for (Path file : files) {
-            Optional<String> absent = whyNotListed(ca, file);
+    private static Optional<Path> listing(Account user, PublicKey ca, List<TrustedCaFile> files) {
+        for (TrustedCaFile file : files) {
+            Optional<String> absent = whyNotListed(user, ca, file);
             if (absent.isEmpty()) {
-                return Optional.of(file);
+                return Optional.of(file.path());
             }
-            LOG.debug2("CA %s %s is not listed in %s: %s", Keys.shortType(ca), Keys.fingerprint(ca), file, absent.get());
+            LOG.debug2("CA %s %s is not listed in %s: %s", Keys.shortType(ca), Keys.fingerprint(ca), file.path(),
+                    absent.get());
         }
         return Optional.empty();
     }
@@ -180,14 +182,23 @@ public final class Certificates {
      * the first line that is no plain key: this file takes no options. It is the administrator's,
      * so it is read without StrictModes, as sshd reads it.
      */
-    private static Optional<String> whyNotListed(PublicKey ca, Path file) {
+    private static Optional<String> whyNotListed(Account user, PublicKey ca, TrustedCaFile file) {
         List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-            return Optional.of(Errno.describe(Errno.ENOENT));
-        } catch (IOException e) {
-            return Optional.of(String.valueOf(e.getMessage()));
+        if (file.usersOwn()) {
+            Optional<List<String>> read = UserFile.readLines(user, file.path(), UserFile.Kind.TRUSTED_USER_CA_KEYS,
+                    file.strictModes());
+            if (read.isEmpty()) {
+                return Optional.of("not readable as the user");
+            }
+            lines = read.get();
+        } else {
+            try {
+                lines = Files.readAllLines(file.path(), StandardCharsets.ISO_8859_1);
+            } catch (NoSuchFileException e) {
+                return Optional.of(Errno.describe(Errno.ENOENT));
+            } catch (IOException e) {
+                return Optional.of(String.valueOf(e.getMessage()));
+            }
         }
         for (String line : lines) {
             String entry = line.replaceFirst("^[ \t]+", "");

@@ -17,12 +17,12 @@ import java.util.Optional;
  * list matches when some entry matches that text or contains the address and no negated entry
  * does. A malformed CIDR entry makes the whole list invalid, which sshd treats as a refusal.
  */
-final class HostPatterns {
-    enum Match { YES, NO, INVALID }
+public final class HostPatterns {
+    public enum Match { YES, NO, INVALID }
 
     private HostPatterns() {}
 
-    static Match match(InetAddress client, String patterns) {
+    public static Match match(InetAddress client, String patterns) {
         String ip = Addresses.text(client);
         int mip = addrMatchList(client, ip, patterns);
         if (mip == -2) {
@@ -33,6 +33,23 @@ final class HostPatterns {
         }
         int mhost = matchHostname(ip, patterns);
         return mhost == -1 || (mhost == 0 && mip == 0) ? Match.NO : Match.YES;
+    }
+
+    /**
+     * sshd's Match Address and LocalAddress (addr_match_list() alone, no host name): YES when an
+     * entry contains the address and no negated one does; INVALID for a malformed list.
+     */
+    public static Match addressList(InetAddress address, String patterns) {
+        return switch (addrMatchList(address, Addresses.text(address), patterns)) {
+            case 1 -> Match.YES;
+            case -2 -> Match.INVALID;
+            default -> Match.NO;
+        };
+    }
+
+    /** match_hostname(): whether the host name (with UseDNS no, the address text) matches the list. */
+    public static boolean hostList(String host, String patterns) {
+        return matchHostname(host, patterns) == 1;
     }
 
     /** addr_match_list(): 1 match, 0 none, -1 negated match, -2 an entry is empty or an inconsistent network. */

@@ -13,6 +13,7 @@ import dev.sftpd.sftp.posix.SysCallException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +36,8 @@ public final class UserFile {
     /** What sshd calls each file in its log lines, and whether it mentions one that is missing. */
     public enum Kind {
         AUTHORIZED_KEYS("authorized keys", true),
-        AUTHORIZED_PRINCIPALS("authorized principals", false);
+        AUTHORIZED_PRINCIPALS("authorized principals", false),
+        TRUSTED_USER_CA_KEYS("trusted user CA keys", true);
 
         private final String label;
         private final boolean logMissing;
@@ -78,7 +80,7 @@ public final class UserFile {
                 LOG.info("User '%s' %s '%s' is larger than %d bytes", user.name(), kind.label, file, MAX_SIZE);
                 return Optional.empty();
             }
-            return Optional.of(lines(new String(bytes.get(), StandardCharsets.UTF_8)));
+            return Optional.of(withoutNul(user, file, kind, lines(new String(bytes.get(), StandardCharsets.UTF_8))));
         } catch (SysCallException e) {
             LOG.info("Could not read user '%s' %s '%s': %s", user.name(), kind.label, file, e.reason());
             return Optional.empty();
@@ -112,6 +114,21 @@ public final class UserFile {
             }
         }
         return Optional.of(content.toByteArray());
+    }
+
+    /**
+     * A line holding a NUL becomes a blank one (so later lines keep their numbers): sshd's C code
+     * would read it only up to the NUL, a different entry from the one in the file.
+     */
+    private static List<String> withoutNul(Account user, Path file, Kind kind, List<String> lines) {
+        List<String> kept = new ArrayList<>(lines);
+        for (int i = 0; i < kept.size(); i++) {
+            if (kept.get(i).indexOf('\0') >= 0) {
+                LOG.info("User '%s' %s '%s' line %d holds a NUL byte: ignored", user.name(), kind.label, file, i + 1);
+                kept.set(i, "");
+            }
+        }
+        return kept;
     }
 
     private static List<String> lines(String text) {

@@ -35,7 +35,7 @@ class CertificatesFuzzTest {
 
     private static Path dir;
     private static KeyPair ca;
-    private static List<Path> trustedCaKeys;
+    private static List<TrustedCaFile> trustedCaKeys;
 
     @BeforeAll
     static void trustedCa() throws Exception {
@@ -45,12 +45,12 @@ class CertificatesFuzzTest {
         dir = Files.createTempDirectory("cert-fuzz");
         Path file = dir.resolve("ca.pub");
         Files.writeString(file, PublicKeyEntry.toString(ca.getPublic()) + "\n");
-        trustedCaKeys = List.of(file);
+        trustedCaKeys = List.of(TrustedCaFile.administrators(file));
     }
 
     @AfterAll
     static void removeCa() throws Exception {
-        Files.delete(trustedCaKeys.get(0));
+        Files.delete(trustedCaKeys.get(0).path());
         Files.delete(dir);
     }
 

@@ -97,7 +97,7 @@ class CertificatesTrustedCaTest {
         OpenSshCertificate cert = ca.certify(userKey, "-I", "id", "-n", "alice");
         Path missing = dir.resolve("missing");
         try (LogCapture log = new LogCapture()) {
-            assertTrue(Certificates.checkTrustedCa(alice, cert, List.of(missing), Optional.empty(), ip(CLIENT)).isEmpty());
+            assertTrue(Certificates.checkTrustedCa(alice, cert, admins(missing), Optional.empty(), ip(CLIENT)).isEmpty());
             assertLogged(log, "debug2: CA ED25519 " + Keys.fingerprint(ca.key().key()) + " is not listed in " + missing
                     + ": No such file or directory");
         }
@@ -110,7 +110,7 @@ class CertificatesTrustedCaTest {
         Files.writeString(file, "not a key\n" + ca.key().line() + "\n");
         OpenSshCertificate cert = ca.certify(userKey, "-I", "id", "-n", "alice");
         try (LogCapture log = new LogCapture()) {
-            assertTrue(Certificates.checkTrustedCa(alice, cert, List.of(file), Optional.empty(), ip(CLIENT)).isEmpty());
+            assertTrue(Certificates.checkTrustedCa(alice, cert, admins(file), Optional.empty(), ip(CLIENT)).isEmpty());
             assertLogged(log, "debug2: CA ED25519 " + Keys.fingerprint(ca.key().key()) + " is not listed in " + file
                     + ": invalid format");
         }
@@ -137,10 +137,10 @@ class CertificatesTrustedCaTest {
         Path file = dir.resolve("rsa_ca_keys");
         Files.writeString(file, rsaCa.key().line() + "\n");
         OpenSshCertificate sha2 = rsaCa.certify(userKey, "-I", "id", "-n", "alice");
-        assertTrue(Certificates.checkTrustedCa(alice, sha2, List.of(file), Optional.empty(), ip(CLIENT)).isPresent());
+        assertTrue(Certificates.checkTrustedCa(alice, sha2, admins(file), Optional.empty(), ip(CLIENT)).isPresent());
         OpenSshCertificate sha1 = rsaCa.certify(userKey, "-I", "id", "-n", "alice", "-t", "ssh-rsa");
         try (LogCapture log = new LogCapture()) {
-            assertTrue(Certificates.checkTrustedCa(alice, sha1, List.of(file), Optional.empty(), ip(CLIENT)).isEmpty());
+            assertTrue(Certificates.checkTrustedCa(alice, sha1, admins(file), Optional.empty(), ip(CLIENT)).isEmpty());
             assertLogged(log, "certificate signature algorithm ssh-rsa: signature algorithm not supported");
         }
     }
@@ -238,7 +238,7 @@ class CertificatesTrustedCaTest {
 
     private static Optional<Certificates.Accepted> trustedCa(OpenSshCertificate cert, Optional<List<String>> principals,
                                                              String client) {
-        return Certificates.checkTrustedCa(alice, cert, List.of(trusted), principals, ip(client));
+        return Certificates.checkTrustedCa(alice, cert, admins(trusted), principals, ip(client));
     }
 
     private static void assertRefused(OpenSshCertificate cert, String reason) {
@@ -264,5 +264,9 @@ class CertificatesTrustedCaTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static List<TrustedCaFile> admins(Path file) {
+        return List.of(TrustedCaFile.administrators(file));
     }
 }

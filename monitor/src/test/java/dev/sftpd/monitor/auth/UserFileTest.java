@@ -70,6 +70,22 @@ class UserFileTest {
     }
 
     @Test
+    void aLineWithANulIsBlankedSoThatNoEntryIsReadCutShort() throws IOException {
+        Files.writeString(giveToUser(Files.createFile(authorizedKeys)), "first\nfrom=\"10.0.0.0/8\0\" x\nlast\n");
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(Optional.of(List.of("first", "", "last")), readKeys(authorizedKeys));
+            assertTrue(log.text().contains("User '" + user.name() + "' authorized keys '" + authorizedKeys
+                    + "' line 2 holds a NUL byte: ignored"), log.text());
+        }
+    }
+
+    @Test
+    void aKeyLineWithANulDoesNotAuthorizeTheKey() throws IOException {
+        Files.writeString(giveToUser(Files.createFile(authorizedKeys)), key.line() + "\0 comment\n");
+        assertTrue(findKey().isEmpty());
+    }
+
+    @Test
     void refusesAFileOnlyRootMayReadExactlyLikeAMissingOne() throws IOException {
         Path secret = rootOnly.resolve("secret");
         UserHome.write(secret, key.line());

@@ -72,7 +72,8 @@ import java.util.stream.Stream;
  * @param maxSessions sftp sessions (engines) one connection may have open at once
  * @param loginGraceTime how long a connection may take to authenticate; zero for no limit
  * @param accessRules AllowUsers, DenyUsers, AllowGroups and DenyGroups, every line of each
- * @param trustedUserCaKeys the file of CA keys whose user certificates are accepted; empty for "none"
+ * @param trustedUserCaKeys the file of CA keys whose user certificates are accepted, a pattern with %h %u
+ *     %U %% (an sftpd extension); empty for "none"; see {@link #trustedUserCaKeys(String, int, Path)}
  * @param authorizedPrincipalsFile a pattern as for authorizedKeysFiles, empty for "none"; see
  *     {@link #authorizedPrincipalsFile(String, int, Path)}
  * @param maxStartups when unauthenticated connections start being refused, and how steeply
@@ -81,6 +82,8 @@ import java.util.stream.Stream;
  * @param perSourceNetBlockSize the prefix lengths that group client addresses into sources
  * @param transportPoolSize transport processes kept started, waiting for a connection
  * @param enginePoolSize SFTP engine processes kept started, waiting for a session
+ * @param noEffect what the keywords of {@link Keywords#NO_EFFECT} (X11Forwarding, PrintMotd, AcceptEnv...)
+ *     say, by keyword as written in sshd_config(5): for -T, and for the start-up note that they do nothing here
  */
 public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresses, List<Path> hostKeys,
                      Optional<Path> pidFile, List<String> authorizedKeysFiles, boolean pubkeyAuthentication,
@@ -91,10 +94,10 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      boolean permitEmptyPasswords, PermitRoot permitRootLogin,
                      List<List<String>> authenticationMethods, int maxAuthTries, int maxSessions,
                      Duration loginGraceTime,
-                     AccessRules accessRules, Optional<Path> trustedUserCaKeys,
+                     AccessRules accessRules, Optional<String> trustedUserCaKeys,
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
-                     int enginePoolSize) {
+                     int enginePoolSize, Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
     static Config from(Settings s) throws ConfigException {
@@ -109,7 +112,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(PERMIT_EMPTY_PASSWORDS), s.get(PERMIT_ROOT_LOGIN), s.get(AUTHENTICATION_METHODS),
                 s.get(MAX_AUTH_TRIES), s.get(MAX_SESSIONS), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
                 s.get(AUTHORIZED_PRINCIPALS_FILE), s.get(MAX_STARTUPS), s.get(PER_SOURCE_MAX_STARTUPS),
-                s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE));
+                s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
+                Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {
             // sshd's words; it checks this once the whole configuration is read, so there is no line to name.
@@ -154,8 +158,40 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
 
     /** sshd's expand_authorized_keys(): %h %u %U %% expanded, then a relative path taken from home. */
     static Path userFile(String pattern, String user, int uid, Path home) {
-        return home.resolve(PercentTokens.expand(pattern,
-                Map.of('h', home.toString(), 'u', user, 'U', Integer.toString(uid))));
+        return home.resolve(PercentTokens.expand(pattern, tokens(user, uid, home)));
+    }
+
+    /** One user's TrustedUserCAKeys, tokens expanded (no home-relative path: a plain one was made absolute). */
+    public Optional<Path> trustedUserCaKeys(String user, int uid, Path home) {
+        return trustedUserCaKeys.map(file -> Path.of(PercentTokens.expand(file, tokens(user, uid, home))));
+    }
+
+    /**
+     * Whether TrustedUserCAKeys names a file in the user's home directory (%h), which the user
+     * writes: the monitor then opens it as the user, as it opens authorized_keys.
+     */
+    public boolean trustedUserCaKeysInHome() {
+        return trustedUserCaKeys.filter(file -> PercentTokens.uses(file, 'h')).isPresent();
+    }
+
+    private static Map<Character, String> tokens(String user, int uid, Path home) {
+        return Map.of('h', home.toString(), 'u', user, 'U', Integer.toString(uid));
+    }
+
+    /**
+     * What the daemon logs at VERBOSE on start about lines that do not do here what they do for
+     * sshd: an external sftp-server (served by sftpd's engine), and each keyword of a shell or pty
+     * server set to something other than its default, since none of them does anything.
+     */
+    public List<String> startupNotes() {
+        Stream<String> programs = Stream.concat(Stream.of(sftpSubsystem), forceCommand.stream())
+                .filter(InternalSftp::external).distinct()
+                .map(s -> s.program() + ": served by sftpd's own SFTP engine, as internal-sftp");
+        Stream<String> unused = Keywords.NO_EFFECT.stream()
+                .filter(k -> !noEffect.get(k.name()).equals(k.defaultValue()))
+                .map(k -> k.name() + " " + Directive.join(noEffect.get(k.name()))
+                        + ": no effect, sftpd serves SFTP only (no shell, pty, X11 or environment)");
+        return Stream.concat(programs, unused).toList();
     }
 
     /** -T: the effective configuration, a "keyword value" line each, keywords in lower case, as sshd -T prints. */

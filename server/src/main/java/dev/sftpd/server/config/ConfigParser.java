@@ -9,19 +9,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 public final class ConfigParser {
     private static final String MATCH = "Match";
+    private static final String INCLUDE = "Include";
+    /** Where a relative Include path starts, as sshd's start in /etc/ssh. */
+    static final Path INCLUDE_DIRECTORY = Path.of("/etc/sftpd");
+    /** sshd's SERVCONF_MAX_DEPTH. */
+    private static final int MAX_INCLUDE_DEPTH = 16;
 
     /**
-     * The global block, then (once Match is supported) a block per Match line, in file order; a Match block's
-     * settings override the global ones for the connections its criteria select, as in sshd.
-     *
-     * @param criteria the Match line's criteria; empty for the global block
+     * sshd allows these in Match, but here the unprivileged transport applies them (MINA's method
+     * sequence, its rekeying) on the global value: refused rather than silently not applied.
      */
-    private record Block(Optional<String> criteria, Settings settings) {}
+    private static final Set<Keyword<?>> NOT_YET_IN_MATCH = Set.of(Keywords.AUTHENTICATION_METHODS,
+            Keywords.REKEY_LIMIT);
 
-    private final List<Block> blocks = new ArrayList<>(List.of(new Block(Optional.empty(), new Settings())));
+    private final Settings global = new Settings();
+    private final List<Configuration.Block> matchBlocks = new ArrayList<>();
+    /** Where lines go: the global settings until the first Match line, then the latest Match block. */
+    private Optional<Configuration.Block> current = Optional.empty();
+    /** As sshd: every bad line is reported, then the run ends. */
+    private final List<String> errors = new ArrayList<>();
 
     private ConfigParser() {}
 
@@ -34,13 +44,31 @@ public final class ConfigParser {
      */
     public static Config parse(Path file, List<String> overrides, List<Integer> ports, List<Path> hostKeys)
             throws ConfigException, IOException {
-        return parse(file, true, overrides, ports, hostKeys);
+        return read(file, true, overrides, ports, hostKeys).global();
     }
 
     /** As {@link #parse}, but without the file sftpd runs on defaults and flags (its embedded mode). */
     public static Config parseIfExists(Path file, List<String> overrides, List<Integer> ports, List<Path> hostKeys)
             throws ConfigException, IOException {
-        return parse(file, false, overrides, ports, hostKeys);
+        return read(file, false, overrides, ports, hostKeys).global();
+    }
+
+    /** As {@link #parse} (or {@link #parseIfExists} when not {@code required}), with the Match blocks. */
+    public static Configuration read(Path file, boolean required, List<String> overrides, List<Integer> ports,
+                                     List<Path> hostKeys) throws ConfigException, IOException {
+        ConfigParser parser = new ConfigParser();
+        for (String override : overrides) {
+            parser.line(override, Directive.COMMAND_LINE, 0, 0);
+        }
+        parser.current = Optional.empty();
+        parser.errors.clear();
+        parser.readFile(file, required, 0);
+        if (!parser.errors.isEmpty()) {
+            throw new ConfigException(parser.errors, file + ": terminating, " + parser.errors.size()
+                    + " bad configuration options");
+        }
+        parser.global.overlay(commandLine(ports, hostKeys));
+        return new Configuration(parser.global, parser.matchBlocks);
     }
 
     /**
@@ -73,34 +101,27 @@ public final class ConfigParser {
     public static Config parseDump(String dump) throws ConfigException {
         ConfigParser parser = new ConfigParser();
         String[] lines = dump.split("\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            parser.line(lines[i], "effective configuration", i + 1);
+        try {
+            for (int i = 0; i < lines.length; i++) {
+                parser.line(lines[i], "effective configuration", i + 1, 0);
+            }
+        } catch (IOException e) {
+            // Only an Include reads files, and no dump has one.
+            throw new ConfigException("effective configuration: " + e.getMessage());
         }
-        return Config.from(parser.blocks.get(0).settings());
+        return Config.from(parser.global);
     }
 
-    private static Config parse(Path file, boolean required, List<String> overrides, List<Integer> ports,
-                                List<Path> hostKeys) throws ConfigException, IOException {
-        ConfigParser parser = new ConfigParser();
-        for (String override : overrides) {
-            parser.line(override, Directive.COMMAND_LINE, 0);
-        }
+    /** One file's lines; an error is kept for the report and the next line read. */
+    private void readFile(Path file, boolean required, int depth) throws ConfigException, IOException {
         List<String> lines = read(file, required);
-        // As sshd: every bad line is reported, then the run ends.
-        List<String> errors = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             try {
-                parser.line(lines.get(i), file.toString(), i + 1);
+                line(lines.get(i), file.toString(), i + 1, depth);
             } catch (ConfigException e) {
-                errors.add(e.getMessage());
+                errors.addAll(e.errors());
             }
         }
-        if (!errors.isEmpty()) {
-            throw new ConfigException(errors, file + ": terminating, " + errors.size() + " bad configuration options");
-        }
-        Settings global = parser.blocks.get(0).settings();
-        global.overlay(commandLine(ports, hostKeys));
-        return Config.from(global);
     }
 
     private static List<String> read(Path file, boolean required) throws ConfigException, IOException {
@@ -131,23 +152,65 @@ public final class ConfigParser {
         return new Directive(keyword.name(), List.of(String.valueOf(argument)), Directive.COMMAND_LINE, 0);
     }
 
-    private void line(String text, String file, int number) throws ConfigException {
+    private void line(String text, String file, int number, int depth) throws ConfigException, IOException {
         Optional<Directive> directive = Directive.parse(text, file, number);
         if (directive.isPresent()) {
-            apply(directive.get());
+            apply(directive.get(), depth);
         }
     }
 
-    private void apply(Directive d) throws ConfigException {
+    private void apply(Directive d, int depth) throws ConfigException, IOException {
+        for (String fileOnly : List.of(MATCH, INCLUDE)) {
+            if (d.keyword().equalsIgnoreCase(fileOnly) && d.file().equals(Directive.COMMAND_LINE)) {
+                throw d.error(fileOnly + " directive not supported as a command-line option");
+            }
+        }
         if (d.keyword().equalsIgnoreCase(MATCH)) {
-            throw d.error("Match blocks are not supported yet");
+            Configuration.Block block = new Configuration.Block(MatchCriteria.parse(d), new Settings());
+            matchBlocks.add(block);
+            current = Optional.of(block);
+            return;
+        }
+        if (d.keyword().equalsIgnoreCase(INCLUDE)) {
+            include(d, depth);
+            return;
         }
         Keyword<?> keyword = Keywords.find(d.keyword()).orElseThrow(() -> Keywords.notSupported(d.keyword())
                 ? d.error("unsupported option \"" + d.keyword() + "\"") : d.badOption());
-        Block block = blocks.get(blocks.size() - 1);
-        if (block.criteria().isPresent() && !keyword.inMatch()) {
+        if (current.isPresent() && !keyword.inMatch()) {
             throw d.error("Directive '" + d.keyword() + "' is not allowed within a Match block");
         }
-        keyword.apply(d, block.settings());
+        if (current.isPresent() && NOT_YET_IN_MATCH.contains(keyword)) {
+            throw d.error("Directive '" + d.keyword() + "' within a Match block is not supported by sftpd yet: the "
+                    + "transport applies it before the user is known");
+        }
+        keyword.apply(d, current.map(Configuration.Block::settings).orElse(global));
+    }
+
+    /**
+     * Include: each argument a glob, relative to /etc/sftpd unless absolute, its files read in
+     * sorted order as if their lines stood here; allowed inside a Match block, whose criteria the
+     * included lines then share. A Match line in an included file holds to that file's end: the
+     * including file goes on where it was, as sshd restores its Match state after an include.
+     */
+    private void include(Directive d, int depth) throws ConfigException, IOException {
+        if (depth >= MAX_INCLUDE_DEPTH) {
+            throw d.error("Too many recursive configuration includes");
+        }
+        for (String argument : d.arguments(1, Integer.MAX_VALUE)) {
+            Path pattern = INCLUDE_DIRECTORY.resolve(argument);
+            for (Path file : Glob.expand(pattern)) {
+                if (!Files.isRegularFile(file)) {
+                    // A directory or a device (/dev/zero would never end) is no configuration.
+                    throw d.error("Include " + file + ": not a regular file");
+                }
+                Optional<Configuration.Block> outer = current;
+                readFile(file, true, depth + 1);
+                if (!current.equals(outer)) {
+                    current = outer.map(block -> new Configuration.Block(block.criteria(), new Settings()));
+                    current.ifPresent(matchBlocks::add);
+                }
+            }
+        }
     }
 }

@@ -16,6 +16,11 @@ record Directive(String keyword, List<String> arguments, String file, int line) 
 
     /** The directive on a line of text; empty for blank and comment lines. */
     static Optional<Directive> parse(String text, String file, int line) throws ConfigException {
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            // sshd's C string would end there, silently dropping the rest (a value, a second word).
+            throw new Directive("", List.of(), file, line).error("NUL byte at column " + (nul + 1));
+        }
         int start = skipSpace(text, 0);
         if (start == text.length() || text.charAt(start) == '#') {
             return Optional.empty();

@@ -3,23 +3,34 @@ package dev.sftpd.server.config;
 
 import dev.sftpd.sftp.ServerFlags;
 import dev.sftpd.sftp.ServerOptions;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** @param flags as written after internal-sftp, so that -T prints them back; options is what they mean */
-public record InternalSftp(List<String> flags, ServerOptions options) {
+/**
+ * @param program internal-sftp, or the path of an external sftp-server as a stock sshd_config names it
+ *     (/usr/lib/openssh/sftp-server): served by sftpd's own engine all the same, with the same flags
+ * @param flags as written after the program, so that -T prints them back; options is what they mean
+ */
+public record InternalSftp(String program, List<String> flags, ServerOptions options) {
     private static final String COMMAND = "internal-sftp";
+    private static final String EXTERNAL = "sftp-server";
 
     /** sshd has no default subsystem, but sftpd serves nothing else: without a Subsystem line, internal-sftp. */
-    static final InternalSftp DEFAULT = new InternalSftp(List.of(), ServerOptions.DEFAULTS);
+    static final InternalSftp DEFAULT = new InternalSftp(COMMAND, List.of(), ServerOptions.DEFAULTS);
     static final Syntax<InternalSftp> SUBSYSTEM =
             Syntax.oneLine(InternalSftp::subsystem, sftp -> "sftp " + sftp.commandLine());
     static final Syntax<Optional<InternalSftp>> FORCE_COMMAND = Syntax.oneLine(InternalSftp::forceCommand,
             command -> command.map(InternalSftp::commandLine).orElse("none"));
 
     private String commandLine() {
-        return Directive.join(Stream.concat(Stream.of(COMMAND), flags.stream()).toList());
+        return Directive.join(Stream.concat(Stream.of(program), flags.stream()).toList());
+    }
+
+    /** Whether the line named an external sftp-server, which sftpd's own engine serves in its place. */
+    public boolean external() {
+        return !program.equals(COMMAND);
     }
 
     private static InternalSftp subsystem(Directive d) throws ConfigException {
@@ -39,10 +50,17 @@ public record InternalSftp(List<String> flags, ServerOptions options) {
         return Optional.of(command(d, arguments));
     }
 
-    /** Only internal-sftp: any other command would need a shell or a process that sftpd does not spawn. */
+    /**
+     * internal-sftp, or an absolute path to a program named sftp-server (OpenSSH's takes the same
+     * flags): any other command would need a shell or a process that sftpd does not spawn.
+     */
     private static InternalSftp command(Directive d, List<String> command) throws ConfigException {
-        if (!command.get(0).equals(COMMAND)) {
-            throw d.error("\"" + command.get(0) + "\" is not supported: the only command is " + COMMAND);
+        String program = command.get(0);
+        boolean sftpServer = program.startsWith("/") && Path.of(program).getFileName() != null
+                && Path.of(program).getFileName().toString().equals(EXTERNAL);
+        if (!program.equals(COMMAND) && !sftpServer) {
+            throw d.error("\"" + program + "\" is not supported: the only command is " + COMMAND
+                    + " (or an sftp-server, which sftpd serves itself)");
         }
         List<String> flags = List.copyOf(command.subList(1, command.size()));
         ServerFlags.Parsed parsed;
@@ -57,6 +75,6 @@ public record InternalSftp(List<String> flags, ServerOptions options) {
         if (parsed.queryRequests()) {
             throw d.error(COMMAND + ": -Q lists requests and exits; it cannot serve a session");
         }
-        return new InternalSftp(flags, parsed.options());
+        return new InternalSftp(program, flags, parsed.options());
     }
 }

@@ -79,7 +79,7 @@ final class Keywords {
             c -> c.accessRules().allowGroups()).allowedInMatch();
     static final Keyword<List<String>> DENY_GROUPS = repeated("DenyGroups", Syntax.GROUP_PATTERNS, List.of(),
             c -> c.accessRules().denyGroups()).allowedInMatch();
-    static final Keyword<Optional<Path>> TRUSTED_USER_CA_KEYS = single("TrustedUserCAKeys", Syntax.PATH_OR_NONE,
+    static final Keyword<Optional<String>> TRUSTED_USER_CA_KEYS = single("TrustedUserCAKeys", Syntax.TRUSTED_USER_CA_KEYS,
             Optional.empty(), Config::trustedUserCaKeys).allowedInMatch();
     static final Keyword<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = single("AuthorizedPrincipalsFile",
             Syntax.AUTHORIZED_PRINCIPALS_FILE, Optional.empty(), Config::authorizedPrincipalsFile).allowedInMatch();
@@ -96,13 +96,31 @@ final class Keywords {
             Config::enginePoolSize);
 
     /** Every keyword, in the order -T prints them. */
-    static final List<Keyword<?>> ALL = List.of(PORT, LISTEN_ADDRESS, HOST_KEY, PID_FILE, AUTHORIZED_KEYS_FILE,
-            PUBKEY_AUTHENTICATION, STRICT_MODES, LOG_LEVEL, SYSLOG_FACILITY, CIPHERS, MACS, KEX_ALGORITHMS,
+    /**
+     * What a stock sshd_config sets for shells, ptys, X11, the environment and the message of the
+     * day: read and checked so that the file passes, printed by -T, and logged once at VERBOSE as
+     * having no effect on a daemon that serves SFTP only. sshd's defaults.
+     */
+    static final List<Keyword<List<String>>> NO_EFFECT = List.of(
+            noEffect("X11Forwarding", Syntax.YES_NO_WORD, "no").allowedInMatch(),
+            noEffect("X11DisplayOffset", Syntax.COUNT_WORD, "10").allowedInMatch(),
+            noEffect("X11UseLocalhost", Syntax.YES_NO_WORD, "yes").allowedInMatch(),
+            noEffect("XAuthLocation", Syntax.ONE_WORD, "/usr/bin/xauth"),
+            noEffect("PrintMotd", Syntax.YES_NO_WORD, "yes"),
+            noEffect("PrintLastLog", Syntax.YES_NO_WORD, "yes"),
+            noEffect("PermitTTY", Syntax.YES_NO_WORD, "yes").allowedInMatch(),
+            noEffect("PermitUserRC", Syntax.YES_NO_WORD, "yes").allowedInMatch(),
+            noEffect("PermitUserEnvironment", Syntax.ONE_WORD, "no"),
+            noEffect("DebianBanner", Syntax.YES_NO_WORD, "yes"),
+            repeated("AcceptEnv", Syntax.WORD_PER_LINE, List.of(), c -> c.noEffect().get("AcceptEnv")));
+
+    static final List<Keyword<?>> ALL = Stream.concat(Stream.<Keyword<?>>of(PORT, LISTEN_ADDRESS, HOST_KEY, PID_FILE,
+            AUTHORIZED_KEYS_FILE, PUBKEY_AUTHENTICATION, STRICT_MODES, LOG_LEVEL, SYSLOG_FACILITY, CIPHERS, MACS, KEX_ALGORITHMS,
             HOST_KEY_ALGORITHMS, REKEY_LIMIT, SUBSYSTEM, FORCE_COMMAND, USE_PAM, PASSWORD_AUTHENTICATION,
             KBD_INTERACTIVE_AUTHENTICATION, PERMIT_EMPTY_PASSWORDS, PERMIT_ROOT_LOGIN, AUTHENTICATION_METHODS,
             MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
-            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE);
+            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE), NO_EFFECT.stream()).toList();
 
     /**
      * Other names sshd reads for a keyword: the same row, so that the first line of either spelling wins.
@@ -117,26 +135,24 @@ final class Keywords {
 
     /**
      * sshd keywords sftpd does not implement (yet): refused by name, so that a copied sshd_config fails on
-     * the line to remove rather than on an "unknown" keyword. Match is absent: the parser owns it.
+     * the line to remove rather than on an "unknown" keyword. Match and Include are absent: the parser owns them.
      */
     private static final Set<String> NOT_SUPPORTED = Stream.of(
-            "AcceptEnv", "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding",
-            "AllowTcpForwarding", "AuthorizedKeysCommand", "AuthorizedKeysCommandUser",
-            "AuthorizedPrincipalsCommand", "AuthorizedPrincipalsCommandUser", "Banner", "CASignatureAlgorithms",
-            "ChannelTimeout", "ChrootDirectory", "ClientAliveCountMax", "ClientAliveInterval", "Compression",
-            "DebianBanner", "DisableForwarding", "ExposeAuthInfo", "FingerprintHash", "GatewayPorts",
-            "GSSAPIAuthentication", "GSSAPICleanupCredentials", "GSSAPIKexAlgorithms", "GSSAPIKeyExchange",
-            "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck", "HostbasedAcceptedAlgorithms",
-            "HostbasedAcceptedKeyTypes", "HostbasedAuthentication", "HostbasedUsesNameFromPacketOnly",
-            "HostCertificate", "HostKeyAgent", "IgnoreRhosts", "IgnoreUserKnownHosts", "Include", "IPQoS",
-            "KerberosAuthentication", "KerberosGetAFSToken", "KerberosOrLocalPasswd", "KerberosTicketCleanup",
-            "LogVerbose", "ModuliFile", "PermitListen", "PermitOpen", "PermitTTY", "PermitTunnel",
-            "PermitUserEnvironment", "PermitUserRC", "PerSourcePenalties", "PerSourcePenaltyExemptList",
-            "PrintLastLog", "PrintMotd", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions",
-            "RDomain", "RefuseConnection", "RequiredRSASize", "RevokedKeys", "SecurityKeyProvider", "SetEnv",
-            "SshdAuthPath", "SshdSessionPath", "StreamLocalBindMask", "StreamLocalBindUnlink", "TCPKeepAlive",
-            "UnusedConnectionTimeout", "UseDNS", "VersionAddendum", "X11DisplayOffset", "X11Forwarding",
-            "X11UseLocalhost", "XAuthLocation")
+            "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding", "AllowTcpForwarding",
+            "AuthorizedKeysCommand", "AuthorizedKeysCommandUser", "AuthorizedPrincipalsCommand",
+            "AuthorizedPrincipalsCommandUser", "Banner", "CASignatureAlgorithms", "ChannelTimeout",
+            "ChrootDirectory", "ClientAliveCountMax", "ClientAliveInterval", "Compression", "DisableForwarding",
+            "ExposeAuthInfo", "FingerprintHash", "GatewayPorts", "GSSAPIAuthentication", "GSSAPICleanupCredentials",
+            "GSSAPIKexAlgorithms", "GSSAPIKeyExchange", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",
+            "HostbasedAcceptedAlgorithms", "HostbasedAcceptedKeyTypes", "HostbasedAuthentication",
+            "HostbasedUsesNameFromPacketOnly", "HostCertificate", "HostKeyAgent", "IgnoreRhosts",
+            "IgnoreUserKnownHosts", "IPQoS", "KerberosAuthentication", "KerberosGetAFSToken",
+            "KerberosOrLocalPasswd", "KerberosTicketCleanup", "LogVerbose", "ModuliFile", "PermitListen",
+            "PermitOpen", "PermitTunnel", "PerSourcePenalties", "PerSourcePenaltyExemptList",
+            "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions", "RDomain", "RefuseConnection",
+            "RequiredRSASize", "RevokedKeys", "SecurityKeyProvider", "SetEnv", "SshdAuthPath", "SshdSessionPath",
+            "StreamLocalBindMask", "StreamLocalBindUnlink", "TCPKeepAlive", "UnusedConnectionTimeout", "UseDNS",
+            "VersionAddendum")
             .map(Keywords::lowerCase).collect(Collectors.toUnmodifiableSet());
 
     private Keywords() {}
@@ -148,6 +164,10 @@ final class Keywords {
 
     static boolean notSupported(String keyword) {
         return NOT_SUPPORTED.contains(lowerCase(keyword));
+    }
+
+    private static Keyword<List<String>> noEffect(String name, Syntax<List<String>> syntax, String defaultWord) {
+        return single(name, syntax, List.of(defaultWord), c -> c.noEffect().get(name));
     }
 
     private static Keyword<List<String>> algorithms(String name, Algorithms family,

@@ -6,6 +6,18 @@ import java.util.Map;
 final class PercentTokens {
     private PercentTokens() {}
 
+    /** Whether {@code pattern} holds the token %{@code key} ("%%" is a percent sign, not a token). */
+    static boolean uses(String pattern, char key) {
+        for (int i = 0; i < pattern.length() - 1; i++) {
+            if (pattern.charAt(i) == '%') {
+                if (pattern.charAt(++i) == key) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** @throws IllegalArgumentException for a token values has no entry for, or a '%' ending the pattern */
     static String expand(String pattern, Map<Character, String> values) {
         StringBuilder out = new StringBuilder();

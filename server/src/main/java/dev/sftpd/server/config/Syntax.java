@@ -53,6 +53,13 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             entry("forced-commands-only", PermitRoot.FORCED_COMMANDS_ONLY),
             entry("yes", PermitRoot.YES), entry("no", PermitRoot.NO)));
     static final Syntax<Integer> COUNT = oneLine(Syntax::count, String::valueOf);
+    /** The no-effect keywords' forms: checked as sshd checks them, kept as the words -T prints. */
+    static final Syntax<List<String>> YES_NO_WORD = oneLine(d -> List.of(YES_NO.parser().parse(d) ? "yes" : "no"),
+            words -> words.get(0));
+    static final Syntax<List<String>> COUNT_WORD = oneLine(d -> List.of(String.valueOf(count(d))),
+            words -> words.get(0));
+    static final Syntax<List<String>> ONE_WORD = oneLine(d -> List.of(d.argument()), words -> Directive.join(words));
+    static final Syntax<List<String>> WORD_PER_LINE = patterns(p -> !p.isEmpty(), "empty %s pattern");
     /** PerSourceMaxStartups: a count, or "none" (exactly so: sshd compares with strcmp()) for no limit. */
     static final Syntax<OptionalInt> COUNT_OR_NONE = oneLine(
             d -> keywordArgument(d).equals("none") ? OptionalInt.empty() : OptionalInt.of(count(d)),
@@ -70,6 +77,8 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
     static final Syntax<List<String>> AUTHORIZED_KEYS_FILES =
             oneLine(Syntax::authorizedKeysFiles, files -> files.isEmpty() ? "none" : Directive.join(files));
     static final Syntax<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = oneLine(Syntax::authorizedPrincipalsFile,
+            file -> file.map(Syntax::word).orElse("none"));
+    static final Syntax<Optional<String>> TRUSTED_USER_CA_KEYS = oneLine(Syntax::trustedUserCaKeys,
             file -> file.map(Syntax::word).orElse("none"));
     /** AllowUsers, DenyUsers: repeatable, and -T prints a line per pattern, as sshd -T does. */
     static final Syntax<List<String>> USER_PATTERNS =
@@ -289,6 +298,19 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
         }
         checkTokens(d, "AuthorizedPrincipalsFile", file);
         return Optional.of(file);
+    }
+
+    /**
+     * A path or none. %h %u %U %% are expanded at login, an sftpd extension (sshd expands none
+     * here) so that a user may keep their own CA file; a path without tokens is made absolute now.
+     */
+    private static Optional<String> trustedUserCaKeys(Directive d) throws ConfigException {
+        String file = d.argument();
+        if (isNone(file)) {
+            return Optional.empty();
+        }
+        checkTokens(d, "TrustedUserCAKeys", file);
+        return Optional.of(file.indexOf('%') >= 0 ? file : path(d, file).toString());
     }
 
     /** Tokens are checked now, so that a typo fails at start rather than at a login. */

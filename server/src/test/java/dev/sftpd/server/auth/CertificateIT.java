@@ -3,7 +3,10 @@ package dev.sftpd.server.auth;
 
 import static dev.sftpd.server.auth.Daemon.ANY_PORT;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,6 +22,8 @@ class CertificateIT {
     private static Path otherCa;
     private static Daemon trusting;
     private static Daemon principals;
+    /** TrustedUserCAKeys in the user's home (%h): the user's own file, so opened as the user. */
+    private static Daemon usersCa;
 
     @BeforeAll
     static void start() {
@@ -27,6 +32,7 @@ class CertificateIT {
         trusting = sftpd.start("TrustedUserCAKeys " + trustedCa + ".pub");
         principals = sftpd.start("TrustedUserCAKeys " + trustedCa + ".pub",
                 "AuthorizedPrincipalsFile .ssh/authorized_principals");
+        usersCa = sftpd.start("TrustedUserCAKeys %h/.ssh/user_ca.pub");
     }
 
     @Test
@@ -118,6 +124,53 @@ class CertificateIT {
         logIn(trusting, alice).assertSessionIn(alice.home());
 
         trusting.awaitLine(accepted(alice, otherCa));
+    }
+
+    @Test
+    void aCaKeysFileInTheHomeDirectoryNamedWithPercentHAdmitsItsCertificates() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        alice.writeFile(".ssh/user_ca.pub", Run.read(Path.of(trustedCa + ".pub")));
+        Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW);
+
+        logIn(usersCa, alice).assertSessionIn(alice.home());
+
+        usersCa.awaitLine(accepted(alice, trustedCa));
+    }
+
+    /**
+     * The file is opened as the user: a link to a CA file only root may read is refused like a
+     * missing one, so the monitor never tells the user what a root-only file holds.
+     */
+    @Test
+    void aCaKeysFileInTheHomeDirectoryIsReadWithTheUsersAccess() throws Exception {
+        LocalUser alice = sftpd.accounts().user("alice");
+        Path rootOnly = sftpd.dir().resolve("root_only_ca.pub");
+        Files.copy(Path.of(trustedCa + ".pub"), rootOnly, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rw-------"));
+        Path link = alice.home().resolve(".ssh/user_ca.pub");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, rootOnly);
+        Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW);
+
+        logIn(usersCa, alice).assertPermissionDenied();
+
+        usersCa.awaitLine("Could not open user '" + alice + "' trusted user CA keys '" + link
+                + "': Permission denied");
+    }
+
+    /** A FIFO in its place neither hangs the monitor nor is read: refused as not a regular file. */
+    @Test
+    void aFifoInPlaceOfTheCaKeysFileIsRefusedWithoutWaiting() {
+        LocalUser alice = sftpd.accounts().user("alice");
+        Path fifo = alice.home().resolve(".ssh/user_ca.pub");
+        Run.checked("rm", "-f", fifo.toString());
+        Run.checked("mkfifo", fifo.toString());
+        alice.giveToOwner(fifo, "rw-------");
+        Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW);
+
+        logIn(usersCa, alice).assertPermissionDenied();
+
+        usersCa.awaitLine("User '" + alice + "' trusted user CA keys '" + fifo + "' is not a regular file");
     }
 
     /** The client offers the user's key with its certificate, key-cert.pub beside it. */

@@ -9,6 +9,7 @@ import static dev.sftpd.server.config.ConfigFile.parse;
 import static dev.sftpd.server.config.ConfigFile.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.sftpd.monitor.auth.AccessRules;
@@ -228,13 +229,30 @@ class AuthenticationKeywordsTest {
 
     // TrustedUserCAKeys, AuthorizedPrincipalsFile
 
+    /** An sftpd extension: sshd expands no tokens in TrustedUserCAKeys. */
+    @Test
+    void trustedUserCaKeysExpandsTokensAndIsTheUsersOwnWithPercentH() throws Exception {
+        Config home = parse(dir, "TrustedUserCAKeys %h/.ssh/ca-%u-%U.pub");
+        assertEquals(Optional.of(Path.of("/home/alice/.ssh/ca-alice-1000.pub")),
+                home.trustedUserCaKeys("alice", 1000, Path.of("/home/alice")));
+        assertTrue(home.trustedUserCaKeysInHome());
+        Config perUser = parse(dir, "TrustedUserCAKeys /etc/sftpd/ca/%u.pub");
+        assertEquals(Optional.of(Path.of("/etc/sftpd/ca/alice.pub")),
+                perUser.trustedUserCaKeys("alice", 1000, Path.of("/home/alice")));
+        assertFalse(perUser.trustedUserCaKeysInHome(), "the administrator's directory, read as root");
+        assertFalse(parse(dir, "TrustedUserCAKeys /etc/sftpd/100%%h.pub").trustedUserCaKeysInHome());
+        assertEquals(at(dir, 1) + ": bad TrustedUserCAKeys \"%x/ca\": unknown key %x",
+                error(dir, "TrustedUserCAKeys %x/ca"));
+    }
+
     @Test
     void trustedUserCaKeysIsAPathOrNone() throws Exception {
         assertEquals(Optional.empty(), parse(dir).trustedUserCaKeys());
-        assertEquals(Optional.of(Path.of("/etc/sftpd/ca.pub")),
+        assertEquals(Optional.of("/etc/sftpd/ca.pub"),
                 parse(dir, "TrustedUserCAKeys /etc/sftpd/ca.pub").trustedUserCaKeys());
-        assertEquals(Optional.of(Path.of("ca.pub").toAbsolutePath()),
+        assertEquals(Optional.of(Path.of("ca.pub").toAbsolutePath().toString()),
                 parse(dir, "TrustedUserCAKeys ca.pub").trustedUserCaKeys());
+        assertFalse(parse(dir, "TrustedUserCAKeys /etc/sftpd/ca.pub").trustedUserCaKeysInHome());
         assertEquals(Optional.empty(), parse(dir, "TrustedUserCAKeys none").trustedUserCaKeys());
         assertEquals(List.of("trustedusercakeys /etc/sftpd/ca.pub"),
                 dumped(dir, "trustedusercakeys", "TrustedUserCAKeys /etc/sftpd/ca.pub"));

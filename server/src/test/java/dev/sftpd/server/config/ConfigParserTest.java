@@ -2,6 +2,7 @@
 package dev.sftpd.server.config;
 
 import static dev.sftpd.server.config.ConfigFile.at;
+import static dev.sftpd.server.config.ConfigFile.dumped;
 import static dev.sftpd.server.config.ConfigFile.error;
 import static dev.sftpd.server.config.ConfigFile.parse;
 import static dev.sftpd.server.config.ConfigFile.write;
@@ -14,6 +15,7 @@ import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -81,6 +83,15 @@ class ConfigParserTest {
     }
 
     @Test
+    void aLineWithANulIsAnErrorNotCutShort() throws IOException {
+        Path file = write(dir, "LogLevel INFO", "AllowUsers alice\0 bob");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(file, List.of(), List.of(), List.of()));
+
+        assertEquals(List.of(file + " line 2: NUL byte at column 17"), e.errors(), e.getMessage());
+    }
+
+    @Test
     void aMissingOptionalFileGivesTheDefaultsAndTheFlags() throws Exception {
         Config c = ConfigParser.parseIfExists(dir.resolve("nowhere"), List.of("LogLevel DEBUG3"), List.of(2222),
                 List.of());
@@ -139,17 +150,56 @@ class ConfigParserTest {
                 error(dir, "Port 22", "Foo bar"));
     }
 
+    /** What a stock sshd_config sets for shells, ptys and X11 reads, is checked, prints, and is noted as doing nothing. */
     @Test
-    void sshdKeywordsNotImplementedAreRefusedByName() {
-        assertEquals(at(dir, 1) + ": unsupported option \"UseDNS\"", error(dir, "UseDNS no"));
-        assertEquals(at(dir, 1) + ": unsupported option \"Include\"", error(dir, "Include /etc/ssh/sshd_config.d/*.conf"));
-        assertEquals(at(dir, 1) + ": unsupported option \"x11forwarding\"", error(dir, "x11forwarding no"));
+    void keywordsOfAShellServerAreCheckedAndHaveNoEffect() throws Exception {
+        Config c = parse(dir, "X11Forwarding yes", "PrintMotd no", "AcceptEnv LANG LC_*", "AcceptEnv TZ");
+
+        assertEquals(List.of("x11forwarding yes"), dumped(dir, "x11forwarding", "X11Forwarding yes"));
+        assertEquals(List.of("acceptenv LANG", "acceptenv LC_*", "acceptenv TZ"),
+                dumped(dir, "acceptenv", "AcceptEnv LANG LC_*", "AcceptEnv TZ"));
+        assertEquals(List.of(
+                "X11Forwarding yes: no effect, sftpd serves SFTP only (no shell, pty, X11 or environment)",
+                "PrintMotd no: no effect, sftpd serves SFTP only (no shell, pty, X11 or environment)",
+                "AcceptEnv LANG LC_* TZ: no effect, sftpd serves SFTP only (no shell, pty, X11 or environment)"),
+                c.startupNotes());
+        assertEquals(at(dir, 1) + ": unsupported option \"maybe\".", error(dir, "X11Forwarding maybe"));
+        assertEquals(List.of(), parse(dir).startupNotes(), "the defaults say nothing");
+    }
+
+    // Include, as sshd: files read in place, in name order, the first value still winning (more in MatchTest)
+
+    @Test
+    void includedFilesAreReadWhereTheIncludeIsInNameOrderAndTheFirstValueWins() throws Exception {
+        Path d = Files.createDirectory(dir.resolve("sftpd_config.d"));
+        Files.writeString(d.resolve("20-late.conf"), "LogLevel DEBUG2\nMaxAuthTries 2\n");
+        Files.writeString(d.resolve("10-early.conf"), "LogLevel VERBOSE\nPort 2022\n");
+        Files.writeString(d.resolve("10-early.conf.disabled"), "MaxAuthTries 9\n");
+        Files.writeString(d.resolve(".hidden.conf"), "MaxAuthTries 8\n");
+
+        Config c = parse(dir, "MaxAuthTries 3", "Include " + d + "/*.conf", "LogLevel ERROR", "Port 2023");
+
+        assertEquals(LogLevel.VERBOSE, c.logLevel());
+        assertEquals(3, c.maxAuthTries());
+        assertEquals(List.of(2022, 2023), c.ports());
     }
 
     @Test
-    void matchBlocksAreRefusedForNow() {
-        assertEquals(at(dir, 2) + ": Match blocks are not supported yet", error(dir, "Port 22", "Match User bob"));
-        assertEquals(at(dir, 1) + ": Match blocks are not supported yet", error(dir, "match all"));
+    void aBadLineOfAnIncludedFileIsReportedWithThatFileAndLine() throws Exception {
+        Path included = Files.writeString(dir.resolve("extra.conf"), "Port 22\nFrobnicate yes\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(dir, "Include " + included, "Port x"));
+
+        assertEquals(List.of(included + ": line 2: Bad configuration option: Frobnicate",
+                at(dir, 2) + ": invalid port \"x\""), e.errors());
+        assertTrue(e.getMessage().endsWith(dir.resolve("sftpd_config") + ": terminating, 2 bad configuration options"),
+                e.getMessage());
+    }
+
+    @Test
+    void sshdKeywordsNotImplementedAreRefusedByName() {
+        assertEquals(at(dir, 1) + ": unsupported option \"UseDNS\"", error(dir, "UseDNS no"));
+        assertEquals(at(dir, 1) + ": unsupported option \"TCPKeepAlive\"", error(dir, "TCPKeepAlive yes"));
     }
 
     @Test
@@ -198,8 +248,10 @@ class ConfigParserTest {
         assertEquals("command-line line 0: unsupported option \"maybe\".",
                 errorWith(List.of("StrictModes=maybe"), List.of()));
         assertEquals("command-line: line 0: Bad configuration option: Foo", errorWith(List.of("Foo=bar"), List.of()));
-        assertEquals("command-line line 0: Match blocks are not supported yet",
+        assertEquals("command-line line 0: Match directive not supported as a command-line option",
                 errorWith(List.of("Match User bob"), List.of()));
+        assertEquals("command-line line 0: Include directive not supported as a command-line option",
+                errorWith(List.of("Include /etc/sftpd/sftpd_config.d/*.conf"), List.of()));
     }
 
     @Test

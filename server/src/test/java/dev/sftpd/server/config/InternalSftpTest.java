@@ -2,6 +2,7 @@
 package dev.sftpd.server.config;
 
 import static dev.sftpd.server.config.ConfigFile.at;
+import static dev.sftpd.server.config.ConfigFile.dumped;
 import static dev.sftpd.server.config.ConfigFile.error;
 import static dev.sftpd.server.config.ConfigFile.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,10 +64,24 @@ class InternalSftpTest {
 
     @Test
     void onlyInternalSftpRuns() {
-        assertEquals(at(dir, 1) + ": \"/usr/lib/openssh/sftp-server\" is not supported: the only command is "
-                + "internal-sftp", error(dir, "Subsystem sftp /usr/lib/openssh/sftp-server"));
-        assertEquals(at(dir, 1) + ": \"/bin/sh\" is not supported: the only command is internal-sftp",
-                error(dir, "ForceCommand /bin/sh -c date"));
+        String only = " is not supported: the only command is internal-sftp (or an sftp-server, which sftpd serves "
+                + "itself)";
+        assertEquals(at(dir, 1) + ": \"/bin/sh\"" + only, error(dir, "ForceCommand /bin/sh -c date"));
+        assertEquals(at(dir, 1) + ": \"sftp-server\"" + only, error(dir, "Subsystem sftp sftp-server"));
+    }
+
+    /** A stock sshd_config names OpenSSH's program: sftpd's own engine serves it, flags and all, and says so. */
+    @Test
+    void anExternalSftpServerIsServedByTheEngineWithItsFlags() throws Exception {
+        Config c = parse(dir, "Subsystem sftp /usr/lib/openssh/sftp-server -u 027");
+
+        assertTrue(c.sftpSubsystem().external());
+        assertEquals(List.of("-u", "027"), c.sftpSubsystem().flags());
+        assertEquals(List.of("subsystem sftp /usr/lib/openssh/sftp-server -u 027"),
+                dumped(dir, "subsystem", "Subsystem sftp /usr/lib/openssh/sftp-server -u 027"));
+        assertEquals(List.of("/usr/lib/openssh/sftp-server: served by sftpd's own SFTP engine, as internal-sftp"),
+                c.startupNotes());
+        assertFalse(parse(dir, "Subsystem sftp internal-sftp").sftpSubsystem().external());
     }
 
     @Test

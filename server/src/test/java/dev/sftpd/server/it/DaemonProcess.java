@@ -26,15 +26,21 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
 
     /**
      * Starts {@code launcher -D -e -f CONFIG} in {@code dir} and waits until it listens. The test's
-     * lines come first in the configuration: as in sshd, the first value of a keyword wins.
+     * global lines come first in the configuration (as in sshd, the first value of a keyword wins),
+     * then the harness's, then the test's Match blocks, which must come last.
      */
     static DaemonProcess start(List<String> launcher, Path dir, Path hostKey, List<String> configLines) {
         int port = freePort();
         Path config = dir.resolve("sftpd-" + port + ".conf");
         Path log = dir.resolve("sftpd-" + port + ".log");
-        List<String> lines = new ArrayList<>(configLines);
+        int match = 0;
+        while (match < configLines.size() && !configLines.get(match).matches("(?i)\\s*match\\s.*")) {
+            match++;
+        }
+        List<String> lines = new ArrayList<>(configLines.subList(0, match));
         lines.addAll(List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
                 "PidFile " + dir.resolve("sftpd-" + port + ".pid"), "LogLevel VERBOSE"));
+        lines.addAll(configLines.subList(match, configLines.size()));
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("-D", "-e", "-f", config.toString()));
         DaemonProcess daemon;

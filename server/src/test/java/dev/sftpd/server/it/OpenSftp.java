@@ -66,6 +66,11 @@ final class OpenSftp implements AutoCloseable {
         }
     }
 
+    /** What sftp printed so far, while the session goes on. */
+    String stdoutSoFar() {
+        return Text.read(out);
+    }
+
     /** kill -9 of the ssh process under sftp: the connection drops with no SSH goodbye, as when a client vanishes. */
     void killSsh() {
         List<ProcessHandle> ssh = process.descendants().filter(p -> p.info().command().orElse("").endsWith("/ssh"))

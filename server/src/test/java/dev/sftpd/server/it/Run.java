@@ -27,6 +27,11 @@ final class Run {
      * nothing a child leaves running can hold the run open; a run over the limit is killed and fails.
      */
     static Outcome run(List<String> command, byte[] stdin) {
+        return run(command, stdin, LIMIT);
+    }
+
+    /** As {@link #run(List, byte[])}, for a program known to take longer (a package build). */
+    static Outcome run(List<String> command, byte[] stdin, Duration limit) {
         Path in = null;
         Path out = null;
         Path err = null;
@@ -36,9 +41,9 @@ final class Run {
             err = Files.createTempFile("sftpd-it-err", "");
             Process process = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile())
                     .redirectError(err.toFile()).start();
-            if (!process.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
                 stop(process);
-                fail(command + " did not finish within " + LIMIT.toSeconds() + " s\n--- stdout\n"
+                fail(command + " did not finish within " + limit.toSeconds() + " s\n--- stdout\n"
                         + Files.readString(out, StandardCharsets.ISO_8859_1) + "\n--- stderr\n"
                         + Files.readString(err, StandardCharsets.ISO_8859_1));
             }

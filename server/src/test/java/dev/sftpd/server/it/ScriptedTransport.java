@@ -39,7 +39,11 @@ public final class ScriptedTransport {
         /** Authentication begun for alice's ssh-connection, then for another service. */
         SERVICE_SWITCH("to \"alice\"/\"other-service\""),
         /** One more attempt after the monitor said MaxAuthTries were used up. */
-        ATTEMPT_AFTER_MAX_AUTH_TRIES("authentication request after MaxAuthTries");
+        ATTEMPT_AFTER_MAX_AUTH_TRIES("authentication request after MaxAuthTries"),
+        /** A password for "alice\0x": getpwnam and PAM would see "alice", a different user from the one asked for. */
+        NUL_IN_USER_NAME("malformed payload: string with a NUL at character 5 of 7"),
+        /** A password with a NUL: crypt and PAM would check only the part before it. */
+        NUL_IN_PASSWORD("malformed payload: string with a NUL at character 3 of 9");
 
         final String violation;
 
@@ -92,6 +96,14 @@ public final class ScriptedTransport {
                     // Each key alice does not have is one failed attempt.
                 }
                 monitor.authPublicKey(USER, SERVICE, "ecdsa-sha2-nistp256", unknownKey(), null);
+            }
+            case NUL_IN_USER_NAME -> {
+                monitor.sign("ssh-ed25519", hostKey, new byte[32]);
+                monitor.authPassword(USER + "\0x", SERVICE, "secret");
+            }
+            case NUL_IN_PASSWORD -> {
+                monitor.sign("ssh-ed25519", hostKey, new byte[32]);
+                monitor.authPassword(USER, SERVICE, "sec\0ret!!");
             }
         }
         Thread.sleep(Long.MAX_VALUE);

@@ -24,25 +24,32 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class Sftpd implements BeforeAllCallback, AfterAllCallback {
     private final List<String> config;
     private final Class<?> transportMain;
+    private final List<String> wrapper;
     private final List<DaemonProcess> daemons = new ArrayList<>();
     private Path dir;
     private Path hostKey;
     private SystemAccounts accounts;
     private DaemonProcess daemon;
 
-    private Sftpd(List<String> config, Class<?> transportMain) {
+    private Sftpd(List<String> config, Class<?> transportMain, List<String> wrapper) {
         this.config = config;
         this.transportMain = transportMain;
+        this.wrapper = wrapper;
     }
 
     /** bin/sftpd with these configuration lines (they win over the defaults: first value wins). */
     static Sftpd withConfig(String... lines) {
-        return new Sftpd(List.of(lines), null);
+        return new Sftpd(List.of(lines), null, List.of());
     }
 
     /** The daemon run with {@code main} (from the test classes) as its transports' main class. */
     static Sftpd withTransportMain(Class<?> main, String... lines) {
-        return new Sftpd(List.of(lines), main);
+        return new Sftpd(List.of(lines), main, List.of());
+    }
+
+    /** bin/sftpd started by {@code wrapper}, a command that sets something up, then execs its arguments. */
+    static Sftpd wrappedIn(List<String> wrapper, String... lines) {
+        return new Sftpd(List.of(lines), null, List.copyOf(wrapper));
     }
 
     static void assumeRoot() {
@@ -82,7 +89,9 @@ final class Sftpd implements BeforeAllCallback, AfterAllCallback {
     private List<String> launcher() {
         Path repo = repository();
         if (transportMain == null) {
-            return List.of(repo.resolve("bin/sftpd").toString());
+            List<String> command = new ArrayList<>(wrapper);
+            command.add(repo.resolve("bin/sftpd").toString());
+            return command;
         }
         return launcher(transportMain.getName());
     }
