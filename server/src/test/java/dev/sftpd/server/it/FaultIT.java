@@ -10,10 +10,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
@@ -426,19 +428,19 @@ class FaultIT {
                 .assertStdout("Remote working directory: " + user.home());
     }
 
-    /** {@code part} holds the first bytes of the source, some but not all of them: nothing more lost, nothing made up. */
+    /** {@code part} holds the first bytes of the source, some but not all: nothing more lost, nothing made up. */
     private static void assertPrefix(Path part) {
         byte[] got = read(part);
         byte[] whole = read(source());
         System.out.printf("FaultIT disk: %s has %d of %d bytes%n", part, got.length, whole.length);
         assertTrue(got.length > 0 && got.length < whole.length, part + " has " + got.length + " of " + whole.length
                 + " bytes");
-        assertEquals(-1, java.util.Arrays.mismatch(got, 0, got.length, whole, 0, got.length),
+        assertEquals(-1, Arrays.mismatch(got, 0, got.length, whole, 0, got.length),
                 part + " is not the start of the source");
     }
 
     private static void assertUnchanged(Path remote) {
-        assertEquals(-1, java.util.Arrays.mismatch(read(remote), read(source())), remote + " changed");
+        assertEquals(-1, Arrays.mismatch(read(remote), read(source())), remote + " changed");
     }
 
     private static void assertEndsWithin(Socket s, int millis) throws IOException {
@@ -448,7 +450,7 @@ class FaultIT {
             while (in.read() != -1) {
                 // The banner or "Exceeded MaxStartups", then the end.
             }
-        } catch (java.net.SocketException e) {
+        } catch (SocketException e) {
             // A reset ends it too.
         }
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -70,7 +71,7 @@ record OpenSshd(Process process, int port, Path logFile, boolean madeUser) imple
 
     /** Prints sshd's log lines that contain any of these, for the comparison tables. */
     void printLines(String... fragments) {
-        log().lines().filter(l -> java.util.Arrays.stream(fragments).anyMatch(l::contains))
+        log().lines().filter(l -> Arrays.stream(fragments).anyMatch(l::contains))
                 .forEach(l -> System.out.println("sshd log: " + l));
     }
 
