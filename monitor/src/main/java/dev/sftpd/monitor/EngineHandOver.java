@@ -9,7 +9,9 @@ import dev.sftpd.privsep.Packets;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.EOFException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 public final class EngineHandOver {
@@ -26,7 +28,7 @@ public final class EngineHandOver {
 
     /** ENGINE_ASSIGN: whom to become and with which flags, then the engine's end of its socket. */
     public static void assign(int channel, Account account, int[] groups, List<String> flags, String clientAddress,
-                              Fd socket) throws SysCallException {
+                              Optional<Path> chroot, Fd socket) throws SysCallException {
         Buffer assign = Packets.payload(MonitorMessage.ENGINE_ASSIGN);
         assign.putString(account.name());
         assign.putInt(Integer.toUnsignedLong(account.uid()));
@@ -39,6 +41,7 @@ public final class EngineHandOver {
         assign.putInt(flags.size());
         flags.forEach(assign::putString);
         assign.putString(clientAddress);
+        assign.putString(chroot.map(Path::toString).orElse(""));
         Packets.write(channel, assign);
         Sockets.sendFd(channel, socket.fd());
     }

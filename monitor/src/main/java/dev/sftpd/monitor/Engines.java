@@ -4,15 +4,19 @@ package dev.sftpd.monitor;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.sftp.posix.SysCallException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 public interface Engines {
     /**
      * An engine that becomes this account (with these supplementary groups) and serves sftp
-     * with these sftp-server flags; the monitor records the login under its session pid.
+     * with these sftp-server flags, chrooted to {@code chroot} (checked by {@link ChrootCheck})
+     * if present; the monitor records the login under its session pid.
      */
-    Started start(Account account, int[] groups, List<String> flags, String clientAddress) throws SysCallException;
+    Started start(Account account, int[] groups, List<String> flags, String clientAddress, Optional<Path> chroot)
+            throws SysCallException;
 
     /**
      * @param sessionPid the process of the session that carries the user's audit loginuid: the

@@ -226,7 +226,7 @@ public final class MonitorSession {
      * LOG: a confined process's line, logged here at its level (it has no log of its own), with
      * the suffix sshd's monitor gives its unauthenticated child's lines (" [preauth]").
      */
-    private static void relayLog(Buffer request, String suffix) throws MonitorProtocolException {
+    static void relayLog(Buffer request, String suffix) throws MonitorProtocolException {
         record Line(int level, String text) {}
         Line line = Packets.parse(request, p -> new Line(p.getUByte(), p.getString()));
         if (line.level() >= LogLevel.values().length) {
@@ -593,9 +593,17 @@ public final class MonitorSession {
         }
         List<String> argv = new ArrayList<>(sessions.logFlags());
         argv.addAll(flags.get());
+        Optional<Path> chroot = sessions.chrootDirectory().apply(account);
+        Optional<String> unsafe = chroot.flatMap(ChrootCheck::problem);
+        if (unsafe.isPresent()) {
+            // sshd's session child fatal()s here; the session is refused, the connection lives on.
+            log.error("%s", unsafe.get());
+            return failure("bad chroot directory");
+        }
         Engines.Started engine;
         try {
-            engine = engines.start(account, PrivilegeDrop.groupList(account.name(), account.gid()), argv, address());
+            engine = engines.start(account, PrivilegeDrop.groupList(account.name(), account.gid()), argv, address(),
+                    chroot);
         } catch (SysCallException | RuntimeException e) {
             log.error("monitor: cannot start an engine for %s: %s", account.name(), e.getMessage());
             return failure("no engine");

@@ -72,6 +72,12 @@ final class Libc {
         int getgroups(int size, @Out int[] list);
         int getgrouplist(@In byte[] user, int gid, @Out int[] groups, @In @Out int[] ngroups);
         int geteuid();
+        int chroot(@In byte[] path);
+        int chdir(@In byte[] path);
+        int openat(int dirfd, @In byte[] path, int flags, int mode);
+        Pointer fdopendir(int fd);
+        Pointer readdir(Pointer dir);
+        int closedir(Pointer dir);
 
         // The kernel's own calls, which change the calling thread alone: setfsuid, setfsgid, setgroups.
         @Variadic(fixedCount = 1)

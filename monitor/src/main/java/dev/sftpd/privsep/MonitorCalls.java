@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 /** Thread-safe: one request at a time is on the wire, as the protocol requires. */
@@ -25,7 +26,10 @@ public final class MonitorCalls {
      * monitor decided, and the engine's end of the socket its transport relays.
      */
     public record Assignment(String user, int uid, int gid, int[] groups, String home, List<String> flags,
-                             String clientAddress, Fd socket) {}
+                             String clientAddress, Optional<String> chroot, Fd socket) {}
+
+    /** What NAME_QUERY asks for: a user's name by uid, or a group's by gid. */
+    public enum NameKind { USER, GROUP }
 
     /** AUTH_RESULT: PARTIAL means this method succeeded and AuthenticationMethods wants another. */
     public enum AuthResult { REFUSED, KEY_ACCEPTABLE, AUTHENTICATED, PARTIAL, NO_MORE_ATTEMPTS }
@@ -176,10 +180,25 @@ public final class MonitorCalls {
             for (int i = p.getInt(); i > 0; i--) {
                 flags.add(p.getString());
             }
-            return new Assignment(user, uid, gid, groups, home, flags, p.getString(), null);
+            String clientAddress = p.getString();
+            String chroot = p.getString();
+            return new Assignment(user, uid, gid, groups, home, flags, clientAddress,
+                    chroot.isEmpty() ? Optional.empty() : Optional.of(chroot), null);
         });
         return new Assignment(partial.user(), partial.uid(), partial.gid(), partial.groups(), partial.home(),
-                partial.flags(), partial.clientAddress(), receiveFd());
+                partial.flags(), partial.clientAddress(), partial.chroot(), receiveFd());
+    }
+
+    /**
+     * NAME_QUERY, from an engine in a ChrootDirectory (its NSS reads the jail's /etc, if any):
+     * the name of a uid or gid, as the monitor's getpwuid/getgrgid give it; empty for none.
+     */
+    public synchronized Optional<String> name(NameKind kind, int id) throws IOException {
+        Buffer req = Packets.payload(MonitorMessage.NAME_QUERY);
+        req.putByte((byte) kind.ordinal());
+        req.putInt(Integer.toUnsignedLong(id));
+        return fields(expect(call(req), MonitorMessage.NAME_REPLY),
+                p -> p.getBoolean() ? Optional.of(p.getString()) : Optional.<String>empty());
     }
 
     /** LOG: a line for the monitor to log at this level; no reply, allowed at any time. */

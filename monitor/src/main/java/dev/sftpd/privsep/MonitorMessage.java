@@ -12,6 +12,7 @@ public enum MonitorMessage {
     AUTH_KBDINT_QUERY(24),
     ENGINE_STARTED(31),
     ENGINE_ASSIGN(41),
+    NAME_REPLY(43),
 
     // What a transport sends: at most this many times while pooled, before and after authentication.
     LOG(4, Phase.ANY, Phase.ANY, Phase.ANY),
@@ -25,8 +26,9 @@ public enum MonitorMessage {
     AUTH_KBDINT_RESPONSE(25, 0, Phase.ANY, 0),
     ENGINE_START(30, 0, 0, Phase.ANY),
 
-    // What an engine sends, once, on its own channel.
-    ENGINE_READY(40);
+    // What an engine sends on its own channel: READY once; NAME_QUERY from a chroot, where NSS cannot answer.
+    ENGINE_READY(40),
+    NAME_QUERY(42);
 
     /** The phases of a transport's channel, in order. */
     public enum Phase {

@@ -8,13 +8,9 @@ import static dev.sftpd.privsep.Libc.cstring;
 import dev.sftpd.sftp.posix.Errno;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
@@ -28,7 +24,6 @@ import java.util.stream.IntStream;
  * since a thread the broadcast missed would still be root.
  */
 public final class PrivilegeDrop {
-    private static final Path TASKS = Path.of("/proc/self/task");
 
     private PrivilegeDrop() {}
 
@@ -65,10 +60,15 @@ public final class PrivilegeDrop {
      * computed them, so the worker needs no NSS lookup); must run as root.
      */
     public static void drop(int uid, int gid, int[] groups) throws PrivilegeDropException {
+        drop(uid, gid, groups, ProcTasks.PATHS);
+    }
+
+    /** As {@link #drop(int, int, int[])}, every thread checked through {@code tasks} (a chroot has no /proc). */
+    static void drop(int uid, int gid, int[] groups, ProcTasks tasks) throws PrivilegeDropException {
         step("setgroups " + Arrays.toString(groups), () -> C.setgroups(groups.length, groups));
         step("setresgid " + gid, () -> C.setresgid(gid, gid, gid));
         step("setresuid " + uid, () -> C.setresuid(uid, uid, uid));
-        verify(uid, gid, groups);
+        verify(uid, gid, groups, tasks);
     }
 
     /**
@@ -81,6 +81,10 @@ public final class PrivilegeDrop {
 
     /** As {@link #verify(int, int, String)} with the supplementary groups given. */
     public static void verify(int uid, int gid, int[] wanted) throws PrivilegeDropException {
+        verify(uid, gid, wanted, ProcTasks.PATHS);
+    }
+
+    private static void verify(int uid, int gid, int[] wanted, ProcTasks tasks) throws PrivilegeDropException {
         expectIds("getresuid", C::getresuid, uid);
         expectIds("getresgid", C::getresgid, gid);
         Set<Integer> groups = toSet(wanted);
@@ -95,7 +99,7 @@ public final class PrivilegeDrop {
                 expectRefused("setgid(0)", C.setgid(0));
             }
         }
-        verifyThreads(uid, gid, groups);
+        verifyThreads(uid, gid, groups, tasks);
     }
 
     private static int[] groupsOf(String userName, int gid) throws PrivilegeDropException {
@@ -164,19 +168,18 @@ public final class PrivilegeDrop {
     }
 
     /** Each thread's credentials as the kernel reports them in /proc/self/task/TID/status. */
-    private static void verifyThreads(int uid, int gid, Set<Integer> groups) throws PrivilegeDropException {
+    private static void verifyThreads(int uid, int gid, Set<Integer> groups, ProcTasks tasks)
+            throws PrivilegeDropException {
         String uids = "Uid:" + ("\t" + uid).repeat(4);
         String gids = "Gid:" + ("\t" + gid).repeat(4);
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-            for (Path task : tasks) {
-                List<String> status;
-                try {
-                    // Latin-1 because the Name: line is whatever bytes the thread named itself.
-                    status = Files.readAllLines(task.resolve("status"), StandardCharsets.ISO_8859_1);
-                } catch (NoSuchFileException exited) {
-                    continue;
+        try {
+            for (String task : tasks.list()) {
+                Optional<List<String>> read = tasks.status(task);
+                if (read.isEmpty()) {
+                    continue; // the thread has exited
                 }
-                String thread = "thread " + task.getFileName() + ": ";
+                List<String> status = read.get();
+                String thread = "thread " + task + ": ";
                 if (!status.contains(uids) || !status.contains(gids)) {
                     throw new PrivilegeDropException(thread + field(status, "Uid:") + ", " + field(status, "Gid:")
                             + "; wanted " + uid + " and " + gid + " for real, effective, saved and filesystem ids");
@@ -188,7 +191,7 @@ public final class PrivilegeDrop {
                 }
             }
         } catch (IOException e) {
-            throw new PrivilegeDropException("cannot read " + TASKS + ": " + e, e);
+            throw new PrivilegeDropException("cannot read /proc/self/task: " + e, e);
         }
     }
 

@@ -73,7 +73,7 @@ class MonitorSessionFuzzTest {
         auth = new AuthSettings(true, false, false, false, false, PermitRoot.PROHIBIT_PASSWORD, AccessRules.NONE,
                 List.of(), 6, Duration.ZERO, false, account -> List.of(authorizedKeys), account -> List.of(),
                 account -> Optional.empty());
-        sessions = new SessionSettings(List.of(), Optional.empty(), List.of(), 10);
+        sessions = new SessionSettings(List.of(), Optional.empty(), List.of(), 10, account -> Optional.empty());
         Logging.init(LogLevel.DEBUG3, (level, text) -> { });
     }
 
@@ -97,7 +97,7 @@ class MonitorSessionFuzzTest {
             C.shutdown(transport.fd(), SHUT_WR);
             MonitorSession session = new MonitorSession(monitor.fd(), NO_PID,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000), hostKeys, auth, sessions, MatchedSettings.NONE,
-                    (account, groups, flags, client) -> {
+                    (account, groups, flags, client, chroot) -> {
                         throw new AssertionError("an engine started for an unauthenticated transport");
                     },
                     new LoginRecorder(new LoginFiles(dir.resolve("utmp"), dir.resolve("wtmp"), dir.resolve("lastlog"))),

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
+import dev.sftpd.testkit.Root;
+import dev.sftpd.testkit.SystemAccounts;
+import dev.sftpd.testkit.SystemUser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,10 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PrivilegeDropTest {
-    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
-    private static final String USER = "sftpd-test-drop";
-    private static final String EXTRA_GROUP = "sftpd-test-extra";
-
+    private static SystemAccounts accounts;
+    private static String user;
     private static int uid;
     private static int gid;
     private static int extraGid;
@@ -34,32 +34,29 @@ class PrivilegeDropTest {
 
     /** A system user whose supplementary group makes the groups check more than a formality. */
     @BeforeAll
-    static void createUser() throws Exception {
-        if (!ROOT) {
+    static void createUser() {
+        if (!Root.isRoot()) {
             return;
         }
-        removeUser();
-        command("groupadd", "--system", EXTRA_GROUP);
-        command("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                "--groups", EXTRA_GROUP, USER);
-        uid = Integer.parseInt(command("id", "-u", USER).strip());
-        gid = Integer.parseInt(command("id", "-g", USER).strip());
-        extraGid = Integer.parseInt(command("getent", "group", EXTRA_GROUP).split(":")[2]);
+        accounts = new SystemAccounts();
+        SystemUser account = accounts.newAccount("drop", SystemAccounts.NOLOGIN, "extra");
+        user = account.name();
+        uid = account.uid();
+        gid = account.gid();
+        extraGid = accounts.gid("extra");
     }
 
     @AfterAll
-    static void removeUser() throws Exception {
-        if (ROOT) {
-            // userdel also removes the user's own group; both may be absent.
-            new ProcessBuilder("userdel", USER).start().waitFor();
-            new ProcessBuilder("groupdel", EXTRA_GROUP).start().waitFor();
+    static void removeUser() {
+        if (accounts != null) {
+            accounts.close();
         }
     }
 
     @Test
     void everyThreadBecomesTheUserWithItsGroups() throws Exception {
-        assumeTrue(ROOT, "needs root: creates a user and drops privileges to it");
-        Run run = probe("drop", uid, gid, USER);
+        Root.assume("creates a user and drops privileges to it");
+        Run run = probe("drop", uid, gid, user);
         assertEquals(0, run.status(), run.lines().toString());
 
         List<String> uids = run.starting("task ").stream().filter(l -> l.contains(" Uid:")).toList();
@@ -80,16 +77,16 @@ class PrivilegeDropTest {
 
     @Test
     void rootCannotBeRegainedNorItsFilesRead() throws Exception {
-        assumeTrue(ROOT, "needs root: creates a user and drops privileges to it");
-        Run run = probe("drop", uid, gid, USER);
+        Root.assume("creates a user and drops privileges to it");
+        Run run = probe("drop", uid, gid, user);
         assertEquals(List.of("setuid(0): Operation not permitted"), run.starting("setuid(0)"), run.lines().toString());
         assertEquals(List.of("/etc/shadow: denied"), run.starting("/etc/shadow"), run.lines().toString());
     }
 
     @Test
     void theUsersGroupListHasItsSupplementaryGroup() throws Exception {
-        assumeTrue(ROOT, "needs root: creates a user");
-        assertEquals(Set.of(gid, extraGid), Arrays.stream(PrivilegeDrop.groupList(USER, gid)).boxed().collect(Collectors.toSet()));
+        Root.assume("creates a user");
+        assertEquals(Set.of(gid, extraGid), Arrays.stream(PrivilegeDrop.groupList(user, gid)).boxed().collect(Collectors.toSet()));
     }
 
     @Test
@@ -124,14 +121,5 @@ class PrivilegeDropTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "probe did not finish: " + out);
         return new Run(p.exitValue(), out.lines().toList());
-    }
-
-    private static String command(String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", argv) + " failed: " + out);
-        }
-        return out;
     }
 }

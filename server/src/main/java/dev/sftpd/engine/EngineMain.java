@@ -6,7 +6,9 @@ import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.log.SyslogFacility;
 import dev.sftpd.privsep.Fd;
+import dev.sftpd.privsep.Jail;
 import dev.sftpd.privsep.MonitorCalls;
+import dev.sftpd.privsep.MonitorLogSink;
 import dev.sftpd.privsep.PrivilegeDrop;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.sftp.Accounts;
@@ -36,33 +38,53 @@ public final class EngineMain {
     }
 
     private static int run() {
-        MonitorCalls.Assignment session;
+        MonitorCalls monitor = new MonitorCalls(MonitorCalls.CHANNEL_FD);
+        MonitorCalls.Assignment session = null;
         ServerOptions options;
         try {
             openClassPath();
-            session = new MonitorCalls(MonitorCalls.CHANNEL_FD).awaitAssignment();
+            session = monitor.awaitAssignment();
             options = ServerFlags.parse(PROGRAM, session.flags().toArray(String[]::new)).options();
             // Nothing the session sends is read before this: the process is the user from here on.
-            PrivilegeDrop.drop(session.uid(), session.gid(), session.groups());
+            if (session.chroot().isPresent()) {
+                Jail.enterAndDrop(session.chroot().get(), session.uid(), session.gid(), session.groups());
+            } else {
+                PrivilegeDrop.drop(session.uid(), session.gid(), session.groups());
+            }
             try (Fd socket = session.socket()) {
                 Sockets.dup2(socket.fd(), 0);
                 Sockets.dup2(socket.fd(), 1);
             }
-            Sockets.close(MonitorCalls.CHANNEL_FD);
+            if (session.chroot().isEmpty()) {
+                Sockets.close(MonitorCalls.CHANNEL_FD);
+            }
         } catch (Exception e) {
-            Logging.init("sftpd", LogLevel.ERROR, SyslogFacility.AUTH, false);
+            if (session != null && session.chroot().isPresent()) {
+                Logging.init(LogLevel.ERROR, new MonitorLogSink(monitor));
+            } else {
+                Logging.init("sftpd", LogLevel.ERROR, SyslogFacility.AUTH, false);
+            }
             log.fatal("engine: %s", e.getMessage() == null ? e.toString() : e.getMessage());
             return 255;
         }
-        Logging.init("sftpd", options.logLevel(), options.facility(), options.logToStderr());
+        boolean jailed = session.chroot().isPresent();
+        if (jailed) {
+            // No /dev/log in the jail: the monitor logs the engine's lines, where it logs its own.
+            Logging.init(options.logLevel(), new MonitorLogSink(monitor));
+        } else {
+            Logging.init("sftpd", options.logLevel(), options.facility(), options.logToStderr());
+        }
+        // In a jail the home directory is a path inside it, and "/" when it is not there, as for sshd.
         byte[] home = session.home().getBytes(Charset.defaultCharset());
         try {
             Posix.get().chdir(home);
         } catch (SysCallException e) {
             log.error("Could not chdir to home directory %s: %s", session.home(), e.reason());
+            home = jailed ? "/".getBytes(Charset.defaultCharset()) : home;
         }
         Accounts.User user = new Accounts.User(session.user(), session.uid(), session.gid(), home);
-        return SftpServerMain.serve(options, new NssAccounts(), user, session.clientAddress());
+        Accounts accounts = jailed ? new MonitorAccounts(monitor) : new NssAccounts();
+        return SftpServerMain.serve(options, accounts, user, session.clientAddress());
     }
 
     /**

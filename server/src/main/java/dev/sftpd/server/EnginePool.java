@@ -3,12 +3,15 @@ package dev.sftpd.server;
 
 import dev.sftpd.monitor.EngineHandOver;
 import dev.sftpd.monitor.Engines;
+import dev.sftpd.monitor.JailedEngine;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 final class EnginePool implements Engines {
@@ -54,8 +57,8 @@ final class EnginePool implements Engines {
     }
 
     @Override
-    public Started start(Account account, int[] groups, List<String> flags, String clientAddress)
-            throws SysCallException {
+    public Started start(Account account, int[] groups, List<String> flags, String clientAddress,
+                         Optional<Path> chroot) throws SysCallException {
         Ready r;
         try {
             r = pool.take();
@@ -65,14 +68,21 @@ final class EnginePool implements Engines {
             throw new IllegalStateException(e.getMessage(), e);
         }
         Fd[] pair = Sockets.socketpair();
-        try (Fd channel = r.channel(); Fd loginUid = r.loginUid(); Fd engineEnd = pair[1]) {
+        try (Fd loginUid = r.loginUid(); Fd engineEnd = pair[1]) {
             byte[] uid = (Integer.toUnsignedString(account.uid()) + "\n").getBytes(StandardCharsets.US_ASCII);
             Sockets.writeFully(loginUid.fd(), uid, 0, uid.length);
-            EngineHandOver.assign(channel.fd(), account, groups, flags, clientAddress, engineEnd);
+            EngineHandOver.assign(r.channel().fd(), account, groups, flags, clientAddress, chroot, engineEnd);
         } catch (SysCallException e) {
+            r.channel().close();
             pair[0].close();
             r.session().kill(true);
             throw e;
+        }
+        if (chroot.isPresent()) {
+            // In the jail the engine's NSS cannot name owners for ls -l, nor reach /dev/log: the monitor does both.
+            JailedEngine.serve(r.channel(), r.session().pid());
+        } else {
+            r.channel().close();
         }
         // The session ends with its shell: an engine whose shell was killed would serve on, its user's
         // process running with the login recorded as ended; its process group outlives the shell.

@@ -68,6 +68,7 @@ record Policy(Configuration configuration, AuthSettings auth, SessionSettings se
             logFlags.add("-e");
         }
         return new SessionSettings(config.sftpSubsystem().flags(), config.forceCommand().map(InternalSftp::flags),
-                List.copyOf(logFlags), config.maxSessions());
+                List.copyOf(logFlags), config.maxSessions(),
+                a -> config.chrootDirectory(a.name(), a.uid(), a.home()));
     }
 }

@@ -7,6 +7,7 @@ import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.MonitorCalls;
+import dev.sftpd.privsep.MonitorLogSink;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigParser;
@@ -83,7 +84,7 @@ public final class TransportMain {
      */
     public static Prepared prepare(MonitorCalls monitor, MonitorCalls.Hello hello) throws Exception {
         Config config = ConfigParser.parseDump(hello.config());
-        Logging.init(config.logLevel(), new MonitorSink(monitor));
+        Logging.init(config.logLevel(), new MonitorLogSink(monitor));
         TransportServer server = TransportServer.create(settings(config), monitor, hello.hostKeyBlobs());
         SessionFactory sessions = server.prepare();
         Seccomp.confine();
@@ -114,18 +115,6 @@ public final class TransportMain {
             throw new IOException("the monitor handed over something that is not a connected socket");
         }
         return socket;
-    }
-
-    /** Log lines travel to the monitor: the transport has no syslog socket and no log file. */
-    private record MonitorSink(MonitorCalls monitor) implements LogSink {
-        @Override
-        public void write(LogLevel level, String text) {
-            try {
-                monitor.log(level.ordinal(), text);
-            } catch (IOException e) {
-                // The monitor is gone: so is every reason to log.
-            }
-        }
     }
 
     static TransportSettings settings(Config c) {

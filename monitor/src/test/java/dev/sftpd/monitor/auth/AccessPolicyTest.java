@@ -4,13 +4,12 @@ package dev.sftpd.monitor.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
+import dev.sftpd.testkit.Root;
+import dev.sftpd.testkit.SystemAccounts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class AccessPolicyTest {
-    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     private static final Account BOB = account("bob", 1000);
     private static final String LOCAL = "127.0.0.1";
 
@@ -183,31 +181,16 @@ class AccessPolicyTest {
 
     @Test
     void supplementaryGroupsCount() throws Exception {
-        assumeTrue(ROOT, "needs root: creates a group and a user in it");
-        String suffix = Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffff, 36);
-        String group = "sftpd-apg-" + suffix;
-        String name = "sftpd-apu-" + suffix;
-        run("groupadd", group);
-        try {
-            run("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", "--groups", group, name);
-            try {
-                Account user = Account.lookup(name).orElseThrow();
-                assertAllowed(user, groups(List.of(group), List.of()), LOCAL);
-                assertRefused("a group is listed in DenyGroups", user, groups(List.of(), List.of(group)), LOCAL);
-                assertRefused("a group is listed in DenyGroups", user, groups(List.of(name), List.of("sftpd-apg-*")),
-                        LOCAL);
-            } finally {
-                run("userdel", name);
-            }
-        } finally {
-            run("groupdel", group);
+        Root.assume("creates a group and a user in it");
+        try (SystemAccounts accounts = new SystemAccounts()) {
+            String name = accounts.newAccount("apu", SystemAccounts.NOLOGIN, "apg").name();
+            String group = accounts.group("apg");
+            Account user = Account.lookup(name).orElseThrow();
+            assertAllowed(user, groups(List.of(group), List.of()), LOCAL);
+            assertRefused("a group is listed in DenyGroups", user, groups(List.of(), List.of(group)), LOCAL);
+            assertRefused("a group is listed in DenyGroups", user, groups(List.of(name), List.of("sftpd-g-apg-*")),
+                    LOCAL);
         }
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     // PermitRootLogin

@@ -4,8 +4,8 @@ package dev.sftpd.monitor.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sftpd.testkit.Root;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -252,7 +252,7 @@ class AuthorizedKeysTest {
 
     @Test
     void refusesAFileOwnedByAnotherUser() throws IOException {
-        assumeTrue(alice.uid() == 0, "giving a file to another uid needs root: run the tests as root to cover this");
+        Root.assume("gives a file to another uid; run the tests as root to cover this");
         write(authorizedKeys, ed25519.line());
         Files.setAttribute(authorizedKeys, "unix:uid", OTHER_UID);
         assertTrue(find(ed25519.key()).isEmpty());

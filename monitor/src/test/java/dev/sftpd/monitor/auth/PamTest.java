@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sftpd.monitor.auth.Pam.Message;
+import dev.sftpd.testkit.Root;
+import dev.sftpd.testkit.SystemAccounts;
+import dev.sftpd.testkit.SystemUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +53,7 @@ class PamTest {
 
     @BeforeAll
     static void installService() throws Exception {
-        if (!SystemUser.ROOT) {
+        if (!Root.isRoot()) {
             return;
         }
         service = "sftpd-test-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
@@ -66,19 +68,21 @@ class PamTest {
     }
 
     /** An account whose password is SECRET. */
+    private SystemAccounts accounts;
     private SystemUser u;
 
     @BeforeEach
     void createUser() throws Exception {
-        assumeTrue(SystemUser.ROOT, "needs root: creates users and installs a PAM service");
-        u = SystemUser.create();
-        u.password(SECRET);
+        Root.assume("creates users and installs a PAM service");
+        accounts = new SystemAccounts();
+        u = accounts.newAccount("pam", "/bin/sh");
+        u.setPassword(SECRET);
     }
 
     @AfterEach
     void removeUser() throws Exception {
-        if (u != null) {
-            u.close();
+        if (accounts != null) {
+            accounts.close();
         }
     }
 
@@ -141,7 +145,7 @@ class PamTest {
     void anExpiredAccountAuthenticatesButIsRefusedByAccountManagement() throws Exception {
         Recorder conv = new Recorder(null);
         try (LogCapture log = new LogCapture(); Pam pam = start(conv)) {
-            u.expireAccount();
+            u.expire();
             pam.authenticatePassword(SECRET, false);
             PamException e = assertThrows(PamException.class, pam::accountManagement);
             assertEquals(PAM_AUTH_ERR, e.code());

@@ -4,8 +4,10 @@ package dev.sftpd.monitor.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sftpd.testkit.Root;
+import dev.sftpd.testkit.SystemAccounts;
+import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
@@ -28,7 +30,7 @@ class UserFileTest {
     @TempDir
     static Path rootOnly;
     static SshKeys key;
-    static SystemUser systemUser;
+    static SystemAccounts accounts;
     static Account user;
     static int supplementaryGid;
 
@@ -37,17 +39,18 @@ class UserFileTest {
 
     @BeforeAll
     static void createUser() throws Exception {
-        assumeTrue(SystemUser.ROOT, "needs root: creates a user and files only root may read");
+        Root.assume("creates a user and files only root may read");
         key = SshKeys.generate(rootOnly, "key", "-t", "ed25519");
-        systemUser = SystemUser.create();
-        supplementaryGid = systemUser.joinNewGroup();
-        user = systemUser.account();
+        accounts = new SystemAccounts();
+        SystemUser systemUser = accounts.newAccount("files", "/bin/sh", "extra");
+        supplementaryGid = accounts.gid("extra");
+        user = Account.lookup(systemUser.name()).orElseThrow();
     }
 
     @AfterAll
     static void removeUser() throws Exception {
-        if (systemUser != null) {
-            systemUser.close();
+        if (accounts != null) {
+            accounts.close();
         }
     }
 

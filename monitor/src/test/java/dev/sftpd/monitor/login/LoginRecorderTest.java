@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.Logging;
 import dev.sftpd.log.SyslogFacility;
+import dev.sftpd.testkit.Root;
+import dev.sftpd.testkit.SystemAccounts;
+import dev.sftpd.testkit.SystemUser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,13 +28,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LoginRecorderTest {
-    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
     // The worker's pid, which the monitor also puts in the line name.
     private static final int PID = 12345;
     private static final Instant LOGIN = Instant.now().minus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.SECONDS);
@@ -171,7 +171,7 @@ class LoginRecorderTest {
     void missingFilesAreCreatedRwRwRGroupUtmp() throws Exception {
         new LoginRecorder(files()).login(session("192.0.2.7"));
 
-        boolean utmpGroup = ROOT && run("getent", "group", "utmp").startsWith("utmp:");
+        boolean utmpGroup = Root.isRoot() && run("getent", "group", "utmp").startsWith("utmp:");
         for (Path f : List.of(files().utmp(), files().wtmp(), files().lastlog())) {
             assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), f.toString());
             if (utmpGroup) {
@@ -211,11 +211,11 @@ class LoginRecorderTest {
 
     @Test
     void lastlogCommandShowsTheLineAndHost() throws Exception {
-        Assumptions.assumeTrue(ROOT, "needs root: adds a user and writes /var/log/lastlog");
-        String user = "sftpd-ll-" + Integer.toUnsignedString(ThreadLocalRandom.current().nextInt(), 36);
-        run("useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", user);
-        try {
-            int uid = Integer.parseInt(run("id", "-u", user).strip());
+        Root.assume("adds a user and writes /var/log/lastlog");
+        try (SystemAccounts accounts = new SystemAccounts()) {
+            SystemUser account = accounts.newAccount("ll", SystemAccounts.NOLOGIN);
+            String user = account.name();
+            int uid = account.uid();
             LoginFiles files = new LoginFiles(dir.resolve("utmp"), dir.resolve("wtmp"), LoginFiles.SYSTEM.lastlog());
             InetAddress client = InetAddress.getByName("192.0.2.9");
             Session s = new Session(PID, "sftp12345", user, uid, client, "192.0.2.9", LOGIN);
@@ -227,8 +227,6 @@ class LoginRecorderTest {
 
             // lastlog prints at most 8 characters of the line: "sftp1234".
             assertTrue(out.matches("(?s).*\n" + user + " +sftp1234 +192\\.0\\.2\\.9 .*"), out);
-        } finally {
-            run("userdel", "-r", user);
         }
     }
 

@@ -82,6 +82,8 @@ import java.util.stream.Stream;
  * @param perSourceNetBlockSize the prefix lengths that group client addresses into sources
  * @param transportPoolSize transport processes kept started, waiting for a connection
  * @param enginePoolSize SFTP engine processes kept started, waiting for a session
+ * @param chrootDirectory ChrootDirectory, a pattern with %h %u %U %%; empty for none; see
+ *     {@link #chrootDirectory(String, int, Path)}
  * @param noEffect what the keywords of {@link Keywords#NO_EFFECT} (X11Forwarding, PrintMotd, AcceptEnv...)
  *     say, by keyword as written in sshd_config(5): for -T, and for the start-up note that they do nothing here
  */
@@ -97,7 +99,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      AccessRules accessRules, Optional<String> trustedUserCaKeys,
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
-                     int enginePoolSize, Map<String, List<String>> noEffect) {
+                     int enginePoolSize, Optional<String> chrootDirectory, Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
     static Config from(Settings s) throws ConfigException {
@@ -113,7 +115,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(MAX_AUTH_TRIES), s.get(MAX_SESSIONS), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
                 s.get(AUTHORIZED_PRINCIPALS_FILE), s.get(MAX_STARTUPS), s.get(PER_SOURCE_MAX_STARTUPS),
                 s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
-                Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
+                s.get(Keywords.CHROOT_DIRECTORY), Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {
             // sshd's words; it checks this once the whole configuration is read, so there is no line to name.
@@ -164,6 +166,11 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
     /** One user's TrustedUserCAKeys, tokens expanded (no home-relative path: a plain one was made absolute). */
     public Optional<Path> trustedUserCaKeys(String user, int uid, Path home) {
         return trustedUserCaKeys.map(file -> Path.of(PercentTokens.expand(file, tokens(user, uid, home))));
+    }
+
+    /** One user's ChrootDirectory, tokens expanded (absolute: the line must begin at root or with %h). */
+    public Optional<Path> chrootDirectory(String user, int uid, Path home) {
+        return chrootDirectory.map(dir -> Path.of(PercentTokens.expand(dir, tokens(user, uid, home))));
     }
 
     /**

@@ -81,6 +81,8 @@ final class Keywords {
             c -> c.accessRules().denyGroups()).allowedInMatch();
     static final Keyword<Optional<String>> TRUSTED_USER_CA_KEYS = single("TrustedUserCAKeys", Syntax.TRUSTED_USER_CA_KEYS,
             Optional.empty(), Config::trustedUserCaKeys).allowedInMatch();
+    static final Keyword<Optional<String>> CHROOT_DIRECTORY = single("ChrootDirectory", Syntax.CHROOT_DIRECTORY,
+            Optional.empty(), Config::chrootDirectory).allowedInMatch();
     static final Keyword<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = single("AuthorizedPrincipalsFile",
             Syntax.AUTHORIZED_PRINCIPALS_FILE, Optional.empty(), Config::authorizedPrincipalsFile).allowedInMatch();
     static final Keyword<MaxStartups> MAX_STARTUPS = single("MaxStartups", MaxStartups.SYNTAX, MaxStartups.DEFAULT,
@@ -120,7 +122,8 @@ final class Keywords {
             KBD_INTERACTIVE_AUTHENTICATION, PERMIT_EMPTY_PASSWORDS, PERMIT_ROOT_LOGIN, AUTHENTICATION_METHODS,
             MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
-            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE), NO_EFFECT.stream()).toList();
+            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY), NO_EFFECT.stream())
+            .toList();
 
     /**
      * Other names sshd reads for a keyword: the same row, so that the first line of either spelling wins.
@@ -141,7 +144,7 @@ final class Keywords {
             "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding", "AllowTcpForwarding",
             "AuthorizedKeysCommand", "AuthorizedKeysCommandUser", "AuthorizedPrincipalsCommand",
             "AuthorizedPrincipalsCommandUser", "Banner", "CASignatureAlgorithms", "ChannelTimeout",
-            "ChrootDirectory", "ClientAliveCountMax", "ClientAliveInterval", "Compression", "DisableForwarding",
+            "ClientAliveCountMax", "ClientAliveInterval", "Compression", "DisableForwarding",
             "ExposeAuthInfo", "FingerprintHash", "GatewayPorts", "GSSAPIAuthentication", "GSSAPICleanupCredentials",
             "GSSAPIKexAlgorithms", "GSSAPIKeyExchange", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",
             "HostbasedAcceptedAlgorithms", "HostbasedAcceptedKeyTypes", "HostbasedAuthentication",

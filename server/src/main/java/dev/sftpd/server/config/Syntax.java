@@ -80,6 +80,8 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             file -> file.map(Syntax::word).orElse("none"));
     static final Syntax<Optional<String>> TRUSTED_USER_CA_KEYS = oneLine(Syntax::trustedUserCaKeys,
             file -> file.map(Syntax::word).orElse("none"));
+    static final Syntax<Optional<String>> CHROOT_DIRECTORY = oneLine(Syntax::chrootDirectory,
+            dir -> dir.map(Syntax::word).orElse("none"));
     /** AllowUsers, DenyUsers: repeatable, and -T prints a line per pattern, as sshd -T does. */
     static final Syntax<List<String>> USER_PATTERNS =
             patterns(AccessRules::validUserPattern, "invalid %s pattern: \"%s\"");
@@ -311,6 +313,22 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
         }
         checkTokens(d, "TrustedUserCAKeys", file);
         return Optional.of(file.indexOf('%') >= 0 ? file : path(d, file).toString());
+    }
+
+    /**
+     * ChrootDirectory: none, or a pattern with %h %u %U %% that must name an absolute path, as
+     * sshd's session code insists ("chroot path does not begin at root").
+     */
+    private static Optional<String> chrootDirectory(Directive d) throws ConfigException {
+        String dir = d.argument();
+        if (isNone(dir)) {
+            return Optional.empty();
+        }
+        checkTokens(d, "ChrootDirectory", dir);
+        if (!dir.startsWith("/") && !dir.startsWith("%h")) {
+            throw d.error("ChrootDirectory \"" + dir + "\" does not begin at root");
+        }
+        return Optional.of(dir);
     }
 
     /** Tokens are checked now, so that a typo fails at start rather than at a login. */

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Run by the monitor with -XX:DumpLoadedClassList, as root, with two arguments: the account
@@ -45,7 +46,7 @@ public final class EngineTraining {
         TrainingThread.start("training-monitor", () -> {
             EngineHandOver.awaitReady(channel[0].fd());
             EngineHandOver.assign(channel[0].fd(), user, new int[] {user.gid()}, List.of("-e", "-l", "INFO"),
-                    "127.0.0.1", session[1]);
+                    "127.0.0.1", Optional.empty(), session[1]);
             session[1].close();
         });
         TrainingThread.start("training-client", () -> {

@@ -1,7 +1,9 @@
 // AllowUsers, DenyUsers, AllowGroups and DenyGroups, with wildcards and user@address patterns, in sshd's order.
 package dev.sftpd.server.auth;
 
-import org.junit.jupiter.api.BeforeAll;
+import dev.sftpd.testkit.Login;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -11,54 +13,46 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AccessPolicyIT {
     @RegisterExtension
-    static final Sftpd sftpd = Sftpd.withDaemon(
+    static final Sftpd sftpd = Sftpd.withConfig(
             "DenyUsers sftpd-a-deny-* sftpd-a-denyhere-*@127.0.0.1",
             "AllowUsers sftpd-a-ok-* sftpd-a-here-*@127.0.0.1 sftpd-a-away-*@10.0.0.0/8 sftpd-a-deny-*"
                     + " sftpd-a-denyhere-* sftpd-a-dgroup-* sftpd-a-nogroup-*",
             "DenyGroups sftpd-g-denied-*",
             "AllowGroups sftpd-g-allowed-*");
-    private static String allowedGroup;
-    private static String deniedGroup;
-
-    @BeforeAll
-    static void makeGroups() {
-        allowedGroup = sftpd.accounts().group("allowed");
-        deniedGroup = sftpd.accounts().group("denied");
-    }
 
     @Test
     void aUserInAllowUsersAndInAnAllowedGroupLogsIn() {
-        assertLogsIn(keyedUser("ok", allowedGroup));
+        assertLogsIn(keyedUser("ok", "allowed"));
     }
 
     @Test
     void aUserAllowedFromTheClientsAddressLogsIn() {
-        assertLogsIn(keyedUser("here", allowedGroup));
+        assertLogsIn(keyedUser("here", "allowed"));
     }
 
     @Test
     void aUserMissingFromAllowUsersIsRefused() {
-        assertRefused(keyedUser("other", allowedGroup), "not listed in AllowUsers");
+        assertRefused(keyedUser("other", "allowed"), "not listed in AllowUsers");
     }
 
     @Test
     void aUserAllowedOnlyFromAnotherNetworkIsRefused() {
-        assertRefused(keyedUser("away", allowedGroup), "not listed in AllowUsers");
+        assertRefused(keyedUser("away", "allowed"), "not listed in AllowUsers");
     }
 
     @Test
     void denyUsersOverridesAllowUsers() {
-        assertRefused(keyedUser("deny", allowedGroup), "listed in DenyUsers");
+        assertRefused(keyedUser("deny", "allowed"), "listed in DenyUsers");
     }
 
     @Test
     void aUserDeniedFromTheClientsAddressIsRefused() {
-        assertRefused(keyedUser("denyhere", allowedGroup), "listed in DenyUsers");
+        assertRefused(keyedUser("denyhere", "allowed"), "listed in DenyUsers");
     }
 
     @Test
     void aMemberOfADeniedGroupIsRefusedEvenInAnAllowedOne() {
-        assertRefused(keyedUser("dgroup", allowedGroup, deniedGroup), "a group is listed in DenyGroups");
+        assertRefused(keyedUser("dgroup", "allowed", "denied"), "a group is listed in DenyGroups");
     }
 
     @Test
@@ -66,19 +60,20 @@ class AccessPolicyIT {
         assertRefused(keyedUser("nogroup"), "none of user's groups are listed in AllowGroups");
     }
 
-    private static LocalUser keyedUser(String role, String... groups) {
-        LocalUser user = sftpd.accounts().user(role, groups);
-        user.authorize(user.publicKeyLine());
+    /** A new account playing {@code role}, in the groups playing {@code groupRoles}, with its key authorized. */
+    private static SystemUser keyedUser(String role, String... groupRoles) {
+        SystemUser user = sftpd.accounts().newUser(role, groupRoles);
+        user.authorize("rw-------", user.publicKey());
         return user;
     }
 
-    private static void assertLogsIn(LocalUser user) {
-        sftpd.client().pwd(user.name(), Login.key(user.key())).assertSessionIn(user.home());
+    private static void assertLogsIn(SystemUser user) {
+        sftpd.clients().pwd(user.name(), Login.key(user.key())).assertSessionIn(user.home());
     }
 
     /** Refused at the client, and logged as sshd's allowed_user() logs it. */
-    private static void assertRefused(LocalUser user, String because) {
-        sftpd.client().pwd(user.name(), Login.key(user.key())).assertPermissionDenied();
+    private static void assertRefused(SystemUser user, String because) {
+        sftpd.clients().pwd(user.name(), Login.key(user.key())).assertPermissionDenied();
 
         sftpd.daemon().awaitLine("User " + user + " from 127.0.0.1 not allowed because " + because);
     }

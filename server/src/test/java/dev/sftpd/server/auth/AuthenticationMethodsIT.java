@@ -1,21 +1,24 @@
 // AuthenticationMethods publickey,password: a key, then a password, and neither alone.
 package dev.sftpd.server.auth;
 
-import static dev.sftpd.server.auth.Daemon.ANY_PORT;
+import static dev.sftpd.testkit.DaemonProcess.ANY_PORT;
 
+import dev.sftpd.testkit.Login;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every user here has an authorized key and a password. */
 class AuthenticationMethodsIT {
     @RegisterExtension
-    static final Sftpd sftpd = Sftpd.withDaemon("AuthenticationMethods publickey,password");
+    static final Sftpd sftpd = Sftpd.withConfig("AuthenticationMethods publickey,password");
 
     @Test
     void anAuthorizedKeyAloneIsOnlyAPartialSuccess() {
-        LocalUser alice = keyedUser();
+        SystemUser alice = keyedUser();
 
-        sftpd.client().pwd(alice.name(), Login.key(alice.key())).assertRefused("Permission denied (password)");
+        sftpd.clients().pwd(alice.name(), Login.key(alice.key())).assertRefused("Permission denied (password)");
 
         sftpd.daemon().awaitLine("Partial publickey for " + alice + " from 127.0.0.1 port " + ANY_PORT
                 + " ssh2: ED25519 " + alice.fingerprint());
@@ -23,9 +26,9 @@ class AuthenticationMethodsIT {
 
     @Test
     void theKeyThenThePasswordOpenASession() {
-        LocalUser alice = keyedUser();
+        SystemUser alice = keyedUser();
 
-        sftpd.client().pwd(alice.name(), Login.keyThenPassword(alice.key(), alice.password()))
+        sftpd.clients().pwd(alice.name(), Login.keyThenPassword(alice.key(), alice.password()))
                 .assertSessionIn(alice.home());
 
         sftpd.daemon().awaitLine("Accepted password for " + alice + " from 127.0.0.1 port " + ANY_PORT + " ssh2");
@@ -34,9 +37,9 @@ class AuthenticationMethodsIT {
     /** As in sshd, only the first method of the list is offered until it has succeeded. */
     @Test
     void aPasswordFirstIsNotEvenOffered() {
-        LocalUser alice = keyedUser();
+        SystemUser alice = keyedUser();
 
-        sftpd.client().pwd(alice.name(), Login.password(alice.password()))
+        sftpd.clients().pwd(alice.name(), Login.password(alice.password()))
                 .assertRefused("Permission denied (publickey)");
 
         // sshd names the user from the "none" request; MINA answers "none" without the monitor,
@@ -44,9 +47,9 @@ class AuthenticationMethodsIT {
         sftpd.daemon().awaitLine("Connection closed by 127.0.0.1 port " + ANY_PORT + " [preauth]");
     }
 
-    private static LocalUser keyedUser() {
-        LocalUser alice = sftpd.accounts().user("alice");
-        alice.authorize(alice.publicKeyLine());
+    private static SystemUser keyedUser() {
+        SystemUser alice = sftpd.accounts().newUser("alice");
+        alice.authorize("rw-------", alice.publicKey());
         return alice;
     }
 }

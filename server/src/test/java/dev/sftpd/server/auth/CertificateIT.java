@@ -1,8 +1,16 @@
 // OpenSSH user certificates from a CA in TrustedUserCAKeys or a cert-authority line: validity, principals, source.
 package dev.sftpd.server.auth;
 
-import static dev.sftpd.server.auth.Daemon.ANY_PORT;
+import static dev.sftpd.testkit.DaemonProcess.ANY_PORT;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.Keys;
+import dev.sftpd.testkit.Login;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
+import dev.sftpd.testkit.Text;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,28 +24,28 @@ class CertificateIT {
     private static final String VALID_NOW = "-5m:+1h";
 
     @RegisterExtension
-    static final Sftpd sftpd = new Sftpd();
+    static final Sftpd sftpd = Sftpd.withoutDaemon();
     /** The CA the daemons trust (TrustedUserCAKeys), and another one, known only to some authorized_keys. */
     private static Path trustedCa;
     private static Path otherCa;
-    private static Daemon trusting;
-    private static Daemon principals;
+    private static DaemonProcess trusting;
+    private static DaemonProcess principals;
     /** TrustedUserCAKeys in the user's home (%h): the user's own file, so opened as the user. */
-    private static Daemon usersCa;
+    private static DaemonProcess usersCa;
 
     @BeforeAll
     static void start() {
         trustedCa = Keys.generate(sftpd.dir().resolve("trusted_ca"), "trusted CA");
         otherCa = Keys.generate(sftpd.dir().resolve("other_ca"), "other CA");
-        trusting = sftpd.start("TrustedUserCAKeys " + trustedCa + ".pub");
-        principals = sftpd.start("TrustedUserCAKeys " + trustedCa + ".pub",
+        trusting = sftpd.startDaemon("TrustedUserCAKeys " + trustedCa + ".pub");
+        principals = sftpd.startDaemon("TrustedUserCAKeys " + trustedCa + ".pub",
                 "AuthorizedPrincipalsFile .ssh/authorized_principals");
-        usersCa = sftpd.start("TrustedUserCAKeys %h/.ssh/user_ca.pub");
+        usersCa = sftpd.startDaemon("TrustedUserCAKeys %h/.ssh/user_ca.pub");
     }
 
     @Test
     void aCertificateFromTheTrustedCaNamingTheUserOpensASession() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
         Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW);
 
         logIn(trusting, alice).assertSessionIn(alice.home());
@@ -47,7 +55,7 @@ class CertificateIT {
 
     @Test
     void anExpiredCertificateIsRefused() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
         Keys.certify(alice.key(), trustedCa, alice.name(), "20200101:20200102");
 
         logIn(trusting, alice).assertPermissionDenied();
@@ -57,7 +65,7 @@ class CertificateIT {
 
     @Test
     void aCertificateNotNamingTheUserIsRefused() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
         Keys.certify(alice.key(), trustedCa, "someone-else", VALID_NOW);
 
         logIn(trusting, alice).assertPermissionDenied();
@@ -67,7 +75,7 @@ class CertificateIT {
 
     @Test
     void aCertificateForAnotherSourceAddressIsRefused() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
         Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW, "source-address=10.0.0.0/8");
 
         logIn(trusting, alice).assertPermissionDenied();
@@ -78,7 +86,7 @@ class CertificateIT {
 
     @Test
     void aCertificateForcingInternalSftpGetsSftpWithTheForcedFlags() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
         Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW, "force-command=internal-sftp -d /tmp");
 
         logIn(trusting, alice).assertSessionIn(Path.of("/tmp"));
@@ -86,7 +94,7 @@ class CertificateIT {
 
     @Test
     void aCertificateForcingAnotherCommandGetsNoSession() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
         Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW, "force-command=/bin/date");
 
         logIn(trusting, alice).assertRefused("This service allows sftp connections only.");
@@ -94,8 +102,8 @@ class CertificateIT {
 
     @Test
     void authorizedPrincipalsFileAdmitsAListedPrincipalThatIsNotTheUserName() {
-        LocalUser alice = sftpd.accounts().user("alice");
-        alice.writeFile(".ssh/authorized_principals", "sftp-operators\n");
+        SystemUser alice = sftpd.accounts().newUser("alice");
+        alice.createFile(".ssh/authorized_principals", "sftp-operators\n", "rw-------");
         Keys.certify(alice.key(), trustedCa, "sftp-operators", VALID_NOW);
 
         logIn(principals, alice).assertSessionIn(alice.home());
@@ -106,8 +114,8 @@ class CertificateIT {
     /** With AuthorizedPrincipalsFile the file alone says who is admitted: the user's own name is not enough. */
     @Test
     void authorizedPrincipalsFileRefusesACertificateWhosePrincipalItDoesNotList() {
-        LocalUser alice = sftpd.accounts().user("alice");
-        alice.writeFile(".ssh/authorized_principals", "sftp-operators\n");
+        SystemUser alice = sftpd.accounts().newUser("alice");
+        alice.createFile(".ssh/authorized_principals", "sftp-operators\n", "rw-------");
         Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW);
 
         logIn(principals, alice).assertPermissionDenied();
@@ -117,8 +125,8 @@ class CertificateIT {
 
     @Test
     void aCertAuthorityLineInAuthorizedKeysAdmitsTheCertificatesOfItsCa() {
-        LocalUser alice = sftpd.accounts().user("alice");
-        alice.authorize("cert-authority " + Run.read(Path.of(otherCa + ".pub")).strip());
+        SystemUser alice = sftpd.accounts().newUser("alice");
+        alice.authorize("rw-------", "cert-authority " + Text.read(Path.of(otherCa + ".pub")).strip());
         Keys.certify(alice.key(), otherCa, alice.name(), VALID_NOW);
 
         logIn(trusting, alice).assertSessionIn(alice.home());
@@ -128,8 +136,8 @@ class CertificateIT {
 
     @Test
     void aCaKeysFileInTheHomeDirectoryNamedWithPercentHAdmitsItsCertificates() {
-        LocalUser alice = sftpd.accounts().user("alice");
-        alice.writeFile(".ssh/user_ca.pub", Run.read(Path.of(trustedCa + ".pub")));
+        SystemUser alice = sftpd.accounts().newUser("alice");
+        alice.createFile(".ssh/user_ca.pub", Text.read(Path.of(trustedCa + ".pub")), "rw-------");
         Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW);
 
         logIn(usersCa, alice).assertSessionIn(alice.home());
@@ -143,7 +151,7 @@ class CertificateIT {
      */
     @Test
     void aCaKeysFileInTheHomeDirectoryIsReadWithTheUsersAccess() throws Exception {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
         Path rootOnly = sftpd.dir().resolve("root_only_ca.pub");
         Files.copy(Path.of(trustedCa + ".pub"), rootOnly, StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(rootOnly, PosixFilePermissions.fromString("rw-------"));
@@ -161,11 +169,11 @@ class CertificateIT {
     /** A FIFO in its place neither hangs the monitor nor is read: refused as not a regular file. */
     @Test
     void aFifoInPlaceOfTheCaKeysFileIsRefusedWithoutWaiting() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
         Path fifo = alice.home().resolve(".ssh/user_ca.pub");
         Run.checked("rm", "-f", fifo.toString());
         Run.checked("mkfifo", fifo.toString());
-        alice.giveToOwner(fifo, "rw-------");
+        alice.own(fifo, "rw-------");
         Keys.certify(alice.key(), trustedCa, alice.name(), VALID_NOW);
 
         logIn(usersCa, alice).assertPermissionDenied();
@@ -174,12 +182,12 @@ class CertificateIT {
     }
 
     /** The client offers the user's key with its certificate, key-cert.pub beside it. */
-    private static Outcome logIn(Daemon daemon, LocalUser user) {
-        return sftpd.client(daemon).pwd(user.name(), Login.key(user.key()));
+    private static Outcome logIn(DaemonProcess daemon, SystemUser user) {
+        return daemon.clients().pwd(user.name(), Login.key(user.key()));
     }
 
     /** sshd's line for a certificate: its type and key, key id, serial, and the CA that signed it. */
-    private static String accepted(LocalUser user, Path ca) {
+    private static String accepted(SystemUser user, Path ca) {
         return "Accepted publickey for " + user + " from 127.0.0.1 port " + ANY_PORT + " ssh2: ED25519-CERT "
                 + user.fingerprint() + " ID test-id (serial 0) CA ED25519 " + Keys.fingerprint(Path.of(ca + ".pub"));
     }

@@ -1,10 +1,19 @@
 // fail2ban's stock sshd filter, told the daemon is named sftpd, reads our failure lines from a real syslog file.
 package dev.sftpd.server.auth;
 
-import static dev.sftpd.server.auth.Daemon.ANY_PORT;
+import static dev.sftpd.testkit.DaemonProcess.ANY_PORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.Login;
+import dev.sftpd.testkit.OpenSsh;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Rsyslog;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
+import dev.sftpd.testkit.Text;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -25,7 +34,7 @@ class Fail2banIT {
     private static final Pattern SUMMARY = Pattern.compile("Lines: (\\d+) lines, (\\d+) ignored, (\\d+) matched");
 
     @RegisterExtension
-    static final Sftpd sftpd = new Sftpd();
+    static final Sftpd sftpd = Sftpd.withoutDaemon();
     private static Rsyslog syslog;
     /** The lines of the failures the clients caused, as sshd words them. */
     private static List<String> failures;
@@ -33,10 +42,10 @@ class Fail2banIT {
     @BeforeAll
     static void failSomeLogins() {
         syslog = sftpd.startRsyslog();
-        Daemon daemon = sftpd.startLoggingTo(syslog, "MaxAuthTries 2", "DenyUsers sftpd-a-deny-*");
-        Client client = sftpd.client(daemon);
-        LocalUser alice = sftpd.accounts().user("alice");
-        LocalUser denied = sftpd.accounts().user("deny");
+        DaemonProcess daemon = sftpd.startLoggingTo(syslog, "MaxAuthTries 2", "DenyUsers sftpd-a-deny-*");
+        OpenSsh client = daemon.clients();
+        SystemUser alice = sftpd.accounts().newUser("alice");
+        SystemUser denied = sftpd.accounts().newUser("deny");
         String ghost = "sftpd-a-ghost-" + ProcessHandle.current().pid();
 
         client.pwd(alice.name(), Login.password("not-" + alice.password()).attempts(2)).assertNoSession();
@@ -63,7 +72,7 @@ class Fail2banIT {
         List<String> matched = Arrays.stream(run.stdout().split("\n")).dropWhile(l -> !l.startsWith("|- Matched"))
                 .skip(1).takeWhile(l -> l.startsWith("|  ")).map(l -> l.substring(3)).toList();
         for (String failure : failures) {
-            Pattern line = Daemon.linePattern(failure);
+            Pattern line = DaemonProcess.linePattern(failure);
             assertEquals(Collections.frequency(failures, failure), matched.stream().filter(l -> line.matcher(l).find())
                     .count(), () -> "fail2ban should match \"" + failure + "\" as often as it was caused: " + run);
         }
@@ -83,8 +92,8 @@ class Fail2banIT {
         Outcome run = fail2banRegex("--print-no-missed", "sshd");
 
         assertEquals(0, matchedCount(run), run::toString);
-        assertTrue(Run.read(syslog.file()).lines().allMatch(l -> l.contains(" sftpd[")),
-                () -> "every line should come from sftpd[pid]:\n" + Run.read(syslog.file()));
+        assertTrue(Text.read(syslog.file()).lines().allMatch(l -> l.contains(" sftpd[")),
+                () -> "every line should come from sftpd[pid]:\n" + Text.read(syslog.file()));
     }
 
     private static Outcome fail2banRegex(String option, String filter) {

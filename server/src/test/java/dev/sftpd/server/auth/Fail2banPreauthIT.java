@@ -4,6 +4,11 @@ package dev.sftpd.server.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Rsyslog;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,13 +37,13 @@ class Fail2banPreauthIT {
     private static final int ERRORS = 3;
 
     @RegisterExtension
-    static final Sftpd sftpd = new Sftpd();
+    static final Sftpd sftpd = Sftpd.withoutDaemon();
     private static Rsyslog syslog;
 
     @BeforeAll
     static void breakTheProtocolThreeTimes() {
         syslog = sftpd.startRsyslog();
-        Daemon daemon = sftpd.startLoggingTo(syslog, "KexAlgorithms curve25519-sha256");
+        DaemonProcess daemon = sftpd.startLoggingTo(syslog, "KexAlgorithms curve25519-sha256");
 
         sendThenAwaitClose(daemon, "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         sendThenAwaitClose(daemon, ByteBuffer.allocate(32).put("SSH-2.0-Probe\r\n".getBytes(StandardCharsets.US_ASCII))
@@ -48,10 +53,10 @@ class Fail2banPreauthIT {
                 "-p", Integer.toString(daemon.port()), "nobody@127.0.0.1"), Map.of(), "").assertExit(255);
 
         daemon.awaitLine("Bad protocol version identification 'GET / HTTP/1.1' from 127.0.0.1 port "
-                + Daemon.ANY_PORT + " [preauth]");
-        daemon.awaitLine("ssh_dispatch_run_fatal: Connection from 127.0.0.1 port " + Daemon.ANY_PORT
+                + DaemonProcess.ANY_PORT + " [preauth]");
+        daemon.awaitLine("ssh_dispatch_run_fatal: Connection from 127.0.0.1 port " + DaemonProcess.ANY_PORT
                 + ": message authentication code incorrect [preauth]");
-        daemon.awaitLine("Unable to negotiate with 127.0.0.1 port " + Daemon.ANY_PORT + ": no matching key exchange"
+        daemon.awaitLine("Unable to negotiate with 127.0.0.1 port " + DaemonProcess.ANY_PORT + ": no matching key exchange"
                 + " method found. Their offer: ecdh-sha2-nistp256,ext-info-c,kex-strict-c-v00@openssh.com [preauth]");
     }
 
@@ -89,7 +94,7 @@ class Fail2banPreauthIT {
     }
 
     /** Waits for the server's identification line, sends {@code bytes} and reads until the server closes. */
-    private static void sendThenAwaitClose(Daemon daemon, byte[] bytes) {
+    private static void sendThenAwaitClose(DaemonProcess daemon, byte[] bytes) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), daemon.port())) {
             socket.setSoTimeout(30_000);
             InputStream in = socket.getInputStream();

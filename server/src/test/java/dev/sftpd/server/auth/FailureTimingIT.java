@@ -1,10 +1,14 @@
 // A wrong password is refused after the same time whether or not the account exists, so timing cannot tell.
 package dev.sftpd.server.auth;
 
-import static dev.sftpd.server.auth.Daemon.ANY_PORT;
+import static dev.sftpd.testkit.DaemonProcess.ANY_PORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.Login;
+import dev.sftpd.testkit.OpenSsh;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,11 +27,11 @@ class FailureTimingIT {
     private static final Duration SLACK = Duration.ofMillis(250);
 
     @RegisterExtension
-    static final Sftpd sftpd = Sftpd.withDaemon("UsePAM yes", "PasswordAuthentication yes", "MaxAuthTries 10");
+    static final Sftpd sftpd = Sftpd.withConfig("UsePAM yes", "PasswordAuthentication yes", "MaxAuthTries 10");
 
     @Test
     void aWrongPasswordTakesAsLongWhetherOrNotTheAccountExists() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
         List<Duration> existing = refusalPauses(alice.name(), "not-" + alice.password());
         sftpd.accounts().remove(alice);
         List<Duration> missing = refusalPauses(alice.name(), "not-" + alice.password());
@@ -41,7 +45,7 @@ class FailureTimingIT {
     }
 
     private static List<Duration> refusalPauses(String user, String password) {
-        Client.Prompted run = sftpd.client().prompted(user, Login.password(password).attempts(PROMPTS));
+        OpenSsh.Prompted run = sftpd.clients().prompted(user, Login.password(password).attempts(PROMPTS));
         run.outcome().assertPermissionDenied();
         assertEquals(PROMPTS, run.prompts(), run.outcome()::toString);
         return run.pauses();

@@ -1,20 +1,24 @@
 // keyboard-interactive: PAM's conversation relayed to the client one prompt round at a time.
 package dev.sftpd.server.auth;
 
-import static dev.sftpd.server.auth.Daemon.ANY_PORT;
+import static dev.sftpd.testkit.DaemonProcess.ANY_PORT;
 
+import dev.sftpd.testkit.Login;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Password authentication is off, so only the PAM conversation can let a client in. */
 class KeyboardInteractiveIT {
     @RegisterExtension
-    static final Sftpd sftpd = Sftpd.withDaemon("UsePAM yes", "KbdInteractiveAuthentication yes",
+    static final Sftpd sftpd = Sftpd.withConfig("UsePAM yes", "KbdInteractiveAuthentication yes",
             "PasswordAuthentication no");
 
     @Test
     void answeringPamsPasswordPromptOpensASession() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
 
         logIn(alice, alice.password()).assertSessionIn(alice.home());
 
@@ -24,7 +28,7 @@ class KeyboardInteractiveIT {
 
     @Test
     void aWrongAnswerIsRefused() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
 
         logIn(alice, "not-" + alice.password()).assertPermissionDenied();
 
@@ -32,7 +36,7 @@ class KeyboardInteractiveIT {
                 + ANY_PORT + " ssh2");
     }
 
-    private static Outcome logIn(LocalUser user, String answer) {
-        return sftpd.client().pwd(user.name(), Login.keyboardInteractive(answer));
+    private static Outcome logIn(SystemUser user, String answer) {
+        return sftpd.clients().pwd(user.name(), Login.keyboardInteractive(answer));
     }
 }

@@ -1,10 +1,16 @@
 // The limits the monitor keeps on one connection: MaxAuthTries and LoginGraceTime.
 package dev.sftpd.server.auth;
 
-import static dev.sftpd.server.auth.Daemon.ANY_PORT;
+import static dev.sftpd.testkit.DaemonProcess.ANY_PORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.Login;
+import dev.sftpd.testkit.OpenSsh;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -18,21 +24,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LimitsIT {
     @RegisterExtension
-    static final Sftpd sftpd = new Sftpd();
-    private static Daemon twoTries;
-    private static Daemon threeSecondsGrace;
+    static final Sftpd sftpd = Sftpd.withoutDaemon();
+    private static DaemonProcess twoTries;
+    private static DaemonProcess threeSecondsGrace;
 
     @BeforeAll
     static void start() {
-        twoTries = sftpd.start("MaxAuthTries 2");
-        threeSecondsGrace = sftpd.start("LoginGraceTime 3");
+        twoTries = sftpd.startDaemon("MaxAuthTries 2");
+        threeSecondsGrace = sftpd.startDaemon("LoginGraceTime 3");
     }
 
     @Test
     void theSecondWrongPasswordOfTwoAllowedEndsTheConnection() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
 
-        Client.Prompted run = sftpd.client(twoTries).prompted(alice.name(),
+        OpenSsh.Prompted run = twoTries.clients().prompted(alice.name(),
                 Login.password("not-" + alice.password()).attempts(3));
 
         run.outcome().assertRefused("Too many authentication failures");

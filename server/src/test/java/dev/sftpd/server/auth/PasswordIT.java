@@ -1,9 +1,14 @@
 // Password logins through PAM (UsePAM yes, Debian's default) and the shadow file (UsePAM no), logged as sshd does.
 package dev.sftpd.server.auth;
 
-import static dev.sftpd.server.auth.Daemon.ANY_PORT;
+import static dev.sftpd.testkit.DaemonProcess.ANY_PORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.Login;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,22 +16,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Passwords are set with chpasswd, so the shadow file holds Debian's default hash, yescrypt. */
 class PasswordIT {
     @RegisterExtension
-    static final Sftpd sftpd = new Sftpd();
+    static final Sftpd sftpd = Sftpd.withoutDaemon();
     /** PAM service "sftpd" (packaging/pam.d/sftpd), with and without PermitEmptyPasswords; the shadow file. */
-    private static Daemon pam;
-    private static Daemon pamEmptyPasswords;
-    private static Daemon shadow;
+    private static DaemonProcess pam;
+    private static DaemonProcess pamEmptyPasswords;
+    private static DaemonProcess shadow;
 
     @BeforeAll
     static void start() {
-        pam = sftpd.start("UsePAM yes", "PasswordAuthentication yes");
-        pamEmptyPasswords = sftpd.start("UsePAM yes", "PasswordAuthentication yes", "PermitEmptyPasswords yes");
-        shadow = sftpd.start("UsePAM no", "PasswordAuthentication yes");
+        pam = sftpd.startDaemon("UsePAM yes", "PasswordAuthentication yes");
+        pamEmptyPasswords = sftpd.startDaemon("UsePAM yes", "PasswordAuthentication yes", "PermitEmptyPasswords yes");
+        shadow = sftpd.startDaemon("UsePAM no", "PasswordAuthentication yes");
     }
 
     @Test
     void pamAcceptsTheRightPasswordForASessionLoggedAsAcceptedThenDisconnected() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
 
         logIn(pam, alice, alice.password()).assertSessionIn(alice.home());
 
@@ -36,7 +41,7 @@ class PasswordIT {
 
     @Test
     void pamRefusesAWrongPasswordLoggedAsFailedPassword() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
 
         logIn(pam, alice, "not-" + alice.password()).assertPermissionDenied();
 
@@ -49,7 +54,7 @@ class PasswordIT {
     void anUnknownUserIsRefusedAndLoggedAsInvalidUser() {
         String ghost = "sftpd-a-ghost-" + ProcessHandle.current().pid();
 
-        sftpd.client(pam).pwd(ghost, Login.password("anything")).assertPermissionDenied();
+        pam.clients().pwd(ghost, Login.password("anything")).assertPermissionDenied();
 
         pam.awaitLine("Invalid user " + ghost + " from 127.0.0.1 port " + ANY_PORT);
         pam.awaitLine("Failed password for invalid user " + ghost + " from 127.0.0.1 port " + ANY_PORT + " ssh2");
@@ -58,7 +63,7 @@ class PasswordIT {
     /** pam_unix finds no password matching a locked hash. */
     @Test
     void pamRefusesTheRightPasswordOfALockedAccount() {
-        LocalUser alice = locked();
+        SystemUser alice = locked();
 
         logIn(pam, alice, alice.password()).assertPermissionDenied();
 
@@ -68,7 +73,7 @@ class PasswordIT {
     /** The password is right, then pam_acct_mgmt says no: sshd ends the connection there, the client told nothing. */
     @Test
     void pamAccountManagementRefusesAnExpiredAccount() {
-        LocalUser alice = expired();
+        SystemUser alice = expired();
 
         logIn(pam, alice, alice.password()).assertNoSession();
 
@@ -78,7 +83,7 @@ class PasswordIT {
     /** PermitEmptyPasswords is off by default: sshd tells PAM to refuse a null password (nullok or not). */
     @Test
     void pamRefusesTheEmptyPasswordOfAnAccountWithoutPassword() {
-        LocalUser alice = withoutPassword();
+        SystemUser alice = withoutPassword();
 
         logIn(pam, alice, "").assertPermissionDenied();
 
@@ -92,7 +97,7 @@ class PasswordIT {
      */
     @Test
     void permitEmptyPasswordsLetsAnAccountWithoutPasswordInWithAnEmptyPassword() {
-        LocalUser alice = withoutPassword();
+        SystemUser alice = withoutPassword();
 
         logIn(pamEmptyPasswords, alice, "").assertSessionIn(alice.home());
 
@@ -101,7 +106,7 @@ class PasswordIT {
 
     @Test
     void withoutPamTheRightPasswordMatchesTheShadowHash() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
 
         logIn(shadow, alice, alice.password()).assertSessionIn(alice.home());
 
@@ -110,7 +115,7 @@ class PasswordIT {
 
     @Test
     void withoutPamAWrongPasswordDoesNotMatchTheShadowHash() {
-        LocalUser alice = sftpd.accounts().user("alice");
+        SystemUser alice = sftpd.accounts().newUser("alice");
 
         logIn(shadow, alice, "not-" + alice.password()).assertPermissionDenied();
 
@@ -119,7 +124,7 @@ class PasswordIT {
 
     @Test
     void withoutPamALockedAccountIsNotAllowed() {
-        LocalUser alice = locked();
+        SystemUser alice = locked();
 
         logIn(shadow, alice, alice.password()).assertPermissionDenied();
 
@@ -128,38 +133,38 @@ class PasswordIT {
 
     @Test
     void withoutPamAnExpiredAccountIsNotAllowed() {
-        LocalUser alice = expired();
+        SystemUser alice = expired();
 
         logIn(shadow, alice, alice.password()).assertPermissionDenied();
 
         shadow.awaitLine("Account " + alice + " has expired");
     }
 
-    private static LocalUser withoutPassword() {
-        LocalUser user = sftpd.accounts().user("alice");
-        sftpd.accounts().clearPassword(user);
+    private static SystemUser withoutPassword() {
+        SystemUser user = sftpd.accounts().newUser("alice");
+        user.clearPassword();
         return user;
     }
 
     /** An account whose password is right but which usermod -L locked: "!" before the hash. */
-    private static LocalUser locked() {
-        LocalUser user = sftpd.accounts().user("alice");
-        sftpd.accounts().lock(user);
+    private static SystemUser locked() {
+        SystemUser user = sftpd.accounts().newUser("alice");
+        user.lock();
         return user;
     }
 
     /** An account whose password is right but which chage -E 0 expired. */
-    private static LocalUser expired() {
-        LocalUser user = sftpd.accounts().user("alice");
-        sftpd.accounts().expire(user);
+    private static SystemUser expired() {
+        SystemUser user = sftpd.accounts().newUser("alice");
+        user.expire();
         return user;
     }
 
-    private static Outcome logIn(Daemon daemon, LocalUser user, String password) {
-        return sftpd.client(daemon).pwd(user.name(), Login.password(password));
+    private static Outcome logIn(DaemonProcess daemon, SystemUser user, String password) {
+        return daemon.clients().pwd(user.name(), Login.password(password));
     }
 
-    private static String failedPassword(LocalUser user) {
+    private static String failedPassword(SystemUser user) {
         return "Failed password for " + user + " from 127.0.0.1 port " + ANY_PORT + " ssh2";
     }
 }

@@ -3,6 +3,10 @@ package dev.sftpd.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.Poll;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,11 @@
 // Publickey authentication as sshd decides it: authorized_keys, StrictModes, from=; refusals logged in sshd's words.
 package dev.sftpd.server.it;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.OpenSsh;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemAccounts;
+import dev.sftpd.testkit.SystemUser;
+import dev.sftpd.testkit.UserSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

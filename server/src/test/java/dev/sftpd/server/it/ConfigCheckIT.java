@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

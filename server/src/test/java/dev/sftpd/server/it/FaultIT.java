@@ -5,6 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.LoginRecords;
+import dev.sftpd.testkit.OpenSftp;
+import dev.sftpd.testkit.OpenSsh;
+import dev.sftpd.testkit.OpenSshd;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Poll;
+import dev.sftpd.testkit.ProcFs;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
+import dev.sftpd.testkit.UserSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

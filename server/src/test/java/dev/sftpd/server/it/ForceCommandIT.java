@@ -4,6 +4,9 @@ package dev.sftpd.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

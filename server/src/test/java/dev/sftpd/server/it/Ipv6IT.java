@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sftpd.testkit.OpenSsh;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemAccounts;
+import dev.sftpd.testkit.SystemUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

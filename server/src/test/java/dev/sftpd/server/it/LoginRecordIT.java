@@ -4,6 +4,15 @@ package dev.sftpd.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.LoginRecords;
+import dev.sftpd.testkit.OpenSftp;
+import dev.sftpd.testkit.Poll;
+import dev.sftpd.testkit.ProcFs;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
+import dev.sftpd.testkit.UserSession;
 import java.nio.file.Files;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,8 @@
 // What installing and purging the package changes outside a test's scratch directory, recorded before and put back after.
 package dev.sftpd.server.it;
 
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * The repository's own test daemons share these with the package: the {@code sftpd} account (its
- * transports' uid), /etc/pam.d/sftpd (installed by the auth tests), /var/cache/sftpd (their
+ * transports' uid), /etc/pam.d/sftpd (installed by the kit's Sftpd), /var/cache/sftpd (their
  * class-data archives) and /etc/sftpd. A purge removes all of them, so the package test copies
  * them first ({@link #record}) and puts back what it found ({@link #restore}): the same account
  * with the same ids, the same files with their modes and times.

@@ -4,6 +4,13 @@ package dev.sftpd.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.OpenSsh;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemAccounts;
+import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,12 @@ package dev.sftpd.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.sftpd.testkit.OpenSftp;
+import dev.sftpd.testkit.OpenSsh;
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.ProcFs;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

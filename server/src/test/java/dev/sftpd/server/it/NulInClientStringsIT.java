@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.KeyPair;

@@ -4,6 +4,9 @@ package dev.sftpd.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.Poll;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -6,6 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.Outcome;
+import dev.sftpd.testkit.Poll;
+import dev.sftpd.testkit.ProcFs;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemAccounts;
+import dev.sftpd.testkit.SystemUser;
+import dev.sftpd.testkit.UserSession;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.Poll;
+import dev.sftpd.testkit.Run;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
+import dev.sftpd.testkit.Text;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;

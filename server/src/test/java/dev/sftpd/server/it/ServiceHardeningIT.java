@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.ProcFs;
+import dev.sftpd.testkit.Sftpd;
+import dev.sftpd.testkit.SystemUser;
+import dev.sftpd.testkit.UserSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.Poll;
+import dev.sftpd.testkit.ProcFs;
+import dev.sftpd.testkit.Sftpd;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -4,6 +4,7 @@ package dev.sftpd.sftp.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertLinesMatch;
 
+import dev.sftpd.testkit.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;

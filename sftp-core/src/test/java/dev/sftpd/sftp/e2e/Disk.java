@@ -53,8 +53,4 @@ final class Disk {
     static long inode(Path path) throws IOException {
         return (Long) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
     }
-
-    static int uid(Path path) throws IOException {
-        return (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    }
 }

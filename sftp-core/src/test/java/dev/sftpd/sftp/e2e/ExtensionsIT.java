@@ -3,6 +3,7 @@ package dev.sftpd.sftp.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sftpd.testkit.Outcome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,7 @@
 // OpenSSH's sftp client in batch mode, connected through `sftp -D` to the stdio server under test.
 package dev.sftpd.sftp.e2e;
 
+import dev.sftpd.testkit.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

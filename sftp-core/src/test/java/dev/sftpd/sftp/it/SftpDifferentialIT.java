@@ -38,6 +38,7 @@ import static dev.sftpd.sftp.it.Requests.usersGroupsById;
 import static dev.sftpd.sftp.it.Requests.write;
 
 import com.sun.security.auth.module.UnixSystem;
+import dev.sftpd.testkit.Root;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class SftpDifferentialIT {
     private static final long FUTURE = 4_000_000_000L;
 
     /** Someone else who exists on every Debian system, and their home as NSS has it. */
-    private static final String OTHER_USER = UID == 0 ? "daemon" : "root";
+    private static final String OTHER_USER = Root.isRoot() ? "daemon" : "root";
     private static final String HOME_OF_OTHER_USER = homeOf(OTHER_USER);
 
     private static final String LATIN1_NAME = "caf\u00e9";

@@ -1,5 +1,5 @@
 // A private rsyslogd: a log socket in the test's directory, written to a file formatted as Debian's /var/log/auth.log.
-package dev.sftpd.server.auth;
+package dev.sftpd.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** {@code socket}: programs send lines there, as to /dev/log; {@code file}: "MMM dd HH:MM:SS host prog[pid]: text". */
-record Rsyslog(Process process, Path socket, Path file) implements AutoCloseable {
+public record Rsyslog(Process process, Path socket, Path file) implements AutoCloseable {
 
     /** Starts {@code rsyslogd -n} (foreground, so its pid is the process's) and waits for its socket. */
-    static Rsyslog start(Path dir) {
+    public static Rsyslog start(Path dir) {
         Path socket = dir.resolve("log");
         Path file = dir.resolve("auth.log");
         Path config = dir.resolve("rsyslog.conf");
@@ -34,7 +34,7 @@ record Rsyslog(Process process, Path socket, Path file) implements AutoCloseable
             while (!Files.exists(socket)) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {
                     rsyslog.close();
-                    fail("rsyslogd made no socket " + socket + ":\n" + Run.read(dir.resolve("rsyslogd.out")));
+                    fail("rsyslogd made no socket " + socket + ":\n" + Text.read(dir.resolve("rsyslogd.out")));
                 }
                 Thread.sleep(50);
             }

@@ -1,7 +1,6 @@
 // Scratch directories: removed with everything in them once a run or a test class is over.
-package dev.sftpd.server.auth;
+package dev.sftpd.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,17 +8,22 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-final class Scratch {
+public final class Scratch {
     private Scratch() {}
 
-    static void delete(Path root) {
+    /** Deletes {@code root} and everything below it; nothing to do when it is null or gone. */
+    public static void delete(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }
         try (Stream<Path> tree = Files.walk(root)) {
-            tree.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("removing " + root, e);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("removing " + root, e.getCause());
         }
     }
 }

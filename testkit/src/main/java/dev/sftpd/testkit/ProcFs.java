@@ -1,5 +1,5 @@
 // What /proc says about a process: its threads' credentials, its descriptors, its children.
-package dev.sftpd.server.it;
+package dev.sftpd.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,19 +15,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-final class ProcFs {
+public final class ProcFs {
     /** One connected AF_UNIX socket in `ss -xpnH`: local inode, peer inode (0 when the peer is gone). */
     private static final Pattern UNIX_SOCKET = Pattern.compile("^\\S+\\s+\\S+\\s+\\d+\\s+\\d+\\s+\\S+\\s+(\\d+)\\s+\\S+\\s+(\\d+)\\s");
 
     private ProcFs() {}
 
     /** The effective uid this test runs with. */
-    static int effectiveUid() {
+    public static int effectiveUid() {
         return Integer.parseInt(field(status(Path.of("/proc/self/status")).orElseThrow(), "Uid", 1));
     }
 
     /** Each thread's status lines ("Uid" -> "1002\t1002\t1002\t1002"), by thread id. */
-    static Map<Long, Map<String, String>> threadStatus(long pid) {
+    public static Map<Long, Map<String, String>> threadStatus(long pid) {
         Map<Long, Map<String, String>> threads = new TreeMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
@@ -41,7 +41,7 @@ final class ProcFs {
     }
 
     /** Field {@code index} (0-based) of a status line such as "Uid: real effective saved filesystem". */
-    static String field(Map<String, String> status, String name, int index) {
+    public static String field(Map<String, String> status, String name, int index) {
         String value = status.get(name);
         if (value == null) {
             throw new AssertionError("no " + name + " line in " + status);
@@ -50,7 +50,7 @@ final class ProcFs {
     }
 
     /** Where each open descriptor of the process points ("socket:[123]", "/usr/lib/..."), by number. */
-    static Map<Integer, String> descriptors(long pid) {
+    public static Map<Integer, String> descriptors(long pid) {
         Path dir = Path.of("/proc", Long.toString(pid), "fd");
         try (Stream<Path> fds = Files.list(dir)) {
             Map<Integer, String> links = new TreeMap<>();
@@ -68,7 +68,7 @@ final class ProcFs {
     }
 
     /** For the process's connected unix sockets: socket inode -> its peer's inode, 0 when the peer closed. */
-    static Map<Long, Long> unixSocketPeers(long pid) {
+    public static Map<Long, Long> unixSocketPeers(long pid) {
         String owner = "pid=" + pid + ",";
         Map<Long, Long> peers = new TreeMap<>();
         for (String line : Run.checked("ss", "-xpnH").stdout().lines().filter(l -> l.contains(owner)).toList()) {
@@ -81,12 +81,12 @@ final class ProcFs {
     }
 
     /** The live children of a process; a reaped child is no longer listed. */
-    static List<Long> children(long pid) {
+    public static List<Long> children(long pid) {
         return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
     }
 
     /** The audit loginuid of a process (-1 when unset or the process is gone). */
-    static long loginUid(long pid) {
+    public static long loginUid(long pid) {
         try {
             return (int) Long.parseLong(Files.readString(Path.of("/proc", Long.toString(pid), "loginuid")).trim());
         } catch (IOException | NumberFormatException e) {
@@ -95,14 +95,14 @@ final class ProcFs {
     }
 
     /** The process's resident set (VmRSS), in KiB. */
-    static long rssKib(long pid) {
+    public static long rssKib(long pid) {
         Map<String, String> status = status(Path.of("/proc", Long.toString(pid), "status"))
                 .orElseThrow(() -> new AssertionError("no process " + pid));
         return Long.parseLong(field(status, "VmRSS", 0));
     }
 
     /** Whether anything, even a zombie waiting to be reaped, still has this pid. */
-    static boolean exists(long pid) {
+    public static boolean exists(long pid) {
         return Files.exists(Path.of("/proc", Long.toString(pid)));
     }
 

@@ -1,5 +1,5 @@
 // One running sftpd under test, on a free port of 127.0.0.1: its log, its workers, and its end by pid.
-package dev.sftpd.server.it;
+package dev.sftpd.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,29 +10,45 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-record DaemonProcess(Process process, int port, Path log) implements AutoCloseable {
-    private static final Pattern OPENED = Pattern.compile("(?m)^Connection from ");
-    private static final Pattern ENDED = Pattern.compile(
-            "(?m)^(Disconnected from user |Connection closed by |Bad protocol version identification "
+/** {@code log}: where its log lines land, its output (-e) or, logging to syslog, the syslog file. */
+public record DaemonProcess(Process process, int port, Path log) implements AutoCloseable {
+    /** Stands for any port number in an expected log line ({@link #awaitLine}), as "port N" in sshd's manual. */
+    public static final String ANY_PORT = "{port}";
+    /** A line's start: in a syslog file, after "MMM dd HH:MM:SS host sftpd[pid]: ". */
+    private static final String LINE = "(?m)^(?:\\w{3} [ \\d]\\d [\\d:]{8} \\S+ [\\w-]+\\[\\d+\\]: )?";
+    private static final Pattern OPENED = Pattern.compile(LINE + "Connection from ");
+    private static final Pattern ENDED = Pattern.compile(LINE
+            + "(Disconnected from user |Connection closed by |Bad protocol version identification "
             + "|ssh_dispatch_run_fatal: |Unable to negotiate with )");
-    private static final Pattern SERVED = Pattern.compile("(?m)^transport (\\d+) serves \\S+ port (\\d+)$");
+    private static final Pattern SERVED = Pattern.compile(LINE + "transport (\\d+) serves \\S+ port (\\d+)$");
 
     /**
      * Starts {@code launcher -D -e -f CONFIG} in {@code dir} and waits until it listens. The test's
      * global lines come first in the configuration (as in sshd, the first value of a keyword wins),
-     * then the harness's, then the test's Match blocks, which must come last.
+     * then the kit's, then the test's Match blocks, which must come last.
      */
-    static DaemonProcess start(List<String> launcher, Path dir, Path hostKey, List<String> configLines) {
+    public static DaemonProcess start(List<String> launcher, Path dir, Path hostKey, List<String> configLines) {
+        return start(launcher, dir, hostKey, configLines, Optional.empty());
+    }
+
+    /**
+     * The same; with {@code syslog} the daemon logs there as in production (no -e; the launcher must
+     * be bin/sftpd, which passes SFTPD_JAVA_OPTS on), and the syslog file is its log.
+     */
+    public static DaemonProcess start(List<String> launcher, Path dir, Path hostKey, List<String> configLines,
+            Optional<Rsyslog> syslog) {
         int port = freePort();
         Path config = dir.resolve("sftpd-" + port + ".conf");
-        Path log = dir.resolve("sftpd-" + port + ".log");
+        Path output = dir.resolve("sftpd-" + port + ".log");
         int match = 0;
         while (match < configLines.size() && !configLines.get(match).matches("(?i)\\s*match\\s.*")) {
             match++;
@@ -42,13 +58,17 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
                 "PidFile " + dir.resolve("sftpd-" + port + ".pid"), "LogLevel VERBOSE"));
         lines.addAll(configLines.subList(match, configLines.size()));
         List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of("-D", "-e", "-f", config.toString()));
+        command.addAll(List.of("-D", "-f", config.toString()));
+        if (syslog.isEmpty()) {
+            command.add("-e");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(output.toFile());
+        syslog.ifPresent(s -> builder.environment().put("SFTPD_JAVA_OPTS", "-Dsftpd.syslog.socket=" + s.socket()));
         DaemonProcess daemon;
         try {
             Files.write(config, lines);
-            daemon = new DaemonProcess(new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start(), port, log);
+            daemon = new DaemonProcess(builder.start(), port, syslog.map(Rsyslog::file).orElse(output));
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + command, e);
         }
@@ -56,49 +76,70 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
             daemon.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
         } catch (AssertionError e) {
             daemon.close();
-            throw e;
+            throw syslog.isEmpty() ? e : new AssertionError(e.getMessage() + "\n--- daemon output\n"
+                    + Text.read(output), e);
         }
         return daemon;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String logText() {
+    public String logText() {
         return Text.read(log);
     }
 
     /** Waits for a log line containing {@code text}. */
-    void awaitLog(String text) {
+    public void awaitLog(String text) {
         awaitLog(Pattern.compile(Pattern.quote(text)));
     }
 
     /** Waits until the log matches {@code pattern} and returns the first match. */
-    MatchResult awaitLog(Pattern pattern) {
+    public MatchResult awaitLog(Pattern pattern) {
         Matcher[] match = new Matcher[1];
         await(() -> (match[0] = pattern.matcher(logText())).find(), () -> "no log line matching /" + pattern + "/");
         return match[0].toMatchResult();
     }
 
+    /**
+     * Waits until the log has the line {@code expected}, whole (after any syslog prefix), where
+     * {@link #ANY_PORT} stands for a port number.
+     */
+    public void awaitLine(String expected) {
+        Pattern line = linePattern(expected);
+        await(() -> line.matcher(logText()).find(), () -> "no log line \"" + expected + "\"");
+    }
+
+    /** A log line that is {@code expected} after any syslog prefix, {@link #ANY_PORT} standing for a number. */
+    public static Pattern linePattern(String expected) {
+        return Pattern.compile("(?m)(?:^|: )" + Stream.of(expected.split(Pattern.quote(ANY_PORT), -1))
+                .map(Pattern::quote).collect(Collectors.joining("\\d+")) + "$");
+    }
+
     /** Every match of {@code pattern} in the log so far. */
-    List<MatchResult> logMatches(Pattern pattern) {
+    public List<MatchResult> logMatches(Pattern pattern) {
         return pattern.matcher(logText()).results().toList();
     }
 
     /** The daemon's live children: pooled and serving transports, and the engines' session shells. */
-    List<Long> children() {
+    public List<Long> children() {
         return ProcFs.children(pid());
     }
 
     /** The transport the daemon handed the connection from this local port of 127.0.0.1 to. */
-    long awaitTransport(int clientPort) {
+    public long awaitTransport(int clientPort) {
         return Long.parseLong(awaitLog(Pattern.compile("(?m)^transport (\\d+) serves 127\\.0\\.0\\.1 port "
                 + clientPort + "$")).group(1));
+    }
+
+    /** Clients of this daemon. */
+    public OpenSsh clients() {
+        return new OpenSsh(this);
     }
 
     /**
@@ -106,12 +147,12 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
      * newest connection, and the session's shell, the daemon's child that carries the user's
      * audit loginuid (pooled engines carry none), with its engine.
      */
-    UserSession openSession(SystemUser user) {
+    public UserSession openSession(SystemUser user) {
         return openSession(user, List.of());
     }
 
     /** {@link #openSession(SystemUser)} with these sftp options first (e.g. "-l", "8192" to go slowly). */
-    UserSession openSession(SystemUser user, List<String> options) {
+    public UserSession openSession(SystemUser user, List<String> options) {
         int served = logMatches(SERVED).size();
         OpenSftp client = new OpenSsh(port).openSftp(user, options);
         try {
@@ -132,14 +173,15 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
     }
 
     /** Waits until {@code condition} holds; a failure shows the daemon's state and log. */
-    void await(BooleanSupplier condition, Supplier<String> failure) {
+    public void await(BooleanSupplier condition, Supplier<String> failure) {
         Poll.until(condition, () -> failure.get() + "; daemon " + (isAlive() ? "running" : "exited")
                 + "; its log:\n" + logText());
     }
 
     /**
      * SIGKILL to the serving transports left over; once the daemon has logged the end of every connection
-     * (and so recorded every logout), SIGTERM to the daemon, and SIGKILL if it does not go within 10 s.
+     * (and so recorded every logout), SIGTERM to the daemon, and SIGKILL if it does not go within 10 s;
+     * then SIGKILL to any worker of it still running.
      */
     @Override
     public void close() {
@@ -151,23 +193,14 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
                         () -> "connections whose end the daemon did not log");
             }
         } finally {
-            stop();
-        }
-    }
-
-    private void stop() {
-        try {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            List<ProcessHandle> workers = process.descendants().toList();
+            Run.terminate(process);
+            workers.forEach(ProcessHandle::destroyForcibly);
         }
     }
 
     /** A port nothing listens on now (another process could take it before we do: unlikely enough). */
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {

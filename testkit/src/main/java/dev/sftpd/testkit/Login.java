@@ -1,38 +1,38 @@
 // How a client authenticates: the ssh options that choose its methods and the password its askpass types.
-package dev.sftpd.server.auth;
+package dev.sftpd.testkit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code options} are ssh -o values; ssh keeps the first value of each, so later ones are defaults. */
-record Login(List<String> options, String password) {
+public record Login(List<String> options, String password) {
 
     /** One password attempt, nothing else. */
-    static Login password(String password) {
+    public static Login password(String password) {
         return new Login(List.of("PreferredAuthentications=password", "PubkeyAuthentication=no",
                 "NumberOfPasswordPrompts=1"), password);
     }
 
     /** One keyboard-interactive round answered with {@code answer} at every prompt. */
-    static Login keyboardInteractive(String answer) {
+    public static Login keyboardInteractive(String answer) {
         return new Login(List.of("PreferredAuthentications=keyboard-interactive", "KbdInteractiveAuthentication=yes",
                 "PubkeyAuthentication=no", "NumberOfPasswordPrompts=1"), answer);
     }
 
     /** The key (and its certificate key-cert.pub, if there is one), nothing else. */
-    static Login key(Path key) {
+    public static Login key(Path key) {
         return new Login(List.of("PreferredAuthentications=publickey", "IdentityFile=" + key), "");
     }
 
     /** The key first, then one password attempt if the server asks for more. */
-    static Login keyThenPassword(Path key, String password) {
+    public static Login keyThenPassword(Path key, String password) {
         return new Login(List.of("PreferredAuthentications=publickey,password", "IdentityFile=" + key,
                 "NumberOfPasswordPrompts=1"), password);
     }
 
     /** The same, with up to {@code n} password prompts (each answered with the same password). */
-    Login attempts(int n) {
+    public Login attempts(int n) {
         List<String> first = new ArrayList<>(List.of("NumberOfPasswordPrompts=" + n));
         first.addAll(options);
         return new Login(first, password);

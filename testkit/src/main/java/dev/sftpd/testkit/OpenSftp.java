@@ -1,5 +1,5 @@
 // An sftp client session held open: commands go in one at a time while the test inspects the server.
-package dev.sftpd.server.it;
+package dev.sftpd.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** sftp line-buffers its output, so what a command printed can be read while the session lasts. */
-final class OpenSftp implements AutoCloseable {
+public final class OpenSftp implements AutoCloseable {
     private final List<String> command;
     private final Process process;
     private final OutputStream stdin;
@@ -29,7 +29,7 @@ final class OpenSftp implements AutoCloseable {
     }
 
     /** Starts the client and returns once the session is authenticated and serving ("pwd" answered). */
-    static OpenSftp start(List<String> command) {
+    public static OpenSftp start(List<String> command) {
         OpenSftp session;
         try {
             Path out = Files.createTempFile("sftpd-it-sftp", ".out");
@@ -49,7 +49,7 @@ final class OpenSftp implements AutoCloseable {
         return session;
     }
 
-    void send(String line) {
+    public void send(String line) {
         try {
             stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
@@ -58,7 +58,7 @@ final class OpenSftp implements AutoCloseable {
         }
     }
 
-    void awaitStdout(String fragment) {
+    public void awaitStdout(String fragment) {
         Poll.until(() -> Text.read(out).contains(fragment) || !process.isAlive(),
                 () -> "sftp did not print \"" + fragment + "\": " + outcome());
         if (!Text.read(out).contains(fragment)) {
@@ -67,12 +67,12 @@ final class OpenSftp implements AutoCloseable {
     }
 
     /** What sftp printed so far, while the session goes on. */
-    String stdoutSoFar() {
+    public String stdoutSoFar() {
         return Text.read(out);
     }
 
     /** kill -9 of the ssh process under sftp: the connection drops with no SSH goodbye, as when a client vanishes. */
-    void killSsh() {
+    public void killSsh() {
         List<ProcessHandle> ssh = process.descendants().filter(p -> p.info().command().orElse("").endsWith("/ssh"))
                 .toList();
         if (ssh.isEmpty()) {
@@ -82,7 +82,7 @@ final class OpenSftp implements AutoCloseable {
     }
 
     /** kill -9 of sftp itself: its ssh is left to notice that its user is gone. */
-    void killSftp() {
+    public void killSftp() {
         process.destroyForcibly();
     }
 
@@ -90,7 +90,7 @@ final class OpenSftp implements AutoCloseable {
      * Ends the batch (end of input) and waits for the client to exit. A client whose server went
      * away notices only now: it waits for its next command before it looks at the connection.
      */
-    Outcome finish() {
+    public Outcome finish() {
         try {
             stdin.close();
         } catch (IOException e) {

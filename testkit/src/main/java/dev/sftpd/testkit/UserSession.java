@@ -1,5 +1,5 @@
 // An open sftp session together with the processes that serve it.
-package dev.sftpd.server.it;
+package dev.sftpd.testkit;
 
 /**
  * @param clientPort the client's local port, as the daemon logs the connection
@@ -7,7 +7,7 @@ package dev.sftpd.server.it;
  * @param session the session's shell: the process the login record names, with the user's loginuid
  * @param engine the SFTP engine, the user's process
  */
-record UserSession(OpenSftp client, int clientPort, long transport, long session, long engine)
+public record UserSession(OpenSftp client, int clientPort, long transport, long session, long engine)
         implements AutoCloseable {
 
     @Override

@@ -1,21 +1,26 @@
 // Client keys, certificate authorities and certificates, made with ssh-keygen as an administrator would.
-package dev.sftpd.server.auth;
+package dev.sftpd.testkit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-final class Keys {
+public final class Keys {
     private Keys() {}
 
     /** A new ed25519 key pair without passphrase: {@code file} and {@code file.pub}. */
-    static Path generate(Path file, String comment) {
+    public static Path generate(Path file, String comment) {
         Run.checked("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file.toString());
         return file;
     }
 
+    /** The line of {@code key}.pub, for authorized_keys or TrustedUserCAKeys. */
+    public static String publicKey(Path key) {
+        return Text.read(Path.of(key + ".pub")).strip();
+    }
+
     /** "SHA256:..." of a public key file (for a certificate: of the key it certifies, as sshd prints it). */
-    static String fingerprint(Path publicKey) {
+    public static String fingerprint(Path publicKey) {
         return Run.checked("ssh-keygen", "-l", "-E", "sha256", "-f", publicKey.toString()).stdout().split("\\s+")[1];
     }
 
@@ -24,7 +29,7 @@ final class Keys {
      * the certificate lands in {@code key}-cert.pub, where ssh -i key finds it. {@code validity} is
      * ssh-keygen's -V argument; {@code options} are -O arguments such as "source-address=10.0.0.0/8".
      */
-    static Path certify(Path key, Path ca, String principals, String validity, String... options) {
+    public static Path certify(Path key, Path ca, String principals, String validity, String... options) {
         List<String> command = new ArrayList<>(List.of("ssh-keygen", "-q", "-s", ca.toString(),
                 "-I", "test-id", "-n", principals, "-V", validity));
         for (String option : options) {

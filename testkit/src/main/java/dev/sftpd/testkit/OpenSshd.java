@@ -1,5 +1,5 @@
 // OpenSSH's own sshd (Subsystem sftp internal-sftp) on a free port of 127.0.0.1, for the rows that compare with it.
-package dev.sftpd.server.it;
+package dev.sftpd.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Assumptions;
  * be locked (a "*" password rather than useradd's "!"). sshd needs its privilege separation
  * user and /run/sshd; the user is made for the test if missing and removed after it.
  */
-record OpenSshd(Process process, int port, Path logFile, boolean madeUser) implements AutoCloseable {
+public record OpenSshd(Process process, int port, Path logFile, boolean madeUser) implements AutoCloseable {
     private static final String PRIVSEP_USER = "sshd";
 
-    static OpenSshd start(Path dir, Path hostKey, SystemUser... users) {
+    public static OpenSshd start(Path dir, Path hostKey, SystemUser... users) {
         Path sshd = Path.of(System.getProperty("sftpd.sshd", "/usr/sbin/sshd"));
         Assumptions.assumeTrue(Files.isExecutable(sshd), "OpenSSH's sshd is not installed (" + sshd
                 + "; set -Dsftpd.sshd=PATH): no comparison with it");
@@ -54,7 +54,7 @@ record OpenSshd(Process process, int port, Path logFile, boolean madeUser) imple
         }
     }
 
-    String log() {
+    public String log() {
         return Text.read(logFile);
     }
 
@@ -62,7 +62,7 @@ record OpenSshd(Process process, int port, Path logFile, boolean madeUser) imple
      * Every connection that started a session has ended. (internal-sftp's own lines, such as its
      * forced close, go to syslog whatever sshd's -e says: -e for it would send them to the client.)
      */
-    boolean sessionsEnded() {
+    public boolean sessionsEnded() {
         String text = log();
         // A client that says goodbye: "Disconnected from user"; one that vanished: "Closing connection to".
         return count(text, "Starting session: ")
@@ -70,7 +70,7 @@ record OpenSshd(Process process, int port, Path logFile, boolean madeUser) imple
     }
 
     /** Prints sshd's log lines that contain any of these, for the comparison tables. */
-    void printLines(String... fragments) {
+    public void printLines(String... fragments) {
         log().lines().filter(l -> Arrays.stream(fragments).anyMatch(l::contains))
                 .forEach(l -> System.out.println("sshd log: " + l));
     }

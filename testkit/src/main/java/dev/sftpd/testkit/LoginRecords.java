@@ -1,5 +1,5 @@
 // What who and last say about a session the daemon recorded as sftp<pid of its session's process>.
-package dev.sftpd.server.it;
+package dev.sftpd.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,31 +14,31 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
-final class LoginRecords {
+public final class LoginRecords {
     private static final Path UTMP = Path.of("/var/run/utmp");
     private static final short USER_PROCESS = 7;
 
     private LoginRecords() {}
 
     /** Waits until wtmp has the session sftp<session> of this user, from 127.0.0.1, with its end time. */
-    static void awaitLogout(SystemUser user, long session) {
+    public static void awaitLogout(SystemUser user, long session) {
         Pattern ended = entry(user, session, "\\S+ - \\S+\\s+\\(\\d+:\\d\\d\\)$");
         Poll.until(() -> ended.matcher(wtmp(user)).find(),
                 () -> "no ended session sftp" + session + " of " + user + " in wtmp:\n" + wtmp(user));
     }
 
     /** Waits until utmp has no open entry for the session. */
-    static void awaitGoneFromUtmp(long session) {
+    public static void awaitGoneFromUtmp(long session) {
         Poll.until(() -> !open(session), () -> "utmp still has sftp" + session + " open; who:\n" + who());
     }
 
     /** utmp has an open entry for the session now. */
-    static void assertListed(long session) {
+    public static void assertListed(long session) {
         assertTrue(open(session), () -> "utmp has no open sftp" + session + "; who:\n" + who());
     }
 
     /** utmp has no open entry for the session now. */
-    static void assertNotListed(long session) {
+    public static void assertNotListed(long session) {
         assertFalse(open(session), () -> "utmp has sftp" + session + " open; who:\n" + who());
     }
 
@@ -65,16 +65,16 @@ final class LoginRecords {
         return false;
     }
 
-    static String who() {
+    public static String who() {
         return Run.checked("who").stdout();
     }
 
     /** A line of `last -w -i`: user, line sftp<session>, client address, then {@code times}. */
-    static Pattern entry(SystemUser user, long session, String times) {
+    public static Pattern entry(SystemUser user, long session, String times) {
         return Pattern.compile("(?m)^" + user + "\\s+sftp" + session + "\\s+127\\.0\\.0\\.1\\s+" + times);
     }
 
-    static String wtmp(SystemUser user) {
+    public static String wtmp(SystemUser user) {
         return Run.checked("last", "-f", "/var/log/wtmp", "-w", "-i", "--time-format", "iso", user.name()).stdout();
     }
 }

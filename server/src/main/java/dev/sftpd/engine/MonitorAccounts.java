@@ -1,0 +1,48 @@
+// Names for ls -l in a ChrootDirectory: asked of the monitor, since the jail has no passwd or group database.
+package dev.sftpd.engine;
+
+import dev.sftpd.privsep.MonitorCalls;
+import dev.sftpd.privsep.MonitorCalls.NameKind;
+import dev.sftpd.sftp.Accounts;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Each id is asked once per session. A user's home by name ("~bob") is not looked up: as for
+ * sshd's sftp-server in a chroot, there is no such lookup in the jail.
+ */
+final class MonitorAccounts implements Accounts {
+    private final MonitorCalls monitor;
+    private final Map<Integer, Optional<String>> users = new ConcurrentHashMap<>();
+    private final Map<Integer, Optional<String>> groups = new ConcurrentHashMap<>();
+
+    MonitorAccounts(MonitorCalls monitor) {
+        this.monitor = monitor;
+    }
+
+    @Override
+    public Optional<String> userName(int uid) {
+        return users.computeIfAbsent(uid, id -> ask(NameKind.USER, id));
+    }
+
+    @Override
+    public Optional<String> groupName(int gid) {
+        return groups.computeIfAbsent(gid, id -> ask(NameKind.GROUP, id));
+    }
+
+    @Override
+    public Optional<User> user(String name) {
+        return Optional.empty();
+    }
+
+    /** No answer (the monitor gone) reads as no name: ls -l then prints the number, as sftp-server does. */
+    private Optional<String> ask(NameKind kind, int id) {
+        try {
+            return monitor.name(kind, id);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}
