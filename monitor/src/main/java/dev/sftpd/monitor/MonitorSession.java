@@ -159,8 +159,18 @@ public final class MonitorSession {
 
     /** Serves the transport until it closes its end (CLOSED) or breaks the protocol (VIOLATION). */
     public End run() {
+        return run(System.nanoTime());
+    }
+
+    /**
+     * {@link #run()} for a connection accepted at {@code acceptedAt} (System.nanoTime()):
+     * LoginGraceTime counts from the accept, as sshd's alarm does, so the time a connection
+     * waited for a transport to start (an empty pool on a busy machine) is part of its grace.
+     */
+    public End run(long acceptedAt) {
+        long left = settings.loginGraceTime().toNanos() - (System.nanoTime() - acceptedAt);
         grace = settings.loginGraceTime().isZero() ? null
-                : TIMER.schedule(this::graceExpired, settings.loginGraceTime().toMillis(), TimeUnit.MILLISECONDS);
+                : TIMER.schedule(this::graceExpired, Math.max(0, left), TimeUnit.NANOSECONDS);
         try {
             while (true) {
                 Buffer request = Packets.read(channel);
@@ -601,7 +611,7 @@ public final class MonitorSession {
         int id = logins.size();
         log.verbose("Starting session: %s for %s from %s port %d id %d", describe(r), account.name(), address(),
                 peer.getPort(), id);
-        Session login = new Session(engine.sessionPid(), "sftp" + engine.sessionPid(), account.name(),
+        Session login = new Session(engine.sessionPid(), LoginRecorder.LINE_PREFIX + engine.sessionPid(), account.name(),
                 account.uid(), peer.getAddress(), address(), Instant.now());
         recorder.login(login);
         EngineLogin e = new EngineLogin(login, engine, new AtomicBoolean());

@@ -9,6 +9,7 @@ import dev.sftpd.sftp.posix.SysCallException;
 import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 import jnr.ffi.Memory;
@@ -31,6 +32,10 @@ public final class Sockets {
     private static final int IPV6_V6ONLY = 26;
     private static final int SHUT_WR = 1;
     private static final int SHUT_RDWR = 2;
+    /** poll(2)'s revents that say a descriptor will never be readable or writable again. */
+    private static final int POLLERR = 0x8;
+    private static final int POLLHUP = 0x10;
+    private static final int POLLNVAL = 0x20;
     private static final int SCM_RIGHTS = 1;
     private static final int MSG_CTRUNC = 0x8;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
@@ -121,6 +126,22 @@ public final class Sockets {
             ByteBuffer rest = ByteBuffer.wrap(buf, off + done, len - done).slice();
             done += (int) call("write", () -> C.write(fd, rest, rest.remaining()));
         }
+    }
+
+    /**
+     * Blocks until the peer of a connected socket has closed its end, reading nothing: poll(2)
+     * asking for no event still reports a hang-up, so requests and replies on the socket go on
+     * undisturbed meanwhile.
+     */
+    public static void awaitHangUp(int fd) throws SysCallException {
+        // struct pollfd: int fd, short events, short revents.
+        byte[] pollfd = new byte[8];
+        ByteBuffer view = ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder());
+        view.putInt(0, fd);
+        do {
+            view.putShort(6, (short) 0);
+            call("poll", () -> C.poll(pollfd, 1, -1));
+        } while ((view.getShort(6) & (POLLERR | POLLHUP | POLLNVAL)) == 0);
     }
 
     /**

@@ -17,6 +17,8 @@ import dev.sftpd.transport.TransportMain;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -71,10 +73,12 @@ final class Daemon {
     }
 
     /**
-     * Binds every ListenAddress (an address that cannot be bound is an error, as for sshd), and
-     * starts the first transport and engine: what keeps them from starting is a start-up error.
+     * Ends the login records a killed predecessor left open (sessions whose process is gone), binds
+     * every ListenAddress (an address that cannot be bound is an error, as for sshd), and starts
+     * the first transport and engine: what keeps them from starting is a start-up error.
      */
     void listen() throws Exception {
+        recorder.endSessionsWhoseProcessIsGone(pid -> Files.exists(Path.of("/proc", Integer.toString(pid))));
         for (Pool<Transport> pool : transports.values()) {
             pool.fill();
         }
@@ -156,12 +160,27 @@ final class Daemon {
     }
 
     private void connection(Sockets.Accepted conn, Admission.Ticket ticket) {
+        long accepted = System.nanoTime();
         InetSocketAddress peer = conn.peer();
         log.verbose("Connection from %s port %d on %s port %d", Addresses.text(peer.getAddress()), peer.getPort(),
                 Addresses.text(conn.local().getAddress()), conn.local().getPort());
         Transport transport;
         try (Fd client = conn.fd()) {
-            transport = transports.get(Family.of(conn.local().getAddress())).take();
+            TransportWait wait = new TransportWait(client, peer, config.loginGraceTime());
+            boolean expired;
+            try {
+                transport = transports.get(Family.of(conn.local().getAddress())).take();
+            } finally {
+                expired = wait.end();
+            }
+            if (expired) {
+                // The connection's MaxStartups slot is free only now, as the wait is over.
+                transport.child().kill(false);
+                transport.channel().close();
+                log.info("Connection closed by %s port %d [preauth]", Addresses.text(peer.getAddress()),
+                        peer.getPort());
+                return;
+            }
             MonitorSession.handOver(transport.channel().fd(), peer, conn.local(), client);
         } catch (Exception e) {
             log.error("cannot start a transport for %s port %d: %s", Addresses.text(peer.getAddress()),
@@ -174,7 +193,7 @@ final class Daemon {
             MonitorSession session = new MonitorSession(channel.fd(), pid, peer, hostKeys, policy.auth(),
                     policy.sessions(), policy.matched(peer, conn.local()), engines, recorder, ticket::authenticated);
             sessions.put(pid, session);
-            if (session.run() == MonitorSession.End.VIOLATION) {
+            if (session.run(accepted) == MonitorSession.End.VIOLATION) {
                 transport.child().kill(false);
             }
             String status = transport.child().exited().join();

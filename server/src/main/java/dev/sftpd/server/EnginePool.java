@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 final class EnginePool implements Engines {
     /** A ready engine: its session shell, the engine's monitor channel, and the shell's stdin for the loginuid. */
@@ -83,6 +84,9 @@ final class EnginePool implements Engines {
         } else {
             r.channel().close();
         }
-        return new Started(r.session().pid(), pair[0], r.session().exited(), () -> r.session().kill(true));
+        // The session ends with its shell: an engine whose shell was killed would serve on, its user's
+        // process running with the login recorded as ended; its process group outlives the shell.
+        CompletableFuture<String> ended = r.session().exited().whenComplete((status, e) -> r.session().kill(true));
+        return new Started(r.session().pid(), pair[0], ended, () -> r.session().kill(true));
     }
 }

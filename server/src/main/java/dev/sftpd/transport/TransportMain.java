@@ -46,11 +46,33 @@ public final class TransportMain {
     private int run() {
         try {
             Prepared prepared = prepare(monitor, monitor.hello());
-            return serve(prepared, monitor.awaitConnection()) ? 0 : PROTOCOL_ERROR;
+            MonitorCalls.Connection connection = monitor.awaitConnection();
+            endWithMonitor();
+            return serve(prepared, connection) ? 0 : PROTOCOL_ERROR;
         } catch (Exception e) {
             log.fatal("transport: %s", e.getMessage() == null ? e.toString() : e.getMessage());
             return FAILED;
         }
+    }
+
+    /**
+     * A transport serves only while its monitor lives: without it no logout is recorded, no key
+     * exchange signed, no session started. So when the monitor's end of the channel closes (the
+     * daemon was killed), the transport exits at once and its connection ends with it; its
+     * engines then see the end of their channel and finish as for a client that went away.
+     */
+    private static void endWithMonitor() {
+        Thread watch = new Thread(() -> {
+            try {
+                Sockets.awaitHangUp(MonitorCalls.CHANNEL_FD);
+            } catch (SysCallException e) {
+                // Cannot tell: the next monitor call will.
+                return;
+            }
+            Runtime.getRuntime().halt(FAILED);
+        }, "monitor-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     /** A transport ready for its client: the SSH server built, its classes loaded, the process confined. */

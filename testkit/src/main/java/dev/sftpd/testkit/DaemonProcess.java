@@ -29,7 +29,7 @@ public record DaemonProcess(Process process, int port, Path log) implements Auto
     private static final Pattern ENDED = Pattern.compile(LINE
             + "(Disconnected from user |Connection closed by |Bad protocol version identification "
             + "|ssh_dispatch_run_fatal: |Unable to negotiate with |Timeout, client not responding from )");
-    private static final Pattern SERVED = Pattern.compile(LINE + "transport (\\d+) serves ");
+    private static final Pattern SERVED = Pattern.compile(LINE + "transport (\\d+) serves \\S+ port (\\d+)$");
 
     /**
      * Starts {@code launcher -D -e -f CONFIG} in {@code dir} and waits until it listens. The test's
@@ -148,8 +148,13 @@ public record DaemonProcess(Process process, int port, Path log) implements Auto
      * audit loginuid (pooled engines carry none), with its engine.
      */
     public UserSession openSession(SystemUser user) {
+        return openSession(user, List.of());
+    }
+
+    /** {@link #openSession(SystemUser)} with these sftp options first (e.g. "-l", "8192" to go slowly). */
+    public UserSession openSession(SystemUser user, List<String> options) {
         int served = logMatches(SERVED).size();
-        OpenSftp client = new OpenSsh(port).openSftp(user);
+        OpenSftp client = new OpenSsh(port).openSftp(user, options);
         try {
             await(() -> logMatches(SERVED).size() > served, () -> "no transport for the new connection");
             long transport = Long.parseLong(logMatches(SERVED).get(served).group(1));
@@ -159,7 +164,8 @@ public record DaemonProcess(Process process, int port, Path log) implements Auto
             long[] engine = new long[1];
             await(() -> !ProcFs.children(session[0]).isEmpty(), () -> "session " + session[0] + " has no engine");
             engine[0] = ProcFs.children(session[0]).get(0);
-            return new UserSession(client, transport, session[0], engine[0]);
+            int clientPort = Integer.parseInt(logMatches(SERVED).get(served).group(2));
+            return new UserSession(client, clientPort, transport, session[0], engine[0]);
         } catch (AssertionError e) {
             client.close();
             throw e;

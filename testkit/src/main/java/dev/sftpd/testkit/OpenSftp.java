@@ -86,6 +86,11 @@ public final class OpenSftp implements AutoCloseable {
         return ssh;
     }
 
+    /** kill -9 of sftp itself: its ssh is left to notice that its user is gone. */
+    public void killSftp() {
+        process.destroyForcibly();
+    }
+
     /**
      * Ends the batch (end of input) and waits for the client to exit. A client whose server went
      * away notices only now: it waits for its next command before it looks at the connection.

@@ -94,6 +94,13 @@ public final class ProcFs {
         }
     }
 
+    /** The process's resident set (VmRSS), in KiB. */
+    public static long rssKib(long pid) {
+        Map<String, String> status = status(Path.of("/proc", Long.toString(pid), "status"))
+                .orElseThrow(() -> new AssertionError("no process " + pid));
+        return Long.parseLong(field(status, "VmRSS", 0));
+    }
+
     /** Whether anything, even a zombie waiting to be reaped, still has this pid. */
     public static boolean exists(long pid) {
         return Files.exists(Path.of("/proc", Long.toString(pid)));

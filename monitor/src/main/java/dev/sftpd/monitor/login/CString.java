@@ -14,6 +14,17 @@ final class CString {
         struct.put(offset, bytes, 0, Math.min(bytes.length, size));
     }
 
+    /** The text of a field up to its first NUL, or all {@code size} bytes when it has none (strncpy's). */
+    static String read(ByteBuffer struct, int offset, int size) {
+        byte[] bytes = new byte[size];
+        struct.get(offset, bytes);
+        int end = 0;
+        while (end < size && bytes[end] != 0) {
+            end++;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    }
+
     /** strlcpy(3) into a zero-filled field: always leaves room for the terminating NUL. */
     static void strlcpy(ByteBuffer struct, int offset, int size, String text) {
         strncpy(struct, offset, size - 1, text);

@@ -3,9 +3,15 @@ package dev.sftpd.monitor.login;
 
 import dev.sftpd.log.SshLog;
 import dev.sftpd.sftp.posix.SysCallException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.IntPredicate;
 import jnr.posix.Group;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -19,6 +25,8 @@ public final class LoginRecorder {
 
     /** rw-rw-r--, group utmp: how Debian ships these files, so utmp-group programs may write them. */
     private static final int FILE_MODE = 0664;
+    /** A session's line: this prefix, then the pid of the session's process. */
+    public static final String LINE_PREFIX = "sftp";
 
     private final LoginFiles files;
     private final Glibc glibc = Glibc.get();
@@ -38,6 +46,35 @@ public final class LoginRecorder {
     /** lastlog keeps the last login, so a logout touches utmp and wtmp only. */
     public synchronized void logout(Session s, Instant logoutTime) {
         writeUtmpx(Utmpx.logout(s, logoutTime));
+    }
+
+    /**
+     * Ends the utmp sessions whose process is gone. A daemon that was killed (kill -9, a crash)
+     * recorded no logouts, and who would list its sessions for ever; so at start the daemon ends
+     * each open session of its own (line "sftp" and the pid of the session's process) whose
+     * process {@code alive} says is gone, in utmp and with a wtmp logout dated now, as if it
+     * had seen the session end. Other programs' entries and live sessions are left alone.
+     */
+    public synchronized void endSessionsWhoseProcessIsGone(IntPredicate alive) {
+        byte[] utmp;
+        try {
+            utmp = Files.readAllBytes(files.utmp());
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            log.error("utmpx: read %s: %s", files.utmp(), e.getMessage());
+            return;
+        }
+        ByteBuffer entries = ByteBuffer.wrap(utmp).order(ByteOrder.nativeOrder());
+        for (int at = 0; at + Utmpx.SIZE <= utmp.length; at += Utmpx.SIZE) {
+            Utmpx entry = Utmpx.read(entries, at);
+            if (entry.type() == Utmpx.USER_PROCESS && entry.line().equals(LINE_PREFIX + entry.pid())
+                    && !alive.test(entry.pid())) {
+                writeUtmpx(entry.ended(Instant.now()));
+                log.info("Ended login record %s of %s from %s: its process is gone", entry.line(), entry.user(),
+                        entry.host());
+            }
+        }
     }
 
     private void writeUtmpx(Utmpx record) {

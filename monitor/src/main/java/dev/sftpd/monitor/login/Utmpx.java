@@ -41,7 +41,24 @@ record Utmpx(short type, int pid, String line, String user, String host, InetAdd
     }
 
     static Utmpx logout(Session s, Instant time) {
-        return new Utmpx(DEAD_PROCESS, s.pid(), s.line(), "", "", null, time);
+        return login(s).ended(time);
+    }
+
+    /**
+     * The record at {@code offset} of a utmp file's bytes, with what finding a stale session
+     * needs: type, pid, line, user, host and time (not the address).
+     */
+    static Utmpx read(ByteBuffer file, int offset) {
+        return new Utmpx(file.getShort(offset + TYPE), file.getInt(offset + PID),
+                CString.read(file, offset + LINE, LINE_SIZE), CString.read(file, offset + USER, USER_SIZE),
+                CString.read(file, offset + HOST, HOST_SIZE), null,
+                Instant.ofEpochSecond(Integer.toUnsignedLong(file.getInt(offset + TV_SEC)),
+                        file.getInt(offset + TV_USEC) * 1000L));
+    }
+
+    /** The logout of this login, dated {@code time}: its slot in utmp marked dead, and a wtmp record. */
+    Utmpx ended(Instant time) {
+        return new Utmpx(DEAD_PROCESS, pid, line, "", "", null, time);
     }
 
     byte[] toBytes() {

@@ -110,6 +110,39 @@ class LoginRecorderTest {
     }
 
     @Test
+    void aSessionWhoseProcessIsGoneIsEndedInUtmpAndWtmp() throws Exception {
+        LoginRecorder recorder = new LoginRecorder(files());
+        recorder.login(session("192.0.2.7"));
+
+        recorder.endSessionsWhoseProcessIsGone(pid -> false);
+
+        // last would print the logout as "still running" within its first second: read the records.
+        ByteBuffer utmp = ByteBuffer.wrap(Files.readAllBytes(files().utmp())).order(ByteOrder.nativeOrder());
+        ByteBuffer wtmp = ByteBuffer.wrap(Files.readAllBytes(files().wtmp())).order(ByteOrder.nativeOrder());
+        assertAll(
+                () -> assertEquals(Utmpx.SIZE, utmp.capacity()),
+                () -> assertEquals(Utmpx.DEAD_PROCESS, utmp.getShort(0)),
+                () -> assertEquals("", run("who", files().utmp().toString())),
+                () -> assertEquals(2 * Utmpx.SIZE, wtmp.capacity()),
+                () -> assertEquals(Utmpx.DEAD_PROCESS, wtmp.getShort(Utmpx.SIZE)),
+                () -> assertEquals(PID, wtmp.getInt(Utmpx.SIZE + 4)),
+                () -> assertEquals("sftp12345", field(wtmp, Utmpx.SIZE + 8, 32)));
+    }
+
+    @Test
+    void aSessionWhoseProcessLivesAndOtherProgramsEntriesAreLeftAlone() throws Exception {
+        LoginRecorder recorder = new LoginRecorder(files());
+        recorder.login(session("192.0.2.7"));
+        recorder.login(new Session(PID + 1, "pts/3", "bob", 4243, InetAddress.getByName("192.0.2.8"), "192.0.2.8",
+                LOGIN));
+        byte[] before = Files.readAllBytes(files().utmp());
+
+        recorder.endSessionsWhoseProcessIsGone(pid -> pid == PID);
+
+        assertEquals(-1, java.util.Arrays.mismatch(before, Files.readAllBytes(files().utmp())));
+    }
+
+    @Test
     void eachRecordIs384Bytes() throws Exception {
         LoginRecorder recorder = new LoginRecorder(files());
         Session s = session("192.0.2.7");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.LoginRecords;
 import dev.sftpd.testkit.OpenSftp;
 import dev.sftpd.testkit.Poll;
 import dev.sftpd.testkit.ProcFs;
@@ -34,7 +35,7 @@ class LoginRecordIT {
             open.client().finish().assertExit(0);
         }
 
-        awaitLogout(alice, session);
+        LoginRecords.awaitLogout(alice, session);
     }
 
     @Test
@@ -43,9 +44,10 @@ class LoginRecordIT {
         try (UserSession open = sftpd.daemon().openSession(frank)) {
 
             // last(1) believes an open entry only if /proc/PID/loginuid is the user's uid.
-            String last = wtmp(frank);
+            String last = LoginRecords.wtmp(frank);
 
-            assertTrue(entry(frank, open.session(), "\\S+\\s+still logged in$").matcher(last).find(), last);
+            assertTrue(LoginRecords.entry(frank, open.session(), "\\S+\\s+still logged in$").matcher(last).find(),
+                    last);
             open.client().finish().assertExit(0);
         }
     }
@@ -63,8 +65,7 @@ class LoginRecordIT {
                     .matcher(who).find(), who);
             open.client().finish().assertExit(0);
         }
-        Poll.until(() -> !Run.checked("who").stdout().contains(" sftp" + session + " "),
-                () -> "who still lists sftp" + session + ":\n" + Run.checked("who").stdout());
+        LoginRecords.awaitGoneFromUtmp(session);
     }
 
     @Test
@@ -86,7 +87,7 @@ class LoginRecordIT {
 
             ProcessHandle.of(open.engine()).orElseThrow().destroyForcibly();
 
-            awaitLogout(carol, open.session());
+            LoginRecords.awaitLogout(carol, open.session());
         }
     }
 
@@ -97,7 +98,7 @@ class LoginRecordIT {
 
             ProcessHandle.of(open.transport()).orElseThrow().destroyForcibly();
 
-            awaitLogout(ivan, open.session());
+            LoginRecords.awaitLogout(ivan, open.session());
             Poll.until(() -> !ProcFs.exists(open.engine()), () -> "engine " + open.engine() + " outlived its transport");
         }
     }
@@ -130,23 +131,7 @@ class LoginRecordIT {
 
         Poll.until(() -> !ProcFs.exists(open.engine()), () -> "engine " + open.engine() + " outlived its session");
         Poll.until(() -> !ProcFs.exists(open.transport()), () -> "transport " + open.transport() + " outlived it");
-        awaitLogout(hank, open.session());
-    }
-
-    /** Waits until wtmp has the session sftp<session> of this user, from 127.0.0.1, with its end time. */
-    private static void awaitLogout(SystemUser user, long session) {
-        Pattern ended = entry(user, session, "\\S+ - \\S+\\s+\\(\\d+:\\d\\d\\)$");
-        Poll.until(() -> ended.matcher(wtmp(user)).find(),
-                () -> "no ended session sftp" + session + " of " + user + " in wtmp:\n" + wtmp(user));
-    }
-
-    /** A line of `last -w -i`: user, line sftp<session>, client address, then {@code times}. */
-    private static Pattern entry(SystemUser user, long session, String times) {
-        return Pattern.compile("(?m)^" + user + "\\s+sftp" + session + "\\s+127\\.0\\.0\\.1\\s+" + times);
-    }
-
-    private static String wtmp(SystemUser user) {
-        return Run.checked("last", "-f", "/var/log/wtmp", "-w", "-i", "--time-format", "iso", user.name()).stdout();
+        LoginRecords.awaitLogout(hank, open.session());
     }
 
     private static String lastlog(SystemUser user) {
