@@ -19,9 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jnr.posix.POSIXFactory;
+import sun.misc.Signal;
 
 public final class SftpdMain {
     private static final SshLog log = SshLog.get(SftpdMain.class);
@@ -72,36 +75,28 @@ public final class SftpdMain {
         if (flags.mode() == DaemonFlags.Mode.TEST) {
             return checkHostKeys(config, flags);
         }
+        ConfigSource source = new ConfigSource(flags);
         HostKeys hostKeys;
         try {
-            if (config.hostKeysDefaulted()) {
-                HostKeys.createMissing(config.hostKeys());
-            }
-            for (Path key : config.hostKeys()) {
-                if (!Files.isReadable(key)) {
-                    reportUnloadable(key, flags);
-                    return 1;
-                }
-            }
-            hostKeys = HostKeys.load(config.hostKeys());
-        } catch (Exception e) {
-            System.err.println("sftpd: could not load host key: " + e.getMessage());
+            hostKeys = source.hostKeys(config);
+        } catch (ConfigSource.Refused e) {
+            System.err.println(e.getMessage());
             return 1;
         }
         if (!flags.foreground()) {
             return detach(args);
         }
-        LogLevel level = flags.debug() > 0 ? LogLevel.values()[LogLevel.DEBUG1.ordinal() + flags.debug() - 1]
-                : config.logLevel();
-        Logging.init("sftpd", level, config.syslogFacility(), flags.logToStderr());
+        initLogging(config, flags);
         try {
             Launcher launcher = Launcher.prepare(unprivileged.get().uid(), unprivileged.get().gid(),
                     flags.logToStderr());
             ClassArchives.prepare(unprivileged.get());
-            Daemon daemon = new Daemon(config, hostKeys, launcher, flags.logToStderr());
+            Daemon daemon = new Daemon(new ConfigSource.Loaded(config, hostKeys), source, launcher,
+                    flags.logToStderr());
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "stop"));
             daemon.listen();
             writePidFile(config);
+            onSighup(() -> reload(daemon, flags));
             daemon.serve();
             return 0;
         } catch (Exception e) {
@@ -116,6 +111,7 @@ public final class SftpdMain {
      * it) is reported, and with no key left to serve with the check fails as sshd's does.
      */
     private static int checkHostKeys(Config config, DaemonFlags flags) {
+        ConfigSource source = new ConfigSource(flags);
         List<Path> loadable = new ArrayList<>();
         for (Path key : config.hostKeys()) {
             if (Files.isReadable(key)) {
@@ -123,7 +119,7 @@ public final class SftpdMain {
             } else if (config.hostKeysDefaulted()) {
                 System.err.println("Unable to load host key: " + key);
             } else {
-                reportUnloadable(key, flags);
+                System.err.println(source.unloadable(key));
                 return 1;
             }
         }
@@ -140,15 +136,44 @@ public final class SftpdMain {
         }
     }
 
-    /** A HostKey that cannot be read, named with the configuration line that asks for it. */
-    private static void reportUnloadable(Path key, DaemonFlags flags) {
-        String where;
-        try {
-            where = ConfigParser.locate(flags.configFile(), "HostKey", key.toString()).orElse("sftpd");
-        } catch (java.io.IOException e) {
-            where = "sftpd";
+    /** The configuration's log level and facility, unless -d chose a debug level. */
+    private static void initLogging(Config config, DaemonFlags flags) {
+        LogLevel level = flags.debug() > 0 ? LogLevel.values()[LogLevel.DEBUG1.ordinal() + flags.debug() - 1]
+                : config.logLevel();
+        Logging.init("sftpd", level, config.syslogFacility(), flags.logToStderr());
+    }
+
+    /**
+     * SIGHUP, which by default ends a JVM (and so every session), starts a reload instead, on a
+     * thread of its own so that the signal dispatcher is never held; reloads run one at a time.
+     */
+    private static void onSighup(Runnable reload) {
+        ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "reload");
+            t.setDaemon(true);
+            return t;
+        });
+        Signal.handle(new Signal("HUP"), signal -> reloads.execute(reload));
+    }
+
+    private static void reload(Daemon daemon, DaemonFlags flags) {
+        // sshd says "Received SIGHUP; restarting." and execs itself; sftpd stays, and says what it does.
+        log.info("Received SIGHUP; reloading the configuration.");
+        Config before = daemon.config();
+        if (!daemon.reload()) {
+            return;
         }
-        System.err.println(where + ": Could not load host key: " + key);
+        Config after = daemon.config();
+        if (after.logLevel() != before.logLevel() || after.syslogFacility() != before.syslogFacility()) {
+            initLogging(after, flags);
+        }
+        if (!after.pidFile().equals(before.pidFile())) {
+            try {
+                writePidFile(after);
+            } catch (java.io.IOException e) {
+                log.error("cannot write %s: %s", after.pidFile().get(), e.getMessage());
+            }
+        }
     }
 
     /**

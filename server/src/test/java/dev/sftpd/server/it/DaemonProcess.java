@@ -59,6 +59,36 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
         return process.pid();
     }
 
+    /** The configuration file the daemon was started with (-f). */
+    Path configFile() {
+        return log.resolveSibling("sftpd-" + port + ".conf");
+    }
+
+    /**
+     * Rewrites the configuration file: these lines first, then the file's lines for every other
+     * keyword (a keyword given here replaces all of its old lines, so a new Port moves the listener).
+     */
+    void rewriteConfig(String... lines) {
+        java.util.Set<String> replaced = java.util.Arrays.stream(lines).map(DaemonProcess::keyword)
+                .collect(java.util.stream.Collectors.toSet());
+        List<String> text = new ArrayList<>(List.of(lines));
+        try {
+            Files.readAllLines(configFile()).stream().filter(l -> !replaced.contains(keyword(l))).forEach(text::add);
+            Files.write(configFile(), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String keyword(String line) {
+        return line.strip().split("[\\s=]", 2)[0].toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** kill -HUP, as an administrator (or systemd's ExecReload) sends it. */
+    void hangUp() {
+        Run.checked("kill", "-HUP", Long.toString(pid()));
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -1,0 +1,87 @@
+// SIGHUP reloads the configuration: live sessions go on, new connections get the new one, a bad one is refused.
+package dev.sftpd.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ReloadIT {
+    private static final String RELOADED = "Reloaded ";
+    private static final String REFUSED = "not reloaded, still serving with the previous configuration";
+
+    @RegisterExtension
+    static final Sftpd sftpd = Sftpd.withConfig();
+
+    @Test
+    void aLiveSessionSurvivesHupAndKeepsTransferring() throws IOException {
+        DaemonProcess daemon = sftpd.daemon();
+        SystemUser alice = sftpd.user("alice");
+        byte[] content = new byte[48 << 20];
+        new Random(9).nextBytes(content);
+        Path big = Files.write(sftpd.dir().resolve("big"), content);
+        Path back = sftpd.dir().resolve("big-back");
+        try (UserSession session = daemon.openSession(alice)) {
+            daemon.rewriteConfig("MaxAuthTries 4");
+
+            session.client().send("put " + big + " uploaded-big");
+            daemon.hangUp();
+            session.client().send("!echo put-done");
+            daemon.awaitLog(RELOADED);
+            session.client().awaitStdout("put-done");
+            session.client().send("get uploaded-big " + back);
+            session.client().send("!echo get-done");
+            session.client().awaitStdout("get-done");
+
+            assertEquals(-1, Files.mismatch(big, alice.home().resolve("uploaded-big")), "the upload across the HUP");
+            assertEquals(-1, Files.mismatch(big, back), "a download after the HUP");
+            assertTrue(ProcFs.exists(session.transport()) && ProcFs.exists(session.engine()),
+                    "the session's transport and engine live on");
+            session.client().finish().assertExit(0);
+        }
+        assertTrue(daemon.isAlive());
+        daemon.awaitLog("Received SIGHUP; reloading the configuration.");
+    }
+
+    @Test
+    void aNewConnectionAfterHupSeesTheNewPortAndAllowUsers() {
+        DaemonProcess daemon = sftpd.startDaemon();
+        SystemUser alice = sftpd.user("alice");
+        SystemUser bob = sftpd.user("bob");
+        new OpenSsh(daemon.port()).sftp(bob, "pwd").assertExit(0);
+        int newPort = DaemonProcess.freePort();
+
+        daemon.rewriteConfig("Port " + newPort, "AllowUsers " + alice.name());
+        daemon.hangUp();
+        daemon.awaitLog(RELOADED);
+
+        daemon.awaitLog("Server listening on 127.0.0.1 port " + newPort + ".");
+        daemon.awaitLog("Server no longer listening on 127.0.0.1 port " + daemon.port() + ".");
+        new OpenSsh(newPort).sftp(alice, "pwd").assertExit(0);
+        new OpenSsh(newPort).sftp(bob, "pwd").assertExit(255);
+        daemon.awaitLog("User " + bob.name() + " from 127.0.0.1 not allowed because not listed in AllowUsers");
+        new OpenSsh(daemon.port()).sftp(alice, "pwd").assertExit(255).assertStderr("Connection refused");
+    }
+
+    @Test
+    void aBadConfigurationOnHupIsLoggedWithItsLinesAndTheOldOneKeepsServing() {
+        DaemonProcess daemon = sftpd.startDaemon();
+        SystemUser alice = sftpd.user("alice");
+        String file = daemon.configFile().toString();
+
+        daemon.rewriteConfig("NoSuchOption yes", "Port 70000", "AllowUsers nobody");
+        daemon.hangUp();
+
+        daemon.awaitLog(file + ": line 1: Bad configuration option: NoSuchOption");
+        daemon.awaitLog(file + " line 2: ");
+        daemon.awaitLog(file + ": 2 bad configuration options; " + REFUSED);
+        new OpenSsh(daemon.port()).sftp(alice, "pwd").assertExit(0);
+        assertTrue(daemon.isAlive());
+        assertTrue(!daemon.logText().contains(RELOADED), "nothing was reloaded");
+    }
+}
