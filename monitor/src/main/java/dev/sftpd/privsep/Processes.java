@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 
 public final class Processes {
     private static final int WNOHANG = 1;
+    private static final int CLOCK_MONOTONIC = 1;
 
     private Processes() {}
 
@@ -49,6 +50,13 @@ public final class Processes {
 
     public static void kill(int pid, int signal) throws SysCallException {
         call("kill " + pid, () -> C.kill(pid, signal));
+    }
+
+    /** CLOCK_MONOTONIC in microseconds: the clock systemd's MONOTONIC_USEC= is read against. */
+    public static long monotonicMicros() {
+        long[] timespec = new long[2];
+        C.clock_gettime(CLOCK_MONOTONIC, timespec);
+        return timespec[0] * 1_000_000 + timespec[1] / 1_000;
     }
 
     public static int getpid() {

@@ -6,11 +6,17 @@ import static dev.sftpd.privsep.Libc.RUNTIME;
 import static dev.sftpd.privsep.Libc.call;
 
 import dev.sftpd.sftp.posix.SysCallException;
+import java.io.IOException;
 import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -19,8 +25,10 @@ import jnr.ffi.Pointer;
  * Constants are Linux's (SOCK_CLOEXEC and SO_REUSEADDR differ on mips, sparc and alpha).
  */
 public final class Sockets {
-    private static final int AF_UNIX = 1;
+    private static final int AF_UNIX = SockAddr.AF_UNIX;
     private static final int SOCK_STREAM = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SO_PEERCRED = 17;
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOL_SOCKET = 1;
     private static final int SO_REUSEADDR = 2;
@@ -40,6 +48,9 @@ public final class Sockets {
     private Sockets() {}
 
     public record Accepted(Fd fd, InetSocketAddress peer, InetSocketAddress local) {}
+
+    /** A unix socket peer's credentials as the kernel recorded them when it connected (SO_PEERCRED). */
+    public record Credentials(int pid, int uid, int gid) {}
 
     /**
      * A listening TCP socket on addr (IPv4 or IPv6; port 0 picks one). IPv6 sockets are
@@ -84,6 +95,69 @@ public final class Sockets {
             fd.close();
             throw e;
         }
+    }
+
+    /**
+     * A listening unix stream socket at path: made under a temporary name, given the mode, then
+     * renamed into place, so that it is never reachable with the umask's mode. A file already at
+     * path is replaced.
+     */
+    public static Fd listenUnix(Path path, Set<PosixFilePermission> mode, int backlog)
+            throws SysCallException, IOException {
+        Path temporary = path.resolveSibling(path.getFileName() + "." + Processes.getpid());
+        byte[] sa = SockAddr.unix(temporary.toString());
+        Fd fd = new Fd((int) call("socket", () -> C.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)));
+        try {
+            Files.deleteIfExists(temporary);
+            call("bind " + temporary, () -> C.bind(fd.fd(), sa, sa.length));
+            Files.setPosixFilePermissions(temporary, mode);
+            Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            call("listen " + path, () -> C.listen(fd.fd(), backlog));
+            return fd;
+        } catch (SysCallException | IOException e) {
+            fd.close();
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+    }
+
+    /** accept4 on a unix listener, close-on-exec. */
+    public static Fd acceptUnix(Fd listener) throws SysCallException {
+        byte[] sa = new byte[SockAddr.STORAGE_SIZE];
+        int[] len = {sa.length};
+        return new Fd((int) call("accept", () -> C.accept4(listener.fd(), sa, len, SOCK_CLOEXEC)));
+    }
+
+    /** A stream connection to the unix socket at path (a path, or '@' and an abstract name). */
+    public static Fd connectUnix(String address) throws SysCallException {
+        byte[] sa = SockAddr.unix(address);
+        Fd fd = new Fd((int) call("socket", () -> C.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)));
+        try {
+            call("connect", () -> C.connect(fd.fd(), sa, sa.length));
+            return fd;
+        } catch (SysCallException e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    /** Who is at the other end of a unix stream socket: getsockopt(SO_PEERCRED). */
+    public static Credentials peerCredentials(Fd fd) throws SysCallException {
+        int[] ucred = new int[3];
+        int[] len = {Integer.BYTES * 3};
+        call("getsockopt SO_PEERCRED", () -> C.getsockopt(fd.fd(), SOL_SOCKET, SO_PEERCRED, ucred, len));
+        return new Credentials(ucred[0], ucred[1], ucred[2]);
+    }
+
+    /** An unbound unix datagram socket, to send from. */
+    public static Fd unixDatagram() throws SysCallException {
+        return new Fd((int) call("socket", () -> C.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)));
+    }
+
+    /** One datagram to the unix socket at address (a path, or '@' and an abstract name). */
+    public static void sendTo(Fd fd, byte[] datagram, String address) throws SysCallException {
+        byte[] sa = SockAddr.unix(address);
+        call("sendto " + address, () -> C.sendto(fd.fd(), datagram, datagram.length, 0, sa, sa.length));
     }
 
     /** A connected pair of AF_UNIX stream sockets: the monitor-worker channel. */

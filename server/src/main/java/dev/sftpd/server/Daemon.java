@@ -107,6 +107,7 @@ final class Daemon {
     private final Launcher launcher;
     private final boolean logToStderr;
     private final ConfigSource source;
+    private final ServiceManager serviceManager;
     private final LoginRecorder recorder = new LoginRecorder(LoginFiles.SYSTEM);
     private volatile Generation current;
     /**
@@ -121,7 +122,9 @@ final class Daemon {
     private final Map<Integer, MonitorSession> sessions = new ConcurrentHashMap<>();
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    Daemon(ConfigSource.Loaded loaded, ConfigSource source, Launcher launcher, boolean logToStderr) {
+    Daemon(ConfigSource.Loaded loaded, ConfigSource source, ServiceManager serviceManager, Launcher launcher,
+           boolean logToStderr) {
+        this.serviceManager = serviceManager;
         this.launcher = launcher;
         this.logToStderr = logToStderr;
         this.source = source;
@@ -184,6 +187,7 @@ final class Daemon {
     void serve() throws InterruptedException {
         synchronized (this) {
             listeners.values().forEach(this::startAccepting);
+            serviceManager.ready(listening());
         }
         finished.await();
     }
@@ -199,9 +203,18 @@ final class Daemon {
      * get the new configuration, live ones go on untouched, listeners follow Port and ListenAddress,
      * and ready transports started with the old settings are replaced.
      *
+     * The service manager hears RELOADING=1 first and READY=1 when it is over, either way.
+     *
      * @return whether the new configuration is in use
      */
     synchronized boolean reload() {
+        serviceManager.reloading();
+        boolean reloaded = switchConfiguration();
+        serviceManager.ready(reloaded ? listening() : "Configuration not reloaded, see the log. " + listening());
+        return reloaded;
+    }
+
+    private boolean switchConfiguration() {
         ConfigSource.Loaded loaded;
         try {
             loaded = source.load();
@@ -260,6 +273,13 @@ final class Daemon {
         log.info("Reloaded %s: new connections use it; %d live connections go on as they were", source.describe(),
                 sessions.size());
         return true;
+    }
+
+    /** For STATUS=: "Listening on 127.0.0.1 port 22, [::1] port 22". */
+    private String listening() {
+        return "Listening on " + listeners.values().stream()
+                .map(l -> Addresses.text(l.bound.getAddress()) + " port " + l.bound.getPort())
+                .collect(Collectors.joining(", "));
     }
 
     /** The configuration new connections get: log settings and the pid file follow a reload. */
@@ -350,6 +370,7 @@ final class Daemon {
      */
     void stop() {
         log.info("Received signal 15; terminating.");
+        serviceManager.stopping("Stopping: ending " + sessions.size() + " connections");
         transports.values().forEach(Pool::stop);
         engines.stop();
         sessions.forEach((pid, session) -> {

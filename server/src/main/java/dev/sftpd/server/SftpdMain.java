@@ -91,8 +91,8 @@ public final class SftpdMain {
             Launcher launcher = Launcher.prepare(unprivileged.get().uid(), unprivileged.get().gid(),
                     flags.logToStderr());
             ClassArchives.prepare(unprivileged.get());
-            Daemon daemon = new Daemon(new ConfigSource.Loaded(config, hostKeys), source, launcher,
-                    flags.logToStderr());
+            Daemon daemon = new Daemon(new ConfigSource.Loaded(config, hostKeys), source,
+                    ServiceManager.fromEnvironment(), launcher, flags.logToStderr());
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "stop"));
             daemon.listen();
             writePidFile(config);

@@ -29,6 +29,25 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
      * lines come first in the configuration: as in sshd, the first value of a keyword wins.
      */
     static DaemonProcess start(List<String> launcher, Path dir, Path hostKey, List<String> configLines) {
+        return start(launcher, dir, hostKey, configLines, java.util.Map.of());
+    }
+
+    /** As {@link #start(List, Path, Path, List)}, with these variables added to the daemon's environment. */
+    static DaemonProcess start(List<String> launcher, Path dir, Path hostKey, List<String> configLines,
+                               java.util.Map<String, String> environment) {
+        DaemonProcess daemon = spawn(launcher, dir, hostKey, configLines, environment);
+        try {
+            daemon.awaitLog("Server listening on 127.0.0.1 port " + daemon.port() + ".");
+        } catch (AssertionError e) {
+            daemon.close();
+            throw e;
+        }
+        return daemon;
+    }
+
+    /** Starts the daemon and returns at once, before it listens. */
+    static DaemonProcess spawn(List<String> launcher, Path dir, Path hostKey, List<String> configLines,
+                               java.util.Map<String, String> environment) {
         int port = freePort();
         Path config = dir.resolve("sftpd-" + port + ".conf");
         Path log = dir.resolve("sftpd-" + port + ".log");
@@ -40,17 +59,13 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
         DaemonProcess daemon;
         try {
             Files.write(config, lines);
-            daemon = new DaemonProcess(new ProcessBuilder(command).directory(dir.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            daemon = new DaemonProcess(builder.directory(dir.toFile())
                     .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + command, e);
-        }
-        try {
-            daemon.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
-        } catch (AssertionError e) {
-            daemon.close();
-            throw e;
         }
         return daemon;
     }

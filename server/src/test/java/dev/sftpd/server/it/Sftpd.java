@@ -74,7 +74,19 @@ final class Sftpd implements BeforeAllCallback, AfterAllCallback {
 
     /** Another daemon with the same host key and accounts, stopped with the class (or earlier by close()). */
     DaemonProcess startDaemon(String... lines) {
-        DaemonProcess started = DaemonProcess.start(launcher(), dir, hostKey, List.of(lines));
+        return startDaemon(java.util.Map.of(), lines);
+    }
+
+    /** Another daemon, with these variables added to its environment, returned before it listens. */
+    DaemonProcess spawnDaemon(java.util.Map<String, String> environment, String... lines) {
+        DaemonProcess started = DaemonProcess.spawn(launcher(), dir, hostKey, List.of(lines), environment);
+        daemons.add(started);
+        return started;
+    }
+
+    /** Another daemon, with these variables added to its environment. */
+    DaemonProcess startDaemon(java.util.Map<String, String> environment, String... lines) {
+        DaemonProcess started = DaemonProcess.start(launcher(), dir, hostKey, List.of(lines), environment);
         daemons.add(started);
         return started;
     }
