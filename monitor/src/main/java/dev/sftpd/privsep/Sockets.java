@@ -34,6 +34,9 @@ public final class Sockets {
     private static final int SO_REUSEADDR = 2;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
+    private static final int TCP_INFO = 11;
+    /** sizeof(struct tcp_info) in Linux 6.1 is 232; the fields read here end at 136. */
+    private static final int TCP_INFO_INTS = 64;
     private static final int IPPROTO_IPV6 = 41;
     private static final int IPV6_V6ONLY = 26;
     private static final int SHUT_WR = 1;
@@ -139,6 +142,25 @@ public final class Sockets {
             fd.close();
             throw e;
         }
+    }
+
+    /**
+     * What a TCP connection has carried (from Linux's struct tcp_info): bytes received from the
+     * peer, and bytes sent that the peer acknowledged.
+     */
+    public record TcpCounters(long bytesReceived, long bytesAcked) {}
+
+    /** getsockopt(TCP_INFO): tcpi_bytes_acked at byte 120, tcpi_bytes_received at 128 (Linux 4.1 on). */
+    public static TcpCounters tcpCounters(Fd fd) throws SysCallException {
+        int[] info = new int[TCP_INFO_INTS];
+        int[] len = {info.length * Integer.BYTES};
+        call("getsockopt TCP_INFO", () -> C.getsockopt(fd.fd(), IPPROTO_TCP, TCP_INFO, info, len));
+        return new TcpCounters(uint64(info, 128 / Integer.BYTES), uint64(info, 120 / Integer.BYTES));
+    }
+
+    /** A little-endian __u64 laid over two ints (x86_64 and aarch64 are little-endian). */
+    private static long uint64(int[] ints, int at) {
+        return (ints[at + 1] & 0xffffffffL) << 32 | ints[at] & 0xffffffffL;
     }
 
     /** Who is at the other end of a unix stream socket: getsockopt(SO_PEERCRED). */

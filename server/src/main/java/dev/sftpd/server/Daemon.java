@@ -16,18 +16,23 @@ import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.InternalSftp;
 import dev.sftpd.transport.TransportMain;
 import dev.sftpd.sftp.posix.SysCallException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -36,7 +41,7 @@ import java.util.stream.IntStream;
  * monitor. A transport or engine that crashes, misbehaves or is killed ends only its own session.
  * SIGHUP reads the configuration again: new connections get the new one, live ones keep theirs.
  */
-final class Daemon {
+final class Daemon implements ControlSocket.Master {
     private static final SshLog log = SshLog.get(Daemon.class);
     private static final int BACKLOG = 128;
     /** How a transport ends after logging the protocol error that ended its connection. */
@@ -118,9 +123,55 @@ final class Daemon {
     private final EnginePool engines;
     /** By configured address; changed only by listen() and reload(), which hold the daemon's lock. */
     private final Map<InetSocketAddress, Listener> listeners = new LinkedHashMap<>();
-    /** Live connections by transport pid, so that stopping the daemon can end them and record their logouts. */
-    private final Map<Integer, MonitorSession> sessions = new ConcurrentHashMap<>();
+    /**
+     * Live connections by transport pid, so that stopping the daemon can end them and record their
+     * logouts, and the control socket can list them.
+     */
+    private final Map<Integer, Live> sessions = new ConcurrentHashMap<>();
+    /** Admitted connections not yet ended, from accept (before they have a transport) to their end. */
+    private final AtomicInteger connections = new AtomicInteger();
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** Set by MUX_C_STOP_LISTENING: no listener, no pool, and the daemon exits when the last connection ends. */
+    private volatile boolean draining;
+    /** What stop() logs: why the daemon ends. */
+    private volatile String ending = "Received signal 15; terminating.";
+    private volatile Optional<ControlSocket> control = Optional.empty();
+
+    /**
+     * A live connection: its monitor, whence and since when, and the monitor's own descriptor of
+     * the client socket, kept until the transport ends so that the kernel's byte counts can be read.
+     */
+    private static final class Live {
+        final MonitorSession session;
+        final InetSocketAddress peer;
+        final Instant started = Instant.now();
+        private Fd client;
+        private Sockets.TcpCounters last = new Sockets.TcpCounters(0, 0);
+
+        Live(MonitorSession session, InetSocketAddress peer, Fd client) {
+            this.session = session;
+            this.peer = peer;
+            this.client = client;
+        }
+
+        synchronized Sockets.TcpCounters counters() {
+            if (client != null) {
+                try {
+                    last = Sockets.tcpCounters(client);
+                } catch (SysCallException e) {
+                    // The last counts read stand.
+                }
+            }
+            return last;
+        }
+
+        /** The transport is gone: the client must see the connection close now, not when the monitor is done. */
+        synchronized void clientGone() {
+            counters();
+            client.close();
+            client = null;
+        }
+    }
 
     Daemon(ConfigSource.Loaded loaded, ConfigSource source, ServiceManager serviceManager, Launcher launcher,
            boolean logToStderr) {
@@ -154,6 +205,20 @@ final class Daemon {
         engines.fill();
         for (InetSocketAddress address : current.config().listenAddresses()) {
             listeners.put(address, bind(address));
+        }
+        control = openControl(current.config().controlSocket());
+    }
+
+    /** ControlSocket PATH, or none; a socket that cannot be made is an error, the daemon serves on without it. */
+    private Optional<ControlSocket> openControl(Optional<Path> path) {
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ControlSocket.open(path.get(), this));
+        } catch (IOException | SysCallException e) {
+            log.error("ControlSocket %s: %s", path.get(), e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -208,6 +273,10 @@ final class Daemon {
      * @return whether the new configuration is in use
      */
     synchronized boolean reload() {
+        if (draining) {
+            log.info("Not listening any more: nothing to reload.");
+            return false;
+        }
         serviceManager.reloading();
         boolean reloaded = switchConfiguration();
         serviceManager.ready(reloaded ? listening() : "Configuration not reloaded, see the log. " + listening());
@@ -270,6 +339,10 @@ final class Daemon {
             listeners.put(l.address, l);
             startAccepting(l);
         });
+        if (!next.config().controlSocket().equals(previous.config().controlSocket())) {
+            control.ifPresent(ControlSocket::close);
+            control = openControl(next.config().controlSocket());
+        }
         log.info("Reloaded %s: new connections use it; %d live connections go on as they were", source.describe(),
                 sessions.size());
         return true;
@@ -310,9 +383,12 @@ final class Daemon {
                 continue;
             }
             Admission.Ticket ticket = decision.ticket().get();
+            connections.incrementAndGet();
             new Thread(() -> {
                 try (ticket) {
                     connection(conn, ticket);
+                } finally {
+                    connectionEnded();
                 }
             }, "monitor-" + conn.peer()).start();
         }
@@ -335,25 +411,29 @@ final class Daemon {
         log.verbose("Connection from %s port %d on %s port %d", Addresses.text(peer.getAddress()), peer.getPort(),
                 Addresses.text(conn.local().getAddress()), conn.local().getPort());
         Transport transport;
-        try (Fd client = conn.fd()) {
+        Fd client = conn.fd();
+        try {
             transport = transports.get(Family.of(conn.local().getAddress())).take();
             MonitorSession.handOver(transport.channel().fd(), peer, conn.local(), client);
         } catch (Exception e) {
+            client.close();
             log.error("cannot start a transport for %s port %d: %s", Addresses.text(peer.getAddress()),
                     peer.getPort(), e.getMessage());
             return;
         }
         int pid = transport.child().pid();
         log.verbose("transport %d serves %s port %d", pid, Addresses.text(peer.getAddress()), peer.getPort());
-        try (Fd channel = transport.channel()) {
+        try (Fd channel = transport.channel(); client) {
             Generation g = transport.generation();
             MonitorSession session = new MonitorSession(channel.fd(), pid, peer, g.hostKeys(), g.auth(),
                     g.sessionSettings(), engines, recorder, ticket::authenticated);
-            sessions.put(pid, session);
+            Live live = new Live(session, peer, client);
+            sessions.put(pid, live);
             if (session.run() == MonitorSession.End.VIOLATION) {
                 transport.child().kill(false);
             }
             String status = transport.child().exited().join();
+            live.clientGone();
             if (!status.equals("exited with status 0")) {
                 log.verbose("transport %d for %s port %d %s", pid, Addresses.text(peer.getAddress()), peer.getPort(),
                         status);
@@ -363,23 +443,83 @@ final class Daemon {
         }
     }
 
+    private void connectionEnded() {
+        int left = connections.decrementAndGet();
+        if (draining) {
+            serviceManager.status("Not listening; " + left + " connections left");
+            if (left == 0) {
+                exit("The last connection has ended; exiting.");
+            }
+        }
+    }
+
+    /** Ends serve(): main returns, and the shutdown hook runs stop(), which logs why. */
+    private void exit(String why) {
+        ending = why;
+        finished.countDown();
+    }
+
+    @Override
+    public List<ControlSocket.Connection> connections() {
+        return sessions.entrySet().stream().map(e -> {
+            Live live = e.getValue();
+            Sockets.TcpCounters bytes = live.counters();
+            List<ControlSocket.Session> sftp = live.session.liveSessionPids().stream()
+                    .map(p -> new ControlSocket.Session(p, Processes.children(p).stream().findFirst().orElse(0)))
+                    .toList();
+            return new ControlSocket.Connection(e.getKey(), live.session.user().orElse(""),
+                    Addresses.text(live.peer.getAddress()), live.peer.getPort(), live.started.getEpochSecond(),
+                    bytes.bytesReceived(), bytes.bytesAcked(), sftp);
+        }).toList();
+    }
+
+    @Override
+    public void terminate() {
+        exit("Received terminate request on the control socket; terminating.");
+    }
+
+    /**
+     * No more connections: the listeners close and the pools end (a live connection that opens
+     * another sftp session starts its engine on demand); the daemon exits once the last
+     * connection has ended. The control socket stays, so an administrator can watch the drain.
+     */
+    @Override
+    public synchronized void stopListening() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        listeners.values().forEach(Listener::close);
+        listeners.clear();
+        transports.values().forEach(Pool::stop);
+        engines.stop();
+        int left = connections.get();
+        log.info("Stopped listening at the control socket's request; exiting when the last of %d connections ends.",
+                left);
+        serviceManager.status("Not listening; " + left + " connections left");
+        if (left == 0) {
+            exit("No connection left; exiting.");
+        }
+    }
+
     /**
      * SIGTERM: one monitor serves every connection, so when it goes its sessions go too; each
      * transport and engine is killed and its logout recorded, rather than left serving with no
      * one to record its end.
      */
     void stop() {
-        log.info("Received signal 15; terminating.");
+        log.info("%s", ending);
         serviceManager.stopping("Stopping: ending " + sessions.size() + " connections");
+        control.ifPresent(ControlSocket::close);
         transports.values().forEach(Pool::stop);
         engines.stop();
-        sessions.forEach((pid, session) -> {
+        sessions.forEach((pid, live) -> {
             try {
                 Processes.kill(pid, 9);
             } catch (SysCallException e) {
                 log.debug1("kill %d: %s", pid, e.getMessage());
             }
-            session.kill();
+            live.session.kill();
         });
     }
 }

@@ -1,20 +1,26 @@
-// sftpd's command line: sshd's flags (-D -e -d -f -p -h -o -t -T).
+// sftpd's command line: sshd's flags (-D -e -d -f -p -h -o -t -T), and ssh's -O and -S for the control socket.
 package dev.sftpd.server;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * @param debug how many -d were given (debug1..3; logs to stderr, stays in the foreground)
- * @param mode RUN, or TEST (-t: check and exit) or DUMP (-T: print the effective configuration)
+ * @param mode RUN, or TEST (-t: check and exit) or DUMP (-T: print the effective configuration), or
+ *     CONTROL (-O: send a running daemon a request on its control socket)
+ * @param controlCommand -O's command: check, exit, stop or sessions
+ * @param controlSocket -S: the control socket to use instead of the configuration's ControlSocket
  */
 record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path configFile, List<Integer> ports,
-                   List<Path> hostKeys, List<String> overrides, Mode mode) {
-    enum Mode { RUN, TEST, DUMP }
+                   List<Path> hostKeys, List<String> overrides, Mode mode, String controlCommand,
+                   Optional<Path> controlSocket) {
+    enum Mode { RUN, TEST, DUMP, CONTROL }
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/sftpd/sftpd_config");
-    static final String USAGE = "usage: sftpd [-DdeTt] [-f config_file] [-h host_key_file] [-o option] [-p port]\n";
+    static final String USAGE = "usage: sftpd [-DdeTt] [-f config_file] [-h host_key_file] [-o option] [-p port]\n"
+            + "       sftpd -O check|exit|stop|sessions [-f config_file] [-S control_socket]\n";
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -30,6 +36,8 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
         List<Path> hostKeys = new ArrayList<>();
         List<String> overrides = new ArrayList<>();
         Mode mode = Mode.RUN;
+        String controlCommand = null;
+        Optional<Path> controlSocket = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.length() < 2 || arg.charAt(0) != '-') {
@@ -43,7 +51,7 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
                     case 'd' -> debug = Math.min(debug + 1, 3);
                     case 't' -> mode = Mode.TEST;
                     case 'T' -> mode = Mode.DUMP;
-                    case 'f', 'p', 'h', 'o' -> {
+                    case 'f', 'p', 'h', 'o', 'O', 'S' -> {
                         String value;
                         if (j + 1 < arg.length()) {
                             value = arg.substring(j + 1);
@@ -56,6 +64,14 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
                             case 'f' -> config = Path.of(value);
                             case 'h' -> hostKeys.add(Path.of(value));
                             case 'o' -> overrides.add(value);
+                            case 'O' -> {
+                                if (!ControlClient.COMMANDS.contains(value)) {
+                                    throw new UsageException("sftpd: Invalid multiplex command.");
+                                }
+                                controlCommand = value;
+                                mode = Mode.CONTROL;
+                            }
+                            case 'S' -> controlSocket = Optional.of(Path.of(value));
                             default -> ports.add(port(value));
                         }
                         j = arg.length();
@@ -65,7 +81,7 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
             }
         }
         return new DaemonFlags(foreground || debug > 0, stderr || debug > 0, debug, config, ports, hostKeys,
-                overrides, mode);
+                overrides, mode, controlCommand, controlSocket);
     }
 
     private static int port(String value) throws UsageException {

@@ -44,17 +44,31 @@ public final class SftpdMain {
         Config config;
         try {
             flags = DaemonFlags.parse(args);
-            config = ConfigParser.parseIfExists(flags.configFile(), flags.overrides(), flags.ports(), flags.hostKeys());
         } catch (DaemonFlags.UsageException e) {
             System.err.println(e.getMessage());
             System.err.print(DaemonFlags.USAGE);
             return 1;
+        }
+        if (flags.mode() == DaemonFlags.Mode.CONTROL && flags.controlSocket().isPresent()) {
+            return ControlClient.run(flags.controlCommand(), flags.controlSocket().get().toString(), System.out,
+                    System.err);
+        }
+        try {
+            config = ConfigParser.parseIfExists(flags.configFile(), flags.overrides(), flags.ports(), flags.hostKeys());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 255;
         } catch (java.io.IOException e) {
             System.err.println("sftpd: " + e.getMessage());
             return 255;
+        }
+        if (flags.mode() == DaemonFlags.Mode.CONTROL) {
+            if (config.controlSocket().isEmpty()) {
+                System.err.println("sftpd: ControlSocket is none in " + flags.configFile() + ": give -S PATH");
+                return 255;
+            }
+            return ControlClient.run(flags.controlCommand(), config.controlSocket().get().toString(), System.out,
+                    System.err);
         }
         if (flags.mode() == DaemonFlags.Mode.DUMP) {
             System.out.print(config.dump());

@@ -7,6 +7,7 @@ import static dev.sftpd.server.config.Keywords.AUTHENTICATION_METHODS;
 import static dev.sftpd.server.config.Keywords.AUTHORIZED_KEYS_FILE;
 import static dev.sftpd.server.config.Keywords.AUTHORIZED_PRINCIPALS_FILE;
 import static dev.sftpd.server.config.Keywords.CIPHERS;
+import static dev.sftpd.server.config.Keywords.CONTROL_SOCKET;
 import static dev.sftpd.server.config.Keywords.DENY_GROUPS;
 import static dev.sftpd.server.config.Keywords.DENY_USERS;
 import static dev.sftpd.server.config.Keywords.ENGINE_POOL_SIZE;
@@ -81,6 +82,7 @@ import java.util.stream.Stream;
  * @param perSourceNetBlockSize the prefix lengths that group client addresses into sources
  * @param transportPoolSize transport processes kept started, waiting for a connection
  * @param enginePoolSize SFTP engine processes kept started, waiting for a session
+ * @param controlSocket where the daemon listens for control requests (PROTOCOL.control); empty for "none"
  */
 public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresses, List<Path> hostKeys,
                      Optional<Path> pidFile, List<String> authorizedKeysFiles, boolean pubkeyAuthentication,
@@ -94,7 +96,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      AccessRules accessRules, Optional<Path> trustedUserCaKeys,
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
-                     int enginePoolSize) {
+                     int enginePoolSize, Optional<Path> controlSocket) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
     static Config from(Settings s) throws ConfigException {
@@ -109,7 +111,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(PERMIT_EMPTY_PASSWORDS), s.get(PERMIT_ROOT_LOGIN), s.get(AUTHENTICATION_METHODS),
                 s.get(MAX_AUTH_TRIES), s.get(MAX_SESSIONS), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
                 s.get(AUTHORIZED_PRINCIPALS_FILE), s.get(MAX_STARTUPS), s.get(PER_SOURCE_MAX_STARTUPS),
-                s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE));
+                s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
+                s.get(CONTROL_SOCKET));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {
             // sshd's words; it checks this once the whole configuration is read, so there is no line to name.

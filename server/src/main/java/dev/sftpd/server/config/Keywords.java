@@ -94,6 +94,9 @@ final class Keywords {
             Config::transportPoolSize);
     static final Keyword<Integer> ENGINE_POOL_SIZE = single("EnginePoolSize", Syntax.POOL_SIZE, 1,
             Config::enginePoolSize);
+    // sftpd's own: where the daemon answers PROTOCOL.mux requests (sftpd -O, ssh -S PATH -O).
+    static final Keyword<Optional<Path>> CONTROL_SOCKET = single("ControlSocket", Syntax.PATH_OR_NONE,
+            Optional.of(Path.of("/run/sftpd/control")), Config::controlSocket);
 
     /** Every keyword, in the order -T prints them. */
     static final List<Keyword<?>> ALL = List.of(PORT, LISTEN_ADDRESS, HOST_KEY, PID_FILE, AUTHORIZED_KEYS_FILE,
@@ -102,7 +105,7 @@ final class Keywords {
             KBD_INTERACTIVE_AUTHENTICATION, PERMIT_EMPTY_PASSWORDS, PERMIT_ROOT_LOGIN, AUTHENTICATION_METHODS,
             MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
-            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE);
+            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CONTROL_SOCKET);
 
     /**
      * Other names sshd reads for a keyword: the same row, so that the first line of either spelling wins.

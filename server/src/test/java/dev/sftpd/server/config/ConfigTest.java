@@ -57,7 +57,7 @@ class ConfigTest {
                 "permitemptypasswords no", "permitrootlogin without-password", "authenticationmethods any",
                 "maxauthtries 6", "maxsessions 10", "logingracetime 120", "trustedusercakeys none", "authorizedprincipalsfile none",
                 "maxstartups 10:30:100", "persourcemaxstartups none", "persourcenetblocksize 32:128",
-                "transportpoolsize 2", "enginepoolsize 1"),
+                "transportpoolsize 2", "enginepoolsize 1", "controlsocket /run/sftpd/control"),
                 lines.subList(15, lines.size()));
     }
 

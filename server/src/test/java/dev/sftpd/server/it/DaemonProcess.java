@@ -53,7 +53,8 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
         Path log = dir.resolve("sftpd-" + port + ".log");
         List<String> lines = new ArrayList<>(configLines);
         lines.addAll(List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
-                "PidFile " + dir.resolve("sftpd-" + port + ".pid"), "LogLevel VERBOSE"));
+                "PidFile " + dir.resolve("sftpd-" + port + ".pid"), "LogLevel VERBOSE",
+                "ControlSocket " + dir.resolve("sftpd-" + port + ".control")));
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("-D", "-e", "-f", config.toString()));
         DaemonProcess daemon;
@@ -72,6 +73,11 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
 
     long pid() {
         return process.pid();
+    }
+
+    /** Its ControlSocket, unless the test's own lines named another. */
+    Path controlSocket() {
+        return log.resolveSibling("sftpd-" + port + ".control");
     }
 
     /** The configuration file the daemon was started with (-f). */

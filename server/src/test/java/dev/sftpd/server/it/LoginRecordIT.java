@@ -126,7 +126,7 @@ class LoginRecordIT {
     }
 
     /** Waits until wtmp has the session sftp<session> of this user, from 127.0.0.1, with its end time. */
-    private static void awaitLogout(SystemUser user, long session) {
+    static void awaitLogout(SystemUser user, long session) {
         Pattern ended = entry(user, session, "\\S+ - \\S+\\s+\\(\\d+:\\d\\d\\)$");
         Poll.until(() -> ended.matcher(wtmp(user)).find(),
                 () -> "no ended session sftp" + session + " of " + user + " in wtmp:\n" + wtmp(user));
