@@ -133,6 +133,8 @@ final class Daemon implements ControlSocket.Master {
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Set by MUX_C_STOP_LISTENING: no listener, no pool, and the daemon exits when the last connection ends. */
     private volatile boolean draining;
+    /** Set by serve(): listeners a reload adds before then are started with the others. */
+    private boolean serving;
     /** What stop() logs: why the daemon ends. */
     private volatile String ending = "Received signal 15; terminating.";
     private volatile Optional<ControlSocket> control = Optional.empty();
@@ -251,6 +253,7 @@ final class Daemon implements ControlSocket.Master {
     /** Accepts on every listener until the daemon is told to stop. */
     void serve() throws InterruptedException {
         synchronized (this) {
+            serving = true;
             listeners.values().forEach(this::startAccepting);
             serviceManager.ready(listening());
         }
@@ -337,7 +340,9 @@ final class Daemon implements ControlSocket.Master {
         }
         bound.values().forEach(l -> {
             listeners.put(l.address, l);
-            startAccepting(l);
+            if (serving) {
+                startAccepting(l);
+            }
         });
         if (!next.config().controlSocket().equals(previous.config().controlSocket())) {
             control.ifPresent(ControlSocket::close);

@@ -108,9 +108,10 @@ public final class SftpdMain {
             Daemon daemon = new Daemon(new ConfigSource.Loaded(config, hostKeys), source,
                     ServiceManager.fromEnvironment(), launcher, flags.logToStderr());
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "stop"));
+            // Before the first listener: a HUP sent as soon as the port answers must find the handler.
+            onSighup(() -> reload(daemon, flags));
             daemon.listen();
             writePidFile(config);
-            onSighup(() -> reload(daemon, flags));
             daemon.serve();
             return 0;
         } catch (Exception e) {
