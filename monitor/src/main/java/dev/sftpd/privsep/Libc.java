@@ -46,6 +46,7 @@ final class Libc {
         @ssize_t long recvmsg(int fd, Pointer msghdr, int flags);
         int dup2(int fd, int newfd);
         int pipe2(@Out int[] fds, int flags);
+        int poll(@In @Out int[] pollfd, long nfds, int timeout);
 
         // The posix_spawn family returns an error number instead of setting errno.
         int posix_spawn(@Out int[] pid, @In byte[] path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);

@@ -35,6 +35,12 @@ public final class Sockets {
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
     private static final int TCP_INFO = 11;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+    private static final int O_NONBLOCK = 04000;
+    private static final int POLLIN = 1;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
     /** sizeof(struct tcp_info) in Linux 6.1 is 232; the fields read here end at 136. */
     private static final int TCP_INFO_INTS = 64;
     private static final int IPPROTO_IPV6 = 41;
@@ -75,6 +81,34 @@ public final class Sockets {
             fd.close();
             throw e;
         }
+    }
+
+    /**
+     * A listener whose accept never blocks (O_NONBLOCK), for an accept loop that waits in
+     * {@link #awaitReadable} instead: a listening socket shared with another daemon after a
+     * handover cannot be shut down to wake its thread, as that would close it for both.
+     */
+    public static void setNonBlocking(Fd fd) throws SysCallException {
+        int flags = (int) call("fcntl F_GETFL", () -> C.fcntl(fd.fd(), F_GETFL, 0));
+        call("fcntl F_SETFL", () -> C.fcntl(fd.fd(), F_SETFL, flags | O_NONBLOCK));
+    }
+
+    /**
+     * poll(2) for input (or a pending connection) on one descriptor; false when the time ran out
+     * or a signal came first. A struct pollfd is int fd, short events, short revents.
+     */
+    public static boolean awaitReadable(Fd fd, int timeoutMillis) throws SysCallException {
+        int[] pollfd = {fd.fd(), POLLIN};
+        long ready = C.poll(pollfd, 1, timeoutMillis);
+        if (ready == -1 && Libc.errno() != EINTR) {
+            throw new SysCallException("poll", Libc.errno());
+        }
+        return ready > 0;
+    }
+
+    /** Whether accept failed only because another process took the connection first. */
+    public static boolean wouldBlock(SysCallException e) {
+        return e.errno() == EAGAIN;
     }
 
     /** The bound local address, e.g. to learn the port after binding port 0. */

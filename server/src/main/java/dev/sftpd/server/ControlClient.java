@@ -1,30 +1,42 @@
-// sftpd -O check|exit|stop|sessions: the control socket's client, worded and exiting as ssh -O does.
+// sftpd -O check|exit|stop|sessions: the control socket's client, worded and exiting as ssh -O does; and a
+// starting daemon's takeover of a running one's listening sockets.
 package dev.sftpd.server;
 
 import static dev.sftpd.server.ControlProtocol.MUX_C_ALIVE_CHECK;
+import static dev.sftpd.server.ControlProtocol.MUX_C_HANDOVER;
 import static dev.sftpd.server.ControlProtocol.MUX_C_SESSIONS;
 import static dev.sftpd.server.ControlProtocol.MUX_C_STOP_LISTENING;
 import static dev.sftpd.server.ControlProtocol.MUX_C_TERMINATE;
 import static dev.sftpd.server.ControlProtocol.MUX_MSG_HELLO;
 import static dev.sftpd.server.ControlProtocol.MUX_S_ALIVE;
+import static dev.sftpd.server.ControlProtocol.MUX_S_HANDOVER;
 import static dev.sftpd.server.ControlProtocol.MUX_S_OK;
 import static dev.sftpd.server.ControlProtocol.MUX_S_SESSIONS;
 
+import dev.sftpd.log.SshLog;
 import dev.sftpd.privsep.Fd;
+import dev.sftpd.privsep.MonitorProtocolException;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.server.ControlProtocol.Message;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 final class ControlClient {
+    private static final SshLog log = SshLog.get(ControlClient.class);
     static final List<String> COMMANDS = List.of("check", "exit", "stop", "sessions");
     private static final int REQUEST_ID = 0;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
@@ -77,6 +89,63 @@ final class ControlClient {
         } catch (IOException | SysCallException e) {
             err.println("mux_client_read_packet: " + e.getMessage());
             return 255;
+        }
+    }
+
+    /**
+     * A start that found a daemon serving at its control socket and took its listening sockets.
+     *
+     * @param pid the running daemon's
+     * @param sockets its listening sockets by configured address
+     */
+    record Takeover(Fd connection, int pid, Map<InetSocketAddress, Fd> sockets) {
+        /** Once the new daemon accepts: MUX_C_STOP_LISTENING to the old one, which then drains and exits. */
+        void finish() {
+            try (connection) {
+                expectOk(connection, MUX_C_STOP_LISTENING, "stop listening");
+                log.info("The daemon with pid %d stops listening; it exits when its last connection ends.", pid);
+            } catch (IOException | SysCallException | Failed e) {
+                log.error("cannot tell the daemon with pid %d to stop listening: %s", pid, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Asks a daemon serving at this control socket for its listening sockets (MUX_C_HANDOVER),
+     * so that a restart refuses no connection: both accept on the same sockets until the old
+     * one is told to stop. Empty when nothing answers there (no daemon, a stale socket) or the
+     * daemon cannot hand over.
+     */
+    static Optional<Takeover> takeOver(String path) {
+        Fd fd;
+        try {
+            fd = Sockets.connectUnix(path);
+        } catch (SysCallException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        try {
+            if (!hello(fd).contains(ControlProtocol.HANDOVER_EXTENSION)) {
+                throw new Failed("it does not hand over its listening sockets");
+            }
+            int pid = alive(fd);
+            ByteBuffer m = reply(fd, MUX_C_HANDOVER, MUX_S_HANDOVER, "handover");
+            int count = ControlProtocol.getInt(m);
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                addresses.add(new InetSocketAddress(InetAddress.getByName(ControlProtocol.getString(m)),
+                        ControlProtocol.getInt(m)));
+            }
+            ControlProtocol.end(m);
+            Map<InetSocketAddress, Fd> sockets = new LinkedHashMap<>();
+            for (InetSocketAddress address : addresses) {
+                sockets.put(address, Sockets.receiveFd(fd.fd()));
+            }
+            log.info("Took %d listening sockets over from the daemon with pid %d (%s).", count, pid, path);
+            return Optional.of(new Takeover(fd, pid, sockets));
+        } catch (IOException | SysCallException | MonitorProtocolException | Failed e) {
+            log.error("A daemon answers at %s but did not hand its sockets over: %s", path, e.getMessage());
+            fd.close();
+            return Optional.empty();
         }
     }
 

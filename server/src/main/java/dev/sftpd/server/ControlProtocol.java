@@ -30,6 +30,10 @@ final class ControlProtocol {
     static final String SESSIONS_EXTENSION = "sessions@sftpd.dev";
     static final int MUX_C_SESSIONS = 0x2000f001;
     static final int MUX_S_SESSIONS = 0x9000f001;
+    /** The handover extension, announced as HANDOVER_EXTENSION: the listening sockets, passed with SCM_RIGHTS. */
+    static final String HANDOVER_EXTENSION = "handover@sftpd.dev";
+    static final int MUX_C_HANDOVER = 0x2000f002;
+    static final int MUX_S_HANDOVER = 0x9000f002;
 
     /** Far above any message either side sends; a longer one is malformed rather than read. */
     static final int MAX_PACKET = 16 * 1024;

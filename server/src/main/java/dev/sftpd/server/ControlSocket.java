@@ -1,13 +1,16 @@
-// The daemon's control socket: OpenSSH's PROTOCOL.mux (hello, alive check, terminate, stop listening) for root only.
+// The daemon's control socket: OpenSSH's PROTOCOL.mux (hello, alive check, terminate, stop listening) for root only,
+// with sftpd's session list and listening-socket handover.
 package dev.sftpd.server;
 
 import static dev.sftpd.server.ControlProtocol.MUX_C_ALIVE_CHECK;
+import static dev.sftpd.server.ControlProtocol.MUX_C_HANDOVER;
 import static dev.sftpd.server.ControlProtocol.MUX_C_SESSIONS;
 import static dev.sftpd.server.ControlProtocol.MUX_C_STOP_LISTENING;
 import static dev.sftpd.server.ControlProtocol.MUX_C_TERMINATE;
 import static dev.sftpd.server.ControlProtocol.MUX_MSG_HELLO;
 import static dev.sftpd.server.ControlProtocol.MUX_S_ALIVE;
 import static dev.sftpd.server.ControlProtocol.MUX_S_FAILURE;
+import static dev.sftpd.server.ControlProtocol.MUX_S_HANDOVER;
 import static dev.sftpd.server.ControlProtocol.MUX_S_OK;
 import static dev.sftpd.server.ControlProtocol.MUX_S_SESSIONS;
 
@@ -20,6 +23,7 @@ import dev.sftpd.server.ControlProtocol.Message;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -50,6 +54,12 @@ final class ControlSocket implements AutoCloseable {
 
         /** MUX_C_STOP_LISTENING, after the reply: no new connections; exit when the last ends. */
         void stopListening();
+
+        /** The listening sockets by configured address, for MUX_C_HANDOVER; none while draining. */
+        Map<InetSocketAddress, Fd> listeningSockets();
+
+        /** They were sent to the daemon with this pid, which accepts on them too from now on. */
+        void handedOver(int pid);
     }
 
     /** One live connection, as the session list reports it. */
@@ -59,10 +69,16 @@ final class ControlSocket implements AutoCloseable {
     /** One sftp session: the process its login record names, and the engine under it (0 if already gone). */
     record Session(int sessionPid, int enginePid) {}
 
+    /** What a request does once its reply is sent, on the client's connection. */
+    @FunctionalInterface
+    private interface After {
+        void run(Fd client, Sockets.Credentials peer) throws SysCallException;
+    }
+
     /** A request's reply, and what to do once it is sent. */
-    private record Reply(Message message, Runnable after) {
+    private record Reply(Message message, After after) {
         static Reply of(Message message) {
-            return new Reply(message, () -> {});
+            return new Reply(message, (client, peer) -> {});
         }
     }
 
@@ -79,11 +95,25 @@ final class ControlSocket implements AutoCloseable {
             },
             MUX_C_TERMINATE, (rid, body, master) -> {
                 ControlProtocol.end(body);
-                return new Reply(new Message(MUX_S_OK).putInt(rid), master::terminate);
+                return new Reply(new Message(MUX_S_OK).putInt(rid), (client, peer) -> master.terminate());
             },
             MUX_C_STOP_LISTENING, (rid, body, master) -> {
                 ControlProtocol.end(body);
-                return new Reply(new Message(MUX_S_OK).putInt(rid), master::stopListening);
+                return new Reply(new Message(MUX_S_OK).putInt(rid), (client, peer) -> master.stopListening());
+            },
+            MUX_C_HANDOVER, (rid, body, master) -> {
+                ControlProtocol.end(body);
+                Map<InetSocketAddress, Fd> sockets = master.listeningSockets();
+                Message reply = new Message(MUX_S_HANDOVER).putInt(rid).putInt(sockets.size());
+                sockets.keySet().forEach(a -> reply.putString(a.getAddress().getHostAddress()).putInt(a.getPort()));
+                return new Reply(reply, (client, peer) -> {
+                    for (Fd socket : sockets.values()) {
+                        Sockets.sendFd(client.fd(), socket.fd());
+                    }
+                    if (!sockets.isEmpty()) {
+                        master.handedOver(peer.pid());
+                    }
+                });
             },
             MUX_C_SESSIONS, (rid, body, master) -> {
                 ControlProtocol.end(body);
@@ -182,15 +212,16 @@ final class ControlSocket implements AutoCloseable {
                 return;
             }
             ControlProtocol.write(client, new Message(MUX_MSG_HELLO).putInt(ControlProtocol.VERSION)
-                    .putString(ControlProtocol.SESSIONS_EXTENSION).putString("1"));
-            requests(client);
+                    .putString(ControlProtocol.SESSIONS_EXTENSION).putString("1")
+                    .putString(ControlProtocol.HANDOVER_EXTENSION).putString("1"));
+            requests(client, peer);
         } catch (SysCallException | RuntimeException e) {
             log.error("control socket: client: %s", e.getMessage());
         }
     }
 
     /** mux_master_read_cb(): HELLO first and once, then requests, each with its request id. */
-    private void requests(Fd client) throws SysCallException {
+    private void requests(Fd client, Sockets.Credentials peer) throws SysCallException {
         boolean hello = false;
         while (true) {
             ByteBuffer body;
@@ -238,7 +269,7 @@ final class ControlSocket implements AutoCloseable {
                 continue;
             }
             ControlProtocol.write(client, reply.message());
-            reply.after().run();
+            reply.after().run(client, peer);
         }
     }
 

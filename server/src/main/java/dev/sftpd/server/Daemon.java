@@ -44,6 +44,8 @@ import java.util.stream.IntStream;
 final class Daemon implements ControlSocket.Master {
     private static final SshLog log = SshLog.get(Daemon.class);
     private static final int BACKLOG = 128;
+    /** How long an accept thread waits before it looks again whether its listener is closing. */
+    private static final int ACCEPT_POLL_MILLIS = 500;
     /** How a transport ends after logging the protocol error that ended its connection. */
     private static final String SAID_WHY = "exited with status " + TransportMain.PROTOCOL_ERROR;
 
@@ -95,6 +97,8 @@ final class Daemon implements ControlSocket.Master {
         final Fd fd;
         final InetSocketAddress bound;
         volatile boolean closing;
+        /** Handed over to a new daemon, which accepts on it too: never shut down, only let go of. */
+        volatile boolean shared;
 
         Listener(InetSocketAddress address, Fd fd, InetSocketAddress bound) {
             this.address = address;
@@ -102,10 +106,16 @@ final class Daemon implements ControlSocket.Master {
             this.bound = bound;
         }
 
+        /**
+         * Ends the accepting thread, which then closes the descriptor. A socket of our own is shut
+         * down, which wakes the thread at once; a shared one is left listening for the new daemon,
+         * and the thread notices within one poll.
+         */
         void close() {
             closing = true;
-            // Wakes the accepting thread: a listening socket shut down fails accept with EINVAL.
-            Sockets.shutdown(fd.fd());
+            if (!shared) {
+                Sockets.shutdown(fd.fd());
+            }
         }
     }
 
@@ -138,6 +148,8 @@ final class Daemon implements ControlSocket.Master {
     /** What stop() logs: why the daemon ends. */
     private volatile String ending = "Received signal 15; terminating.";
     private volatile Optional<ControlSocket> control = Optional.empty();
+    /** The running daemon this one took its listening sockets from, told to stop once this one serves. */
+    private Optional<ControlClient.Takeover> takeover = Optional.empty();
 
     /**
      * A live connection: its monitor, whence and since when, and the monitor's own descriptor of
@@ -205,10 +217,24 @@ final class Daemon implements ControlSocket.Master {
             pool.fill();
         }
         engines.fill();
+        Map<InetSocketAddress, Fd> taken = new LinkedHashMap<>();
+        takeover = current.config().controlSocket().flatMap(path -> ControlClient.takeOver(path.toString()));
+        takeover.ifPresent(t -> taken.putAll(t.sockets()));
         for (InetSocketAddress address : current.config().listenAddresses()) {
-            listeners.put(address, bind(address));
+            Fd fd = taken.remove(address);
+            listeners.put(address, fd != null ? adopt(address, fd) : bind(address));
         }
+        // Addresses the running daemon listened on that this configuration drops.
+        taken.values().forEach(Fd::close);
         control = openControl(current.config().controlSocket());
+    }
+
+    /** A listening socket the running daemon handed over: the same socket, so no connection is refused meanwhile. */
+    private static Listener adopt(InetSocketAddress address, Fd fd) throws SysCallException {
+        Sockets.setNonBlocking(fd);
+        InetSocketAddress bound = Sockets.localAddress(fd);
+        log.info("Server listening on %s port %d (taken over).", Addresses.text(bound.getAddress()), bound.getPort());
+        return new Listener(address, fd, bound);
     }
 
     /** ControlSocket PATH, or none; a socket that cannot be made is an error, the daemon serves on without it. */
@@ -226,6 +252,12 @@ final class Daemon implements ControlSocket.Master {
 
     private static Listener bind(InetSocketAddress address) throws SysCallException {
         Fd fd = Sockets.listen(address, BACKLOG);
+        try {
+            Sockets.setNonBlocking(fd);
+        } catch (SysCallException e) {
+            fd.close();
+            throw e;
+        }
         InetSocketAddress bound = Sockets.localAddress(fd);
         log.info("Server listening on %s port %d.", Addresses.text(bound.getAddress()), bound.getPort());
         return new Listener(address, fd, bound);
@@ -257,6 +289,8 @@ final class Daemon implements ControlSocket.Master {
             listeners.values().forEach(this::startAccepting);
             serviceManager.ready(listening());
         }
+        // Only now, with this daemon accepting, does the one it replaces stop.
+        takeover.ifPresent(ControlClient.Takeover::finish);
         finished.await();
     }
 
@@ -370,15 +404,18 @@ final class Daemon implements ControlSocket.Master {
      * past MaxStartups or PerSourceMaxStartups hears sshd's refusal and is closed.
      */
     private void acceptLoop(Listener listener) {
-        while (true) {
+        while (!listener.closing) {
             Sockets.Accepted conn;
             try {
+                if (!Sockets.awaitReadable(listener.fd, ACCEPT_POLL_MILLIS)) {
+                    continue;
+                }
                 conn = Sockets.accept(listener.fd);
             } catch (SysCallException e) {
-                if (listener.closing) {
-                    break;
+                // EAGAIN: the other daemon sharing a handed-over socket took the connection first.
+                if (!listener.closing && !Sockets.wouldBlock(e)) {
+                    log.error("accept: %s", e.getMessage());
                 }
-                log.error("accept: %s", e.getMessage());
                 continue;
             }
             Admission.Decision decision = current.admission().admit(conn.peer(), conn.local());
@@ -397,7 +434,8 @@ final class Daemon implements ControlSocket.Master {
                 }
             }, "monitor-" + conn.peer()).start();
         }
-        log.info("Server no longer listening on %s port %d.", Addresses.text(listener.bound.getAddress()),
+        log.info(listener.shared ? "No longer accepting on %s port %d: the new daemon has it."
+                : "Server no longer listening on %s port %d.", Addresses.text(listener.bound.getAddress()),
                 listener.bound.getPort());
         listener.fd.close();
     }
@@ -476,6 +514,22 @@ final class Daemon implements ControlSocket.Master {
                     Addresses.text(live.peer.getAddress()), live.peer.getPort(), live.started.getEpochSecond(),
                     bytes.bytesReceived(), bytes.bytesAcked(), sftp);
         }).toList();
+    }
+
+    @Override
+    public synchronized Map<InetSocketAddress, Fd> listeningSockets() {
+        Map<InetSocketAddress, Fd> sockets = new LinkedHashMap<>();
+        if (!draining) {
+            listeners.forEach((address, listener) -> sockets.put(address, listener.fd));
+        }
+        return sockets;
+    }
+
+    @Override
+    public synchronized void handedOver(int pid) {
+        listeners.values().forEach(l -> l.shared = true);
+        log.info("Handed %d listening sockets to the daemon with pid %d, which now accepts on them too.",
+                listeners.size(), pid);
     }
 
     @Override

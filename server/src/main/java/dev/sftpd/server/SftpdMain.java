@@ -218,7 +218,17 @@ public final class SftpdMain {
         if (config.pidFile().isPresent()) {
             Path pidFile = config.pidFile().get();
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> pidFile.toFile().delete()));
+            String mine = ProcessHandle.current().pid() + "\n";
+            // A daemon that took over from this one has written its own pid there since: that file is not ours.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    if (Files.readString(pidFile, StandardCharsets.US_ASCII).equals(mine)) {
+                        Files.delete(pidFile);
+                    }
+                } catch (java.io.IOException e) {
+                    // Gone already.
+                }
+            }));
         }
     }
 }

@@ -55,20 +55,43 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
         lines.addAll(List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
                 "PidFile " + dir.resolve("sftpd-" + port + ".pid"), "LogLevel VERBOSE",
                 "ControlSocket " + dir.resolve("sftpd-" + port + ".control")));
-        List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of("-D", "-e", "-f", config.toString()));
-        DaemonProcess daemon;
         try {
             Files.write(config, lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return launch(launcher, config, port, log, environment);
+    }
+
+    private static DaemonProcess launch(List<String> launcher, Path config, int port, Path log,
+                                        java.util.Map<String, String> environment) {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of("-D", "-e", "-f", config.toString()));
+        try {
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);
-            daemon = new DaemonProcess(builder.directory(dir.toFile())
+            return new DaemonProcess(builder.directory(config.getParent().toFile())
                     .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + command, e);
         }
-        return daemon;
+    }
+
+    /**
+     * Another daemon started with this one's configuration file, as a restart would start it
+     * while this one still runs; it logs to a file of its own. Returns once it listens.
+     */
+    DaemonProcess successor(List<String> launcher) {
+        DaemonProcess next = launch(launcher, configFile(), port,
+                log.resolveSibling("sftpd-" + port + ".successor-" + System.nanoTime() + ".log"), java.util.Map.of());
+        try {
+            next.awaitLog("Server listening on 127.0.0.1 port " + port);
+        } catch (AssertionError e) {
+            next.close();
+            throw e;
+        }
+        return next;
     }
 
     long pid() {
@@ -152,8 +175,13 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
      * audit loginuid (pooled engines carry none), with its engine.
      */
     UserSession openSession(SystemUser user) {
+        return openSession(user, List.of());
+    }
+
+    /** As {@link #openSession(SystemUser)}, with these sftp options first (e.g. -l to limit the rate). */
+    UserSession openSession(SystemUser user, List<String> options) {
         int served = logMatches(SERVED).size();
-        OpenSftp client = new OpenSsh(port).openSftp(user);
+        OpenSftp client = new OpenSsh(port).openSftp(user, options);
         try {
             await(() -> logMatches(SERVED).size() > served, () -> "no transport for the new connection");
             long transport = Long.parseLong(logMatches(SERVED).get(served).group(1));

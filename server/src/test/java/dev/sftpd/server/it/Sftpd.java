@@ -77,6 +77,13 @@ final class Sftpd implements BeforeAllCallback, AfterAllCallback {
         return startDaemon(java.util.Map.of(), lines);
     }
 
+    /** A daemon started with {@code running}'s configuration while it runs: a restart. */
+    DaemonProcess startSuccessor(DaemonProcess running) {
+        DaemonProcess started = running.successor(launcher());
+        daemons.add(started);
+        return started;
+    }
+
     /** Another daemon, with these variables added to its environment, returned before it listens. */
     DaemonProcess spawnDaemon(java.util.Map<String, String> environment, String... lines) {
         DaemonProcess started = DaemonProcess.spawn(launcher(), dir, hostKey, List.of(lines), environment);

@@ -1,0 +1,80 @@
+// A restart that cuts nothing: the new daemon takes the listening socket over, the old one drains and exits.
+package dev.sftpd.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RestartIT {
+    private static final Pattern OPENED = Pattern.compile("(?m)^Connection from ");
+
+    @RegisterExtension
+    static final Sftpd sftpd = Sftpd.withConfig();
+
+    @Test
+    void aNewDaemonTakesTheListenerOverWhileALiveTransferCompletesOnTheOldOne() throws Exception {
+        DaemonProcess old = sftpd.startDaemon();
+        SystemUser alice = sftpd.user("alice");
+        byte[] content = new byte[16 << 20];
+        new Random(5).nextBytes(content);
+        Path big = Files.write(sftpd.dir().resolve("across-restart"), content);
+        Path remote = alice.home().resolve("across-restart");
+        String closed = "close \"" + remote + "\" bytes read 0 written " + content.length;
+        long listener = listeningSocketInode(old.port());
+        // 8 Mbit/s: the 16 MiB upload lasts about 16 s, across the whole restart.
+        UserSession session = old.openSession(alice, List.of("-l", "8192"));
+        DaemonProcess next;
+        try (session) {
+            session.client().send("put " + big + " " + remote);
+            session.client().send("!echo put-done");
+
+            next = sftpd.startSuccessor(old);
+
+            assertFalse(old.logText().contains(closed), "the upload is still going when the new daemon listens");
+            next.awaitLog("Took 1 listening sockets over from the daemon with pid " + old.pid());
+            old.awaitLog("Handed 1 listening sockets to the daemon with pid " + next.pid());
+            assertTrue(ProcFs.descriptors(next.pid()).containsValue("socket:[" + listener + "]"),
+                    "the new daemon listens on the old one's socket, so no connection is refused meanwhile");
+            old.awaitLog("No longer accepting on 127.0.0.1 port " + old.port() + ": the new daemon has it.");
+            int oldConnections = old.logMatches(OPENED).size();
+            new OpenSsh(old.port()).sftp(sftpd.user("bob"), "pwd").assertExit(0);
+            assertEquals(1, next.logMatches(OPENED).size(), "the new daemon serves new connections");
+            assertEquals(oldConnections, old.logMatches(OPENED).size(), "the old one takes none");
+            Run.run(List.of("ssh", "-F", "/dev/null", "-S", old.controlSocket().toString(), "-O", "check", "x"),
+                    new byte[0]).assertExit(0).assertStderr("Master running (pid=" + next.pid() + ")");
+
+            session.client().awaitStdout("put-done");
+            old.awaitLog(closed);
+            assertEquals(-1, Files.mismatch(big, remote), "the upload across the restart is whole");
+            assertTrue(old.isAlive(), "the old daemon waits for its last session");
+            session.client().finish().assertExit(0);
+        }
+
+        assertTrue(old.process().waitFor(30, TimeUnit.SECONDS), "the old daemon exits after its last session");
+        assertEquals(0, old.process().exitValue());
+        old.awaitLog("The last connection has ended; exiting.");
+        LoginRecordIT.awaitLogout(alice, session.session());
+        assertTrue(Files.exists(old.controlSocket()), "the new daemon's control socket stays");
+        assertTrue(next.isAlive());
+    }
+
+    /** The inode of the socket listening on 127.0.0.1:port, from /proc/net/tcp (state 0A is LISTEN). */
+    private static long listeningSocketInode(int port) throws IOException {
+        String local = String.format(Locale.ROOT, "0100007F:%04X", port);
+        return Files.readAllLines(Path.of("/proc/net/tcp")).stream().map(String::trim)
+                .map(line -> line.split("\\s+")).filter(f -> f[1].equals(local) && f[3].equals("0A"))
+                .mapToLong(f -> Long.parseLong(f[9])).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing listens on 127.0.0.1 port " + port));
+    }
+}
