@@ -1,15 +1,17 @@
-// sftpd -O check|exit|stop|sessions: the control socket's client, worded and exiting as ssh -O does; and a
+// sftpd -O check|exit|stop|sessions|restart: the control socket's client, worded and exiting as ssh -O does; and a
 // starting daemon's takeover of a running one's listening sockets.
 package dev.sftpd.server;
 
 import static dev.sftpd.server.ControlProtocol.MUX_C_ALIVE_CHECK;
 import static dev.sftpd.server.ControlProtocol.MUX_C_HANDOVER;
+import static dev.sftpd.server.ControlProtocol.MUX_C_RESTART;
 import static dev.sftpd.server.ControlProtocol.MUX_C_SESSIONS;
 import static dev.sftpd.server.ControlProtocol.MUX_C_STOP_LISTENING;
 import static dev.sftpd.server.ControlProtocol.MUX_C_TERMINATE;
 import static dev.sftpd.server.ControlProtocol.MUX_MSG_HELLO;
 import static dev.sftpd.server.ControlProtocol.MUX_S_ALIVE;
 import static dev.sftpd.server.ControlProtocol.MUX_S_HANDOVER;
+import static dev.sftpd.server.ControlProtocol.MUX_S_RESTARTING;
 import static dev.sftpd.server.ControlProtocol.MUX_S_OK;
 import static dev.sftpd.server.ControlProtocol.MUX_S_SESSIONS;
 
@@ -37,7 +39,7 @@ import java.util.Set;
 
 final class ControlClient {
     private static final SshLog log = SshLog.get(ControlClient.class);
-    static final List<String> COMMANDS = List.of("check", "exit", "stop", "sessions");
+    static final List<String> COMMANDS = List.of("check", "exit", "stop", "sessions", "restart");
     private static final int REQUEST_ID = 0;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
@@ -74,6 +76,13 @@ final class ControlClient {
                 case "stop" -> {
                     expectOk(fd, MUX_C_STOP_LISTENING, "stop listening");
                     err.println("Stop listening request sent.");
+                }
+                case "restart" -> {
+                    if (!extensions.contains(ControlProtocol.RESTART_EXTENSION)) {
+                        throw new Failed("master does not support restart requests");
+                    }
+                    int pid = ControlProtocol.getInt(reply(fd, MUX_C_RESTART, MUX_S_RESTARTING, "restart"));
+                    err.println("Restart request sent: the new daemon's pid is " + pid + ".");
                 }
                 default -> {
                     if (!extensions.contains(ControlProtocol.SESSIONS_EXTENSION)) {

@@ -34,6 +34,10 @@ final class ControlProtocol {
     static final String HANDOVER_EXTENSION = "handover@sftpd.dev";
     static final int MUX_C_HANDOVER = 0x2000f002;
     static final int MUX_S_HANDOVER = 0x9000f002;
+    /** The restart extension: the daemon starts its own successor, which then takes over by handover. */
+    static final String RESTART_EXTENSION = "restart@sftpd.dev";
+    static final int MUX_C_RESTART = 0x2000f003;
+    static final int MUX_S_RESTARTING = 0x9000f003;
 
     /** Far above any message either side sends; a longer one is malformed rather than read. */
     static final int MAX_PACKET = 16 * 1024;

@@ -4,6 +4,7 @@ package dev.sftpd.server;
 
 import static dev.sftpd.server.ControlProtocol.MUX_C_ALIVE_CHECK;
 import static dev.sftpd.server.ControlProtocol.MUX_C_HANDOVER;
+import static dev.sftpd.server.ControlProtocol.MUX_C_RESTART;
 import static dev.sftpd.server.ControlProtocol.MUX_C_SESSIONS;
 import static dev.sftpd.server.ControlProtocol.MUX_C_STOP_LISTENING;
 import static dev.sftpd.server.ControlProtocol.MUX_C_TERMINATE;
@@ -11,6 +12,7 @@ import static dev.sftpd.server.ControlProtocol.MUX_MSG_HELLO;
 import static dev.sftpd.server.ControlProtocol.MUX_S_ALIVE;
 import static dev.sftpd.server.ControlProtocol.MUX_S_FAILURE;
 import static dev.sftpd.server.ControlProtocol.MUX_S_HANDOVER;
+import static dev.sftpd.server.ControlProtocol.MUX_S_RESTARTING;
 import static dev.sftpd.server.ControlProtocol.MUX_S_OK;
 import static dev.sftpd.server.ControlProtocol.MUX_S_SESSIONS;
 
@@ -32,6 +34,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -60,6 +63,9 @@ final class ControlSocket implements AutoCloseable {
 
         /** They were sent to the daemon with this pid, which accepts on them too from now on. */
         void handedOver(int pid);
+
+        /** MUX_C_RESTART: a new daemon started to take over; its pid, or empty if none could be. */
+        OptionalInt restart();
     }
 
     /** One live connection, as the session list reports it. */
@@ -114,6 +120,12 @@ final class ControlSocket implements AutoCloseable {
                         master.handedOver(peer.pid());
                     }
                 });
+            },
+            MUX_C_RESTART, (rid, body, master) -> {
+                ControlProtocol.end(body);
+                OptionalInt pid = master.restart();
+                return Reply.of(pid.isPresent() ? new Message(MUX_S_RESTARTING).putInt(rid).putInt(pid.getAsInt())
+                        : new Message(MUX_S_FAILURE).putInt(rid).putString("no new daemon started; see the log"));
             },
             MUX_C_SESSIONS, (rid, body, master) -> {
                 ControlProtocol.end(body);
@@ -213,7 +225,8 @@ final class ControlSocket implements AutoCloseable {
             }
             ControlProtocol.write(client, new Message(MUX_MSG_HELLO).putInt(ControlProtocol.VERSION)
                     .putString(ControlProtocol.SESSIONS_EXTENSION).putString("1")
-                    .putString(ControlProtocol.HANDOVER_EXTENSION).putString("1"));
+                    .putString(ControlProtocol.HANDOVER_EXTENSION).putString("1")
+                    .putString(ControlProtocol.RESTART_EXTENSION).putString("1"));
             requests(client, peer);
         } catch (SysCallException | RuntimeException e) {
             log.error("control socket: client: %s", e.getMessage());

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -123,6 +124,7 @@ final class Daemon implements ControlSocket.Master {
     private final boolean logToStderr;
     private final ConfigSource source;
     private final ServiceManager serviceManager;
+    private final Successor successor;
     private final LoginRecorder recorder = new LoginRecorder(LoginFiles.SYSTEM);
     private volatile Generation current;
     /**
@@ -187,8 +189,14 @@ final class Daemon implements ControlSocket.Master {
         }
     }
 
+    /** Starts a new daemon with this one's command line, for sftpd -O restart; returns its pid. */
+    interface Successor {
+        int start() throws SysCallException;
+    }
+
     Daemon(ConfigSource.Loaded loaded, ConfigSource source, ServiceManager serviceManager, Launcher launcher,
-           boolean logToStderr) {
+           boolean logToStderr, Successor successor) {
+        this.successor = successor;
         this.serviceManager = serviceManager;
         this.launcher = launcher;
         this.logToStderr = logToStderr;
@@ -526,7 +534,24 @@ final class Daemon implements ControlSocket.Master {
     }
 
     @Override
+    public synchronized OptionalInt restart() {
+        if (draining) {
+            return OptionalInt.empty();
+        }
+        try {
+            int pid = successor.start();
+            log.info("Started a new daemon, pid %d, to take over at the control socket's request.", pid);
+            return OptionalInt.of(pid);
+        } catch (SysCallException e) {
+            log.error("cannot start a new daemon: %s", e.getMessage());
+            return OptionalInt.empty();
+        }
+    }
+
+    @Override
     public synchronized void handedOver(int pid) {
+        // The new daemon is the service's main process now: this one's STOPPING=1 would stop the unit.
+        serviceManager.handOff();
         listeners.values().forEach(l -> l.shared = true);
         log.info("Handed %d listening sockets to the daemon with pid %d, which now accepts on them too.",
                 listeners.size(), pid);

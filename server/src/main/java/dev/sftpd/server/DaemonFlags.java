@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param debug how many -d were given (debug1..3; logs to stderr, stays in the foreground)
  * @param mode RUN, or TEST (-t: check and exit) or DUMP (-T: print the effective configuration), or
  *     CONTROL (-O: send a running daemon a request on its control socket)
- * @param controlCommand -O's command: check, exit, stop or sessions
+ * @param controlCommand -O's command: check, exit, stop, sessions or restart
  * @param controlSocket -S: the control socket to use instead of the configuration's ControlSocket
  */
 record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path configFile, List<Integer> ports,
@@ -20,7 +20,7 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/sftpd/sftpd_config");
     static final String USAGE = "usage: sftpd [-DdeTt] [-f config_file] [-h host_key_file] [-o option] [-p port]\n"
-            + "       sftpd -O check|exit|stop|sessions [-f config_file] [-S control_socket]\n";
+            + "       sftpd -O check|exit|stop|sessions|restart [-f config_file] [-S control_socket]\n";
 
     static final class UsageException extends Exception {
         UsageException(String message) {

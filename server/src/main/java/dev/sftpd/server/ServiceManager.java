@@ -13,7 +13,8 @@ import java.util.Optional;
  * What a unit of Type=notify waits for: READY=1 once every listener is bound, RELOADING=1 (with
  * MONOTONIC_USEC, as Type=notify-reload wants) then READY=1 around a reload, STOPPING=1, and
  * STATUS= lines that systemctl status shows. Without NOTIFY_SOCKET every call does nothing. The
- * variable is never passed on: the daemon's children get environments of their own making.
+ * variable is passed on to one child only, a successor started by sftpd -O restart, which becomes
+ * the service's main process; transports and engines never see it.
  */
 final class ServiceManager {
     private static final SshLog log = SshLog.get(ServiceManager.class);
@@ -21,6 +22,8 @@ final class ServiceManager {
 
     private final Optional<String> socket;
     private Fd fd;
+    /** Set once another daemon has taken over: it speaks for the service from then on. */
+    private boolean handedOff;
 
     private ServiceManager(Optional<String> socket) {
         this.socket = socket;
@@ -46,9 +49,14 @@ final class ServiceManager {
         send("STOPPING=1\nSTATUS=" + status);
     }
 
+    /** Nothing more is sent: a daemon that took this one's sockets over is the service now. */
+    synchronized void handOff() {
+        handedOff = true;
+    }
+
     /** A lost notification is logged, never fatal: the daemon serves whether or not systemd hears it. */
     private synchronized void send(String message) {
-        if (socket.isEmpty()) {
+        if (socket.isEmpty() || handedOff) {
             return;
         }
         try {

@@ -10,12 +10,14 @@ import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigException;
 import dev.sftpd.server.config.ConfigParser;
+import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Spawner;
 import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +33,7 @@ public final class SftpdMain {
 
     /** The account transports run as, from their first instruction (sshd's SSH_PRIVSEP_USER). */
     static final String UNPRIVILEGED_USER = "sftpd";
+    private static final String PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 
     private SftpdMain() {}
 
@@ -106,7 +109,7 @@ public final class SftpdMain {
                     flags.logToStderr());
             ClassArchives.prepare(unprivileged.get());
             Daemon daemon = new Daemon(new ConfigSource.Loaded(config, hostKeys), source,
-                    ServiceManager.fromEnvironment(), launcher, flags.logToStderr());
+                    ServiceManager.fromEnvironment(), launcher, flags.logToStderr(), () -> startSuccessor(args));
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "stop"));
             // Before the first listener: a HUP sent as soon as the port answers must find the handler.
             onSighup(() -> reload(daemon, flags));
@@ -197,20 +200,40 @@ public final class SftpdMain {
      * host keys were checked here first, so the usual mistakes are still reported on the terminal.
      */
     private static int detach(String[] args) {
+        try {
+            int devNull = Posix.get().open("/dev/null".getBytes(StandardCharsets.US_ASCII), Posix.O_RDWR, 0);
+            Spawner.spawn(commandLine(args), Map.of("PATH", PATH, "LANG", "C.UTF-8"), devNull, devNull, devNull,
+                    true);
+            return 0;
+        } catch (SysCallException e) {
+            System.err.println("sftpd: cannot start in the background: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** This daemon's command line again, with -D: the same JVM options, class path (its jars as they are now), flags. */
+    private static List<String> commandLine(String[] args) {
         List<String> argv = new ArrayList<>();
         argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         argv.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         argv.addAll(List.of("-cp", System.getProperty("java.class.path"), SftpdMain.class.getName()));
         argv.addAll(List.of(args));
         argv.add("-D");
-        try {
-            int devNull = Posix.get().open("/dev/null".getBytes(StandardCharsets.US_ASCII), Posix.O_RDWR, 0);
-            Spawner.spawn(argv, Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "LANG", "C.UTF-8"),
-                    devNull, devNull, devNull, true);
-            return 0;
-        } catch (SysCallException e) {
-            System.err.println("sftpd: cannot start in the background: " + e.getMessage());
-            return 1;
+        return argv;
+    }
+
+    /**
+     * sftpd -O restart: a new daemon with this one's command line, which takes the listening
+     * sockets over at the control socket. It logs where this one does, and is the one child that
+     * gets NOTIFY_SOCKET: it becomes the service's main process (READY=1 with its MAINPID).
+     */
+    private static int startSuccessor(String[] args) throws SysCallException {
+        Map<String, String> env = new HashMap<>(Map.of("PATH", PATH, "LANG", "C.UTF-8"));
+        Optional.ofNullable(System.getenv(ServiceManager.VARIABLE)).ifPresent(v -> env.put(ServiceManager.VARIABLE, v));
+        try (Fd devNull = Spawner.openDevNull()) {
+            int pid = Spawner.spawn(commandLine(args), env, devNull.fd(), 2, devNull.fd(), false);
+            Launcher.Child.watch(pid).exited().thenAccept(status -> log.info("new daemon %d %s", pid, status));
+            return pid;
         }
     }
 

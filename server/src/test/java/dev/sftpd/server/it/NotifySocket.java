@@ -84,6 +84,19 @@ final class NotifySocket implements AutoCloseable {
         return fail("no datagram " + what + " on " + address + "; received: " + received);
     }
 
+    /** Every datagram that arrives within {@code millis}, added to {@link #received()}. */
+    List<String> receiveFor(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        byte[] buf = new byte[4096];
+        while (System.nanoTime() < deadline) {
+            long n = C.recv(fd, buf, buf.length, 0);
+            if (n > 0) {
+                received.add(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+            }
+        }
+        return received();
+    }
+
     /** Every datagram received so far, in order. */
     List<String> received() {
         return List.copyOf(received);

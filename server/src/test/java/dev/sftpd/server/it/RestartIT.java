@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -67,6 +68,47 @@ class RestartIT {
         LoginRecordIT.awaitLogout(alice, session.session());
         assertTrue(Files.exists(old.controlSocket()), "the new daemon's control socket stays");
         assertTrue(next.isAlive());
+    }
+
+    @Test
+    void sftpdORestartStartsASuccessorThatBecomesTheServicesMainProcess() throws Exception {
+        try (NotifySocket notify = NotifySocket.bind(sftpd.dir().resolve("notify-restart").toString())) {
+            DaemonProcess old = sftpd.startDaemon(Map.of("NOTIFY_SOCKET", notify.address()));
+            notify.await(d -> d.contains("READY=1") && d.contains("MAINPID=" + old.pid() + "\n"), "READY=1 at start");
+            SystemUser carol = sftpd.user("carol");
+            UserSession session = old.openSession(carol);
+            long successor = 0;
+            try (session) {
+                String sent = Run.run(List.of(Sftpd.repository().resolve("bin/sftpd").toString(), "-O", "restart",
+                        "-S", old.controlSocket().toString()), new byte[0]).assertExit(0)
+                        .assertStderr("Restart request sent: the new daemon's pid is ").stderr();
+                successor = Long.parseLong(sent.replaceAll("(?s).*pid is (\\d+)\\..*", "$1"));
+                long next = successor;
+
+                notify.await(d -> d.contains("READY=1") && d.contains("MAINPID=" + next + "\n"),
+                        "READY=1 from the new daemon, naming itself the main process");
+                old.awaitLog("Handed 1 listening sockets to the daemon with pid " + next);
+                Run.run(List.of("ssh", "-F", "/dev/null", "-S", old.controlSocket().toString(), "-O", "check", "x"),
+                        new byte[0]).assertExit(0).assertStderr("Master running (pid=" + next + ")");
+                new OpenSsh(old.port()).sftp(sftpd.user("dave"), "pwd").assertExit(0);
+                session.client().send("mkdir made-after-restart");
+                session.client().send("!echo still-here");
+                session.client().awaitStdout("still-here");
+                assertTrue(Files.isDirectory(carol.home().resolve("made-after-restart")));
+                session.client().finish().assertExit(0);
+
+                assertTrue(old.process().waitFor(30, TimeUnit.SECONDS), "the old daemon exits after its session");
+                assertTrue(notify.receiveFor(1000).stream().noneMatch(d -> d.contains("STOPPING=1")),
+                        "the old daemon does not tell systemd the service is stopping: " + notify.received());
+                assertTrue(ProcFs.exists(next), "the new daemon serves on");
+            } finally {
+                if (successor > 0) {
+                    long next = successor;
+                    Run.run(List.of("kill", "-TERM", Long.toString(next)), new byte[0]);
+                    Poll.until(() -> !ProcFs.exists(next), () -> "the new daemon " + next + " did not stop");
+                }
+            }
+        }
     }
 
     /** The inode of the socket listening on 127.0.0.1:port, from /proc/net/tcp (state 0A is LISTEN). */
