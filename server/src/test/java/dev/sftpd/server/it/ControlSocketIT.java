@@ -14,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,7 +34,7 @@ class ControlSocketIT {
     void opensshsClientChecksTheDaemonAndSeesItsPid() throws IOException {
         DaemonProcess daemon = sftpd.daemon();
 
-        ssh(daemon, "check").assertExit(0).assertStderr("Master running (pid=" + daemon.pid() + ")");
+        daemon.sshControl("check").assertExit(0).assertStderr("Master running (pid=" + daemon.pid() + ")");
 
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.controlSocket())));
         assertEquals(0, Files.getAttribute(daemon.controlSocket(), "unix:uid"));
@@ -46,14 +44,15 @@ class ControlSocketIT {
     void sftpdsOwnClientChecksTheDaemonToo() {
         DaemonProcess daemon = sftpd.daemon();
 
-        sftpdControl(daemon, "check").assertExit(0).assertStderr("Master running (pid=" + daemon.pid() + ")");
+        daemon.sftpdControl("check").assertExit(0).assertStderr("Master running (pid=" + daemon.pid() + ")");
     }
 
     @Test
     void aMissingSocketIsReportedAsSshReportsIt() {
         Path missing = sftpd.dir().resolve("no-such-control");
 
-        Run.run(List.of(sftpdCommand().get(0), "-O", "check", "-S", missing.toString()), new byte[0])
+        Run.run(List.of(Sftpd.repository().resolve("bin/sftpd").toString(), "-O", "check", "-S", missing.toString()),
+                new byte[0])
                 .assertExit(255).assertStderr("Control socket connect(" + missing + "): No such file or directory");
     }
 
@@ -61,23 +60,21 @@ class ControlSocketIT {
     void sessionsListsALiveSessionWithItsPidsUserClientAndBytes() throws IOException {
         DaemonProcess daemon = sftpd.daemon();
         SystemUser alice = sftpd.user("alice");
-        byte[] content = new byte[1 << 20];
-        new Random(3).nextBytes(content);
-        Path up = Files.write(sftpd.dir().resolve("listed-up"), content);
+        Path up = sftpd.randomFile("listed-up", 1 << 20);
         try (UserSession session = daemon.openSession(alice)) {
             session.client().send("put " + up + " listed");
             session.client().send("get listed " + sftpd.dir().resolve("listed-down"));
             session.client().send("!echo transferred");
             session.client().awaitStdout("transferred");
 
-            String listing = sftpdControl(daemon, "sessions").assertExit(0).stdout();
+            String listing = daemon.sftpdControl("sessions").assertExit(0).stdout();
 
             Matcher line = Pattern.compile("(?m)^" + session.transport() + "\\s+" + alice.name()
                     + "\\s+127\\.0\\.0\\.1 port (\\d+)\\s+\\S+ \\S+\\s+(\\d+)\\s+(\\d+)$").matcher(listing);
             assertTrue(line.find(), listing);
             daemon.awaitTransport(Integer.parseInt(line.group(1)));
-            assertTrue(Long.parseLong(line.group(2)) > content.length, "bytes in counts the upload: " + listing);
-            assertTrue(Long.parseLong(line.group(3)) > content.length, "bytes out counts the download: " + listing);
+            assertTrue(Long.parseLong(line.group(2)) > Files.size(up), "bytes in counts the upload: " + listing);
+            assertTrue(Long.parseLong(line.group(3)) > Files.size(up), "bytes out counts the download: " + listing);
             assertTrue(listing.contains("sftp session " + session.session() + " engine " + session.engine()),
                     listing);
         }
@@ -104,7 +101,7 @@ class ControlSocketIT {
             assertFailure(receive(raw), 0, "packet length 2147483647");
             assertClosed(raw);
         }
-        ssh(daemon, "check").assertExit(0).assertStderr("Master running (pid=" + daemon.pid() + ")");
+        daemon.sshControl("check").assertExit(0).assertStderr("Master running (pid=" + daemon.pid() + ")");
         new OpenSsh(daemon.port()).sftp(sftpd.user("alice"), "pwd").assertExit(0);
     }
 
@@ -137,7 +134,7 @@ class ControlSocketIT {
         assertFalse(refused.stderr().contains("Master running"), refused.toString());
         assertTrue(refused.exitCode() != 0, refused.toString());
         daemon.awaitLog("control socket: multiplex uid mismatch: peer euid " + bob.uid() + " != uid 0");
-        ssh(daemon, "check").assertExit(0);
+        daemon.sshControl("check").assertExit(0);
     }
 
     @Test
@@ -146,7 +143,7 @@ class ControlSocketIT {
         SystemUser carol = sftpd.user("carol");
         UserSession session = daemon.openSession(carol);
         try (session) {
-            ssh(daemon, "stop").assertExit(0).assertStderr("Stop listening request sent.");
+            daemon.sshControl("stop").assertExit(0).assertStderr("Stop listening request sent.");
             daemon.awaitLog("Server no longer listening on 127.0.0.1 port " + daemon.port() + ".");
 
             new OpenSsh(daemon.port()).sftp(carol, "pwd").assertExit(255).assertStderr("Connection refused");
@@ -171,7 +168,7 @@ class ControlSocketIT {
         SystemUser dave = sftpd.user("dave");
         UserSession session = daemon.openSession(dave);
         try (session) {
-            sftpdControl(daemon, "exit").assertExit(0).assertStderr("Exit request sent.");
+            daemon.sftpdControl("exit").assertExit(0).assertStderr("Exit request sent.");
 
             assertTrue(daemon.process().waitFor(30, TimeUnit.SECONDS), "the daemon exits");
             session.client().finish();
@@ -180,21 +177,6 @@ class ControlSocketIT {
         Poll.until(() -> !ProcFs.exists(session.engine()) && !ProcFs.exists(session.transport()),
                 () -> "the session's processes outlived the daemon");
         LoginRecordIT.awaitLogout(dave, session.session());
-    }
-
-    private static Outcome ssh(DaemonProcess daemon, String command) {
-        return Run.run(List.of("ssh", "-F", "/dev/null", "-S", daemon.controlSocket().toString(), "-O", command,
-                "x"), new byte[0]);
-    }
-
-    private static Outcome sftpdControl(DaemonProcess daemon, String command) {
-        List<String> c = new ArrayList<>(sftpdCommand());
-        c.addAll(List.of("-O", command, "-S", daemon.controlSocket().toString()));
-        return Run.run(c, new byte[0]);
-    }
-
-    private static List<String> sftpdCommand() {
-        return List.of(Sftpd.repository().resolve("bin/sftpd").toString());
     }
 
     private static SocketChannel connect(DaemonProcess daemon) throws IOException {

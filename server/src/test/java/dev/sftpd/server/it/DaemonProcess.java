@@ -103,6 +103,18 @@ record DaemonProcess(Process process, int port, Path log) implements AutoCloseab
         return log.resolveSibling("sftpd-" + port + ".control");
     }
 
+    /** OpenSSH's client on the daemon's control socket: {@code ssh -S SOCKET -O command x}. */
+    Outcome sshControl(String command) {
+        return Run.run(List.of("ssh", "-F", "/dev/null", "-S", controlSocket().toString(), "-O", command, "x"),
+                new byte[0]);
+    }
+
+    /** sftpd's own client on it: {@code sftpd -O command -S SOCKET}. */
+    Outcome sftpdControl(String command) {
+        return Run.run(List.of(Sftpd.repository().resolve("bin/sftpd").toString(), "-O", command, "-S",
+                controlSocket().toString()), new byte[0]);
+    }
+
     /** The configuration file the daemon was started with (-f). */
     Path configFile() {
         return log.resolveSibling("sftpd-" + port + ".conf");

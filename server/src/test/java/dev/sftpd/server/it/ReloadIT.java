@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,9 +21,7 @@ class ReloadIT {
     void aLiveSessionSurvivesHupAndKeepsTransferring() throws IOException {
         DaemonProcess daemon = sftpd.daemon();
         SystemUser alice = sftpd.user("alice");
-        byte[] content = new byte[48 << 20];
-        new Random(9).nextBytes(content);
-        Path big = Files.write(sftpd.dir().resolve("big"), content);
+        Path big = sftpd.randomFile("big", 48 << 20);
         Path back = sftpd.dir().resolve("big-back");
         try (UserSession session = daemon.openSession(alice)) {
             daemon.rewriteConfig("MaxAuthTries 4");

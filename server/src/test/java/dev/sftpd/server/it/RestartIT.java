@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -27,11 +26,9 @@ class RestartIT {
     void aNewDaemonTakesTheListenerOverWhileALiveTransferCompletesOnTheOldOne() throws Exception {
         DaemonProcess old = sftpd.startDaemon();
         SystemUser alice = sftpd.user("alice");
-        byte[] content = new byte[16 << 20];
-        new Random(5).nextBytes(content);
-        Path big = Files.write(sftpd.dir().resolve("across-restart"), content);
+        Path big = sftpd.randomFile("across-restart", 16 << 20);
         Path remote = alice.home().resolve("across-restart");
-        String closed = "close \"" + remote + "\" bytes read 0 written " + content.length;
+        String closed = "close \"" + remote + "\" bytes read 0 written " + Files.size(big);
         long listener = listeningSocketInode(old.port());
         // 8 Mbit/s: the 16 MiB upload lasts about 16 s, across the whole restart.
         UserSession session = old.openSession(alice, List.of("-l", "8192"));
@@ -52,8 +49,7 @@ class RestartIT {
             new OpenSsh(old.port()).sftp(sftpd.user("bob"), "pwd").assertExit(0);
             assertEquals(1, next.logMatches(OPENED).size(), "the new daemon serves new connections");
             assertEquals(oldConnections, old.logMatches(OPENED).size(), "the old one takes none");
-            Run.run(List.of("ssh", "-F", "/dev/null", "-S", old.controlSocket().toString(), "-O", "check", "x"),
-                    new byte[0]).assertExit(0).assertStderr("Master running (pid=" + next.pid() + ")");
+            old.sshControl("check").assertExit(0).assertStderr("Master running (pid=" + next.pid() + ")");
 
             session.client().awaitStdout("put-done");
             old.awaitLog(closed);
@@ -79,8 +75,7 @@ class RestartIT {
             UserSession session = old.openSession(carol);
             long successor = 0;
             try (session) {
-                String sent = Run.run(List.of(Sftpd.repository().resolve("bin/sftpd").toString(), "-O", "restart",
-                        "-S", old.controlSocket().toString()), new byte[0]).assertExit(0)
+                String sent = old.sftpdControl("restart").assertExit(0)
                         .assertStderr("Restart request sent: the new daemon's pid is ").stderr();
                 successor = Long.parseLong(sent.replaceAll("(?s).*pid is (\\d+)\\..*", "$1"));
                 long next = successor;
@@ -88,8 +83,7 @@ class RestartIT {
                 notify.await(d -> d.contains("READY=1") && d.contains("MAINPID=" + next + "\n"),
                         "READY=1 from the new daemon, naming itself the main process");
                 old.awaitLog("Handed 1 listening sockets to the daemon with pid " + next);
-                Run.run(List.of("ssh", "-F", "/dev/null", "-S", old.controlSocket().toString(), "-O", "check", "x"),
-                        new byte[0]).assertExit(0).assertStderr("Master running (pid=" + next + ")");
+                old.sshControl("check").assertExit(0).assertStderr("Master running (pid=" + next + ")");
                 new OpenSsh(old.port()).sftp(sftpd.user("dave"), "pwd").assertExit(0);
                 session.client().send("mkdir made-after-restart");
                 session.client().send("!echo still-here");

@@ -158,6 +158,17 @@ final class Sftpd implements BeforeAllCallback, AfterAllCallback {
         return dir;
     }
 
+    /** A file of {@code size} random bytes in the scratch directory, to transfer. */
+    Path randomFile(String name, int size) {
+        byte[] content = new byte[size];
+        new java.util.Random(name.hashCode()).nextBytes(content);
+        try {
+            return Files.write(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Path hostKey() {
         return hostKey;
     }
