@@ -228,13 +228,25 @@ final class Daemon implements ControlSocket.Master {
         Map<InetSocketAddress, Fd> taken = new LinkedHashMap<>();
         takeover = current.config().controlSocket().flatMap(path -> ControlClient.takeOver(path.toString()));
         takeover.ifPresent(t -> taken.putAll(t.sockets()));
+        boolean foreign = takeover.isPresent()
+                && taken.keySet().stream().noneMatch(current.config().listenAddresses()::contains);
+        if (foreign) {
+            // Another daemon that merely shares the ControlSocket path: leave it alone, and its socket too.
+            log.error("ControlSocket %s belongs to the daemon with pid %d, which listens elsewhere: not replacing "
+                    + "it, and running without a control socket", current.config().controlSocket().get(),
+                    takeover.get().pid());
+            takeover.get().connection().close();
+            takeover = Optional.empty();
+        }
         for (InetSocketAddress address : current.config().listenAddresses()) {
             Fd fd = taken.remove(address);
             listeners.put(address, fd != null ? adopt(address, fd) : bind(address));
         }
         // Addresses the running daemon listened on that this configuration drops.
         taken.values().forEach(Fd::close);
-        control = openControl(current.config().controlSocket());
+        if (!foreign) {
+            control = openControl(current.config().controlSocket());
+        }
     }
 
     /** A listening socket the running daemon handed over: the same socket, so no connection is refused meanwhile. */

@@ -36,7 +36,8 @@ record Daemon(Process process, int port, Path log) implements AutoCloseable {
         Path config = dir.resolve(name + ".conf");
         Path output = dir.resolve(name + ".out");
         List<String> defaults = List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
-                "PidFile " + dir.resolve(name + ".pid"), "LogLevel VERBOSE");
+                "PidFile " + dir.resolve(name + ".pid"), "LogLevel VERBOSE",
+                "ControlSocket " + dir.resolve(name + ".control"));
         List<String> command = new ArrayList<>(List.of(sftpd.toString(), "-D", "-f", config.toString()));
         if (syslog.isEmpty()) {
             command.add("-e");

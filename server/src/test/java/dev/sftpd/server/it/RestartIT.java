@@ -105,6 +105,20 @@ class RestartIT {
         }
     }
 
+    @Test
+    void aDaemonThatOnlySharesTheControlSocketPathLeavesTheRunningOneAlone() {
+        DaemonProcess running = sftpd.startDaemon();
+
+        DaemonProcess other = sftpd.startDaemon("ControlSocket " + running.controlSocket());
+
+        other.awaitLog("ControlSocket " + running.controlSocket() + " belongs to the daemon with pid " + running.pid()
+                + ", which listens elsewhere");
+        running.sshControl("check").assertExit(0).assertStderr("Master running (pid=" + running.pid() + ")");
+        new OpenSsh(running.port()).sftp(sftpd.user("erin"), "pwd").assertExit(0);
+        assertFalse(running.logText().contains("Stopped listening"), running.logText());
+        assertEquals(1, running.logMatches(OPENED).size(), "the running daemon still takes its connections");
+    }
+
     /** The inode of the socket listening on 127.0.0.1:port, from /proc/net/tcp (state 0A is LISTEN). */
     private static long listeningSocketInode(int port) throws IOException {
         String local = String.format(Locale.ROOT, "0100007F:%04X", port);
