@@ -174,8 +174,8 @@ final class Daemon implements ControlSocket.Master {
             if (client != null) {
                 try {
                     last = Sockets.tcpCounters(client);
-                } catch (SysCallException e) {
-                    // The last counts read stand.
+                } catch (SysCallException | IllegalStateException e) {
+                    // Closed by a connection that ended abnormally: the last counts read stand.
                 }
             }
             return last;
@@ -219,6 +219,9 @@ final class Daemon implements ControlSocket.Master {
     /**
      * Binds every ListenAddress (an address that cannot be bound is an error, as for sshd), and
      * starts the first transport and engine: what keeps them from starting is a start-up error.
+     * When a daemon already serves at the ControlSocket, its listening sockets are taken over
+     * instead (PROTOCOL.control, section 5): this is a restart, and it is told to stop only once
+     * this one serves.
      */
     synchronized void listen() throws Exception {
         for (Pool<Transport> pool : transports.values()) {
