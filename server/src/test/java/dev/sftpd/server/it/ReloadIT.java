@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -80,5 +81,51 @@ class ReloadIT {
         new OpenSsh(daemon.port()).sftp(alice, "pwd").assertExit(0);
         assertTrue(daemon.isAlive());
         assertTrue(!daemon.logText().contains(RELOADED), "nothing was reloaded");
+    }
+
+    @Test
+    void aHostKeyChangedOnHupIsTheOneNewConnectionsSee() throws IOException {
+        DaemonProcess daemon = sftpd.startDaemon();
+        Path newKey = sftpd.dir().resolve("hostkeys").resolve("reloaded_ed25519_key");
+        Run.checked("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", newKey.toString());
+        assertTrue(keyscan(daemon).contains(blob(sftpd.hostKey())), "the first key at first");
+
+        daemon.rewriteConfig("HostKey " + newKey);
+        daemon.hangUp();
+        daemon.awaitLog(RELOADED);
+
+        String offered = keyscan(daemon);
+        assertTrue(offered.contains(blob(newKey)), "the new key after the HUP: " + offered);
+        assertTrue(!offered.contains(blob(sftpd.hostKey())), "and not the old one: " + offered);
+    }
+
+    @Test
+    void aHostKeyThatCannotBeLoadedOnHupIsReportedWithItsLine() throws IOException {
+        DaemonProcess daemon = sftpd.startDaemon();
+        Path missing = sftpd.dir().resolve("no-such-host-key");
+
+        daemon.rewriteConfig("HostKey " + missing);
+        daemon.hangUp();
+
+        daemon.awaitLog(daemon.configFile() + " line 1: Could not load host key: " + missing);
+        daemon.awaitLog(daemon.configFile() + ": 1 bad configuration options; " + REFUSED);
+        assertTrue(keyscan(daemon).contains(blob(sftpd.hostKey())), "the old key still serves");
+    }
+
+    /**
+     * What ssh-keyscan, an OpenSSH client, is offered by a new connection: "host type base64" lines.
+     * Its 5 s default timeout is shorter than a transport's start on a busy machine (right after a
+     * reload retired the ready ones), hence -T 30.
+     */
+    private static String keyscan(DaemonProcess daemon) {
+        Outcome scan = Run.run(List.of("ssh-keyscan", "-T", "30", "-t", "ed25519", "-p",
+                Integer.toString(daemon.port()), "127.0.0.1"), new byte[0]);
+        assertEquals(0, scan.exitCode(), () -> scan + "\nthe daemon's log:\n" + daemon.logText());
+        return scan.stdout();
+    }
+
+    /** The base64 public key of a private key file, from its .pub. */
+    private static String blob(Path key) throws IOException {
+        return Files.readString(Path.of(key + ".pub")).split(" ")[1];
     }
 }
