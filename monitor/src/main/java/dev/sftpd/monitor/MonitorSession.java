@@ -247,6 +247,16 @@ public final class MonitorSession {
         }
     }
 
+    /** The authenticated user's name; empty before authentication. For the control socket's session list. */
+    public Optional<String> user() {
+        return auth.authenticated().map(Account::name);
+    }
+
+    /** The session process (the one its login record names) of each sftp session still running. */
+    public synchronized List<Integer> liveSessionPids() {
+        return logins.stream().filter(e -> !e.engine().exited().isDone()).map(e -> e.engine().sessionPid()).toList();
+    }
+
     /** The daemon stops: the engines are killed at once, then the session finishes. */
     public void kill() {
         synchronized (this) {

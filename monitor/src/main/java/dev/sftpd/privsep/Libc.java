@@ -38,6 +38,9 @@ final class Libc {
         int listen(int fd, int backlog);
         int accept4(int fd, @Out byte[] addr, @In @Out int[] len, int flags);
         int getsockname(int fd, @Out byte[] addr, @In @Out int[] len);
+        int getsockopt(int fd, int level, int name, @Out int[] value, @In @Out int[] len);
+        int connect(int fd, @In byte[] addr, int len);
+        @ssize_t long sendto(int fd, @In byte[] buf, @size_t long len, int flags, @In byte[] addr, int addrlen);
         int shutdown(int fd, int how);
         @ssize_t long sendmsg(int fd, Pointer msghdr, int flags);
         @ssize_t long recvmsg(int fd, Pointer msghdr, int flags);
@@ -60,6 +63,7 @@ final class Libc {
         int sigfillset(Pointer sigset);
         int waitpid(int pid, @Out int[] status, int options);
         int kill(int pid, int signal);
+        int clock_gettime(int clock, @Out long[] timespec);
 
         // glibc's set*id and setgroups apply to every thread of the process (its setxid broadcast).
         int setgroups(@size_t long size, @In int[] list);

@@ -5,11 +5,18 @@ import static dev.sftpd.privsep.Libc.C;
 import static dev.sftpd.privsep.Libc.call;
 
 import dev.sftpd.sftp.posix.SysCallException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 public final class Processes {
     private static final int WNOHANG = 1;
+    private static final int CLOCK_MONOTONIC = 1;
 
     private Processes() {}
 
@@ -49,6 +56,24 @@ public final class Processes {
 
     public static void kill(int pid, int signal) throws SysCallException {
         call("kill " + pid, () -> C.kill(pid, signal));
+    }
+
+    /** A process's live children, from /proc (a thread of its own lists them: the main thread's file). */
+    public static List<Integer> children(int pid) {
+        try {
+            String list = Files.readString(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(pid),
+                    "children"), StandardCharsets.US_ASCII).strip();
+            return list.isEmpty() ? List.of() : Arrays.stream(list.split(" ")).map(Integer::valueOf).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** CLOCK_MONOTONIC in microseconds: the clock systemd's MONOTONIC_USEC= is read against. */
+    public static long monotonicMicros() {
+        long[] timespec = new long[2];
+        C.clock_gettime(CLOCK_MONOTONIC, timespec);
+        return timespec[0] * 1_000_000 + timespec[1] / 1_000;
     }
 
     public static int getpid() {

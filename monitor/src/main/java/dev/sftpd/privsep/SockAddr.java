@@ -23,6 +23,30 @@ final class SockAddr {
 
     private SockAddr() {}
 
+    static final int AF_UNIX = 1;
+    /** sizeof(sun_path): a unix socket's address is at most this long. */
+    private static final int SUN_PATH_SIZE = 108;
+
+    /**
+     * A struct sockaddr_un, of the length the kernel is to read: a path ends with its NUL; a name
+     * starting with '@' is in the abstract namespace (a NUL first, the rest not terminated), as
+     * sd_notify(3) and ss(8) write them.
+     */
+    static byte[] unix(String address) {
+        byte[] name = address.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean abstractName = name.length > 0 && name[0] == '@';
+        int length = abstractName ? name.length : name.length + 1;
+        if (name.length == 0 || length > SUN_PATH_SIZE) {
+            throw new IllegalArgumentException("unix socket address \"" + address + "\" is empty or too long");
+        }
+        ByteBuffer b = ByteBuffer.allocate(2 + length).order(ByteOrder.nativeOrder());
+        b.putShort((short) AF_UNIX).put(name);
+        if (abstractName) {
+            b.put(2, (byte) 0);
+        }
+        return b.array();
+    }
+
     static int family(InetSocketAddress addr) {
         return address(addr) instanceof Inet6Address ? AF_INET6 : AF_INET;
     }

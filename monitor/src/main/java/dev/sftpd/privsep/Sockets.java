@@ -6,12 +6,18 @@ import static dev.sftpd.privsep.Libc.RUNTIME;
 import static dev.sftpd.privsep.Libc.call;
 
 import dev.sftpd.sftp.posix.SysCallException;
+import java.io.IOException;
 import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
@@ -20,14 +26,25 @@ import jnr.ffi.Pointer;
  * Constants are Linux's (SOCK_CLOEXEC and SO_REUSEADDR differ on mips, sparc and alpha).
  */
 public final class Sockets {
-    private static final int AF_UNIX = 1;
+    private static final int AF_UNIX = SockAddr.AF_UNIX;
     private static final int SOCK_STREAM = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SO_PEERCRED = 17;
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int SOL_SOCKET = 1;
     private static final int SO_REUSEADDR = 2;
     private static final int SO_KEEPALIVE = 9;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
+    private static final int TCP_INFO = 11;
+    private static final int F_GETFL = 3;
+    private static final int F_SETFL = 4;
+    private static final int O_NONBLOCK = 04000;
+    private static final int POLLIN = 1;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+    /** sizeof(struct tcp_info) in Linux 6.1 is 232; the fields read here end at 136. */
+    private static final int TCP_INFO_INTS = 64;
     private static final int IPPROTO_IPV6 = 41;
     private static final int IPV6_V6ONLY = 26;
     private static final int SHUT_WR = 1;
@@ -46,6 +63,9 @@ public final class Sockets {
     private Sockets() {}
 
     public record Accepted(Fd fd, InetSocketAddress peer, InetSocketAddress local) {}
+
+    /** A unix socket peer's credentials as the kernel recorded them when it connected (SO_PEERCRED). */
+    public record Credentials(int pid, int uid, int gid) {}
 
     /**
      * A listening TCP socket on addr (IPv4 or IPv6; port 0 picks one). IPv6 sockets are
@@ -67,6 +87,37 @@ public final class Sockets {
             fd.close();
             throw e;
         }
+    }
+
+    /**
+     * A listener whose accept never blocks (O_NONBLOCK), for an accept loop that waits in
+     * {@link #awaitReadable} instead: a listening socket shared with another daemon after a
+     * handover cannot be shut down to wake its thread, as that would close it for both.
+     */
+    public static void setNonBlocking(Fd fd) throws SysCallException {
+        int flags = (int) call("fcntl F_GETFL", () -> C.fcntl(fd.fd(), F_GETFL, 0));
+        call("fcntl F_SETFL", () -> C.fcntl(fd.fd(), F_SETFL, flags | O_NONBLOCK));
+    }
+
+    /**
+     * poll(2) for input (or a pending connection) on one descriptor; false when the time ran out
+     * or a signal came first. A struct pollfd is int fd, short events, short revents.
+     */
+    public static boolean awaitReadable(Fd fd, int timeoutMillis) throws SysCallException {
+        byte[] pollfd = new byte[8];
+        ByteBuffer view = ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder());
+        view.putInt(0, fd.fd());
+        view.putShort(4, (short) POLLIN);
+        long ready = C.poll(pollfd, 1, timeoutMillis);
+        if (ready == -1 && Libc.errno() != EINTR) {
+            throw new SysCallException("poll", Libc.errno());
+        }
+        return ready > 0;
+    }
+
+    /** Whether accept failed only because another process took the connection first. */
+    public static boolean wouldBlock(SysCallException e) {
+        return e.errno() == EAGAIN;
     }
 
     /** The bound local address, e.g. to learn the port after binding port 0. */
@@ -96,6 +147,88 @@ public final class Sockets {
             fd.close();
             throw e;
         }
+    }
+
+    /**
+     * A listening unix stream socket at path: made under a temporary name, given the mode, then
+     * renamed into place, so that it is never reachable with the umask's mode. A file already at
+     * path is replaced.
+     */
+    public static Fd listenUnix(Path path, Set<PosixFilePermission> mode, int backlog)
+            throws SysCallException, IOException {
+        Path temporary = path.resolveSibling(path.getFileName() + "." + Processes.getpid());
+        byte[] sa = SockAddr.unix(temporary.toString());
+        Fd fd = new Fd((int) call("socket", () -> C.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)));
+        try {
+            Files.deleteIfExists(temporary);
+            call("bind " + temporary, () -> C.bind(fd.fd(), sa, sa.length));
+            Files.setPosixFilePermissions(temporary, mode);
+            Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            call("listen " + path, () -> C.listen(fd.fd(), backlog));
+            return fd;
+        } catch (SysCallException | IOException e) {
+            fd.close();
+            Files.deleteIfExists(temporary);
+            throw e;
+        }
+    }
+
+    /** accept4 on a unix listener, close-on-exec. */
+    public static Fd acceptUnix(Fd listener) throws SysCallException {
+        byte[] sa = new byte[SockAddr.STORAGE_SIZE];
+        int[] len = {sa.length};
+        return new Fd((int) call("accept", () -> C.accept4(listener.fd(), sa, len, SOCK_CLOEXEC)));
+    }
+
+    /** A stream connection to the unix socket at path (a path, or '@' and an abstract name). */
+    public static Fd connectUnix(String address) throws SysCallException {
+        byte[] sa = SockAddr.unix(address);
+        Fd fd = new Fd((int) call("socket", () -> C.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)));
+        try {
+            call("connect", () -> C.connect(fd.fd(), sa, sa.length));
+            return fd;
+        } catch (SysCallException e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    /**
+     * What a TCP connection has carried (from Linux's struct tcp_info): bytes received from the
+     * peer, and bytes sent that the peer acknowledged.
+     */
+    public record TcpCounters(long bytesReceived, long bytesAcked) {}
+
+    /** getsockopt(TCP_INFO): tcpi_bytes_acked at byte 120, tcpi_bytes_received at 128 (Linux 4.1 on). */
+    public static TcpCounters tcpCounters(Fd fd) throws SysCallException {
+        int[] info = new int[TCP_INFO_INTS];
+        int[] len = {info.length * Integer.BYTES};
+        call("getsockopt TCP_INFO", () -> C.getsockopt(fd.fd(), IPPROTO_TCP, TCP_INFO, info, len));
+        return new TcpCounters(uint64(info, 128 / Integer.BYTES), uint64(info, 120 / Integer.BYTES));
+    }
+
+    /** A little-endian __u64 laid over two ints (x86_64 and aarch64 are little-endian). */
+    private static long uint64(int[] ints, int at) {
+        return (ints[at + 1] & 0xffffffffL) << 32 | ints[at] & 0xffffffffL;
+    }
+
+    /** Who is at the other end of a unix stream socket: getsockopt(SO_PEERCRED). */
+    public static Credentials peerCredentials(Fd fd) throws SysCallException {
+        int[] ucred = new int[3];
+        int[] len = {Integer.BYTES * 3};
+        call("getsockopt SO_PEERCRED", () -> C.getsockopt(fd.fd(), SOL_SOCKET, SO_PEERCRED, ucred, len));
+        return new Credentials(ucred[0], ucred[1], ucred[2]);
+    }
+
+    /** An unbound unix datagram socket, to send from. */
+    public static Fd unixDatagram() throws SysCallException {
+        return new Fd((int) call("socket", () -> C.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)));
+    }
+
+    /** One datagram to the unix socket at address (a path, or '@' and an abstract name). */
+    public static void sendTo(Fd fd, byte[] datagram, String address) throws SysCallException {
+        byte[] sa = SockAddr.unix(address);
+        call("sendto " + address, () -> C.sendto(fd.fd(), datagram, datagram.length, 0, sa, sa.length));
     }
 
     /** A connected pair of AF_UNIX stream sockets: the monitor-worker channel. */

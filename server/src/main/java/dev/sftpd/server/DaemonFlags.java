@@ -1,4 +1,4 @@
-// sftpd's command line: sshd's flags (-D -e -d -f -p -h -o -t -T -C).
+// sftpd's command line: sshd's flags (-D -e -d -f -p -h -o -t -T -C), and ssh's -O and -S for the control socket.
 package dev.sftpd.server;
 
 import java.nio.file.Path;
@@ -8,16 +8,21 @@ import java.util.Optional;
 
 /**
  * @param debug how many -d were given (debug1..3; logs to stderr, stays in the foreground)
- * @param mode RUN, or TEST (-t: check and exit) or DUMP (-T: print the effective configuration)
+ * @param mode RUN, or TEST (-t: check and exit) or DUMP (-T: print the effective configuration), or
+ *     CONTROL (-O: send a running daemon a request on its control socket)
  * @param connection -C: the connection (user=,host=,addr=,laddr=,lport=,rdomain=) whose Match blocks -T applies
+ * @param controlCommand -O's command: check, exit, stop, sessions or restart
+ * @param controlSocket -S: the control socket to use instead of the configuration's ControlSocket
  */
 record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path configFile, List<Integer> ports,
-                   List<Path> hostKeys, List<String> overrides, Mode mode, Optional<String> connection) {
-    enum Mode { RUN, TEST, DUMP }
+                   List<Path> hostKeys, List<String> overrides, Mode mode, Optional<String> connection,
+                   String controlCommand, Optional<Path> controlSocket) {
+    enum Mode { RUN, TEST, DUMP, CONTROL }
 
     static final Path DEFAULT_CONFIG = Path.of("/etc/sftpd/sftpd_config");
     static final String USAGE = "usage: sftpd [-DdeTt] [-C connection_spec] [-f config_file] [-h host_key_file]\n"
-            + "             [-o option] [-p port]\n";
+            + "             [-o option] [-p port]\n"
+            + "       sftpd -O check|exit|stop|sessions|restart [-f config_file] [-S control_socket]\n";
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -34,6 +39,8 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
         List<String> overrides = new ArrayList<>();
         Mode mode = Mode.RUN;
         Optional<String> connection = Optional.empty();
+        String controlCommand = null;
+        Optional<Path> controlSocket = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.length() < 2 || arg.charAt(0) != '-') {
@@ -47,7 +54,7 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
                     case 'd' -> debug = Math.min(debug + 1, 3);
                     case 't' -> mode = Mode.TEST;
                     case 'T' -> mode = Mode.DUMP;
-                    case 'f', 'p', 'h', 'o', 'C' -> {
+                    case 'f', 'p', 'h', 'o', 'C', 'O', 'S' -> {
                         String value;
                         if (j + 1 < arg.length()) {
                             value = arg.substring(j + 1);
@@ -61,6 +68,14 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
                             case 'h' -> hostKeys.add(Path.of(value));
                             case 'o' -> overrides.add(value);
                             case 'C' -> connection = Optional.of(value);
+                            case 'O' -> {
+                                if (!ControlClient.COMMANDS.contains(value)) {
+                                    throw new UsageException("sftpd: Invalid multiplex command.");
+                                }
+                                controlCommand = value;
+                                mode = Mode.CONTROL;
+                            }
+                            case 'S' -> controlSocket = Optional.of(Path.of(value));
                             default -> ports.add(port(value));
                         }
                         j = arg.length();
@@ -73,7 +88,7 @@ record DaemonFlags(boolean foreground, boolean logToStderr, int debug, Path conf
             throw new UsageException("Config test connection parameter (-C) provided without test mode (-T)");
         }
         return new DaemonFlags(foreground || debug > 0, stderr || debug > 0, debug, config, ports, hostKeys,
-                overrides, mode, connection);
+                overrides, mode, connection, controlCommand, controlSocket);
     }
 
     private static int port(String value) throws UsageException {

@@ -32,6 +32,14 @@ final class EnginePool implements Engines {
         pool.stop();
     }
 
+    /**
+     * EnginePoolSize after a reload. Nothing else a reload changes reaches a waiting engine (it is
+     * told its user, flags and log settings when assigned), so ready engines stay.
+     */
+    void resize(int size) {
+        pool.resize(size);
+    }
+
     private static Ready start(Launcher launcher) throws Exception {
         Fd[] pair = Sockets.socketpair();
         Fd[] pipe = Sockets.pipe();

@@ -25,7 +25,7 @@ record Policy(Configuration configuration, AuthSettings auth, SessionSettings se
               boolean logToStderr) {
     private static final SshLog log = SshLog.get(Policy.class);
 
-    static Policy of(Configuration configuration, boolean logToStderr) throws ConfigException {
+    static Policy of(Configuration configuration, boolean logToStderr) {
         Config global = configuration.global();
         return new Policy(configuration, auth(global), sessions(global, logToStderr),
                 configuration.forTransports().dump(), logToStderr);

@@ -7,7 +7,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
-/** One refill thread keeps {@code size} ready; a taker finding none starts one itself and waits for it. */
+/**
+ * One refill thread keeps {@code size} ready; a taker finding none starts one itself and waits for it.
+ * A reload may change the size, or retire every ready process because what they were started with
+ * changed: a process started before a retirement is discarded, never handed out.
+ */
 final class Pool<T> {
     private static final SshLog log = SshLog.get(Pool.class);
     /** After a failed start, how long the refill thread waits before the next try. */
@@ -19,13 +23,15 @@ final class Pool<T> {
     }
 
     private final String kind;
-    private final int size;
     private final Starter<T> starter;
     private final Consumer<T> discard;
     private final BlockingQueue<T> ready = new LinkedBlockingQueue<>();
+    private volatile int size;
+    /** Bumped by {@link #retire()}: a process whose start began under an older value is out of date. */
+    private volatile long epoch;
     private volatile boolean stopped;
 
-    /** discard ends a ready process that will never be used (the daemon stopping). */
+    /** discard ends a ready process that will never be used (the daemon stopping, a reload retiring it). */
     Pool(String kind, int size, Starter<T> starter, Consumer<T> discard) {
         this.kind = kind;
         this.size = size;
@@ -45,6 +51,11 @@ final class Pool<T> {
         } else {
             discard.accept(first);
         }
+        startRefilling();
+    }
+
+    /** Starts the refill thread alone: for a pool a reload adds, whose failures are logged and retried. */
+    void startRefilling() {
         Thread refill = new Thread(this::refill, kind + "-pool");
         refill.setDaemon(true);
         refill.start();
@@ -53,9 +64,7 @@ final class Pool<T> {
     /** A ready process, never handed out twice: from the pool, or started now when it is empty. */
     T take() throws Exception {
         T t = ready.poll();
-        synchronized (this) {
-            notifyAll();
-        }
+        wake();
         if (t != null) {
             return t;
         }
@@ -63,12 +72,41 @@ final class Pool<T> {
         return starter.start();
     }
 
+    /** How many to keep ready from now on; those over the new size are ended. */
+    void resize(int newSize) {
+        size = newSize;
+        while (ready.size() > newSize) {
+            T t = ready.poll();
+            if (t != null) {
+                discard.accept(t);
+            }
+        }
+        wake();
+    }
+
+    /**
+     * Ends every ready process, and any being started now once it is ready: they were started
+     * with settings a reload changed. The refill thread starts their replacements.
+     */
+    synchronized void retire() {
+        epoch++;
+        for (T t; (t = ready.poll()) != null; ) {
+            discard.accept(t);
+        }
+        wake();
+    }
+
     /** Ends every ready process; the refill thread starts no more. */
-    void stop() {
+    synchronized void stop() {
         stopped = true;
         for (T t; (t = ready.poll()) != null; ) {
             discard.accept(t);
         }
+        wake();
+    }
+
+    private synchronized void wake() {
+        notifyAll();
     }
 
     private void refill() {
@@ -82,12 +120,15 @@ final class Pool<T> {
                     }
                 }
             }
+            long startedIn = epoch;
             try {
                 T t = starter.start();
-                if (stopped) {
-                    discard.accept(t);
-                } else {
-                    ready.add(t);
+                synchronized (this) {
+                    if (stopped || startedIn != epoch) {
+                        discard.accept(t);
+                    } else {
+                        ready.add(t);
+                    }
                 }
             } catch (Exception e) {
                 log.error("cannot pre-start a %s: %s", kind, e.getMessage());

@@ -9,8 +9,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.MatchResult;
@@ -46,6 +51,26 @@ public record DaemonProcess(Process process, int port, Path log) implements Auto
      */
     public static DaemonProcess start(List<String> launcher, Path dir, Path hostKey, List<String> configLines,
             Optional<Rsyslog> syslog) {
+        return start(launcher, dir, hostKey, configLines, syslog, Map.of());
+    }
+
+    /** As {@link #start(List, Path, Path, List, Optional)}, with these variables added to its environment. */
+    public static DaemonProcess start(List<String> launcher, Path dir, Path hostKey, List<String> configLines,
+            Optional<Rsyslog> syslog, Map<String, String> environment) {
+        DaemonProcess daemon = spawn(launcher, dir, hostKey, configLines, syslog, environment);
+        try {
+            daemon.awaitLog("Server listening on 127.0.0.1 port " + daemon.port() + ".");
+        } catch (AssertionError e) {
+            daemon.close();
+            throw syslog.isEmpty() ? e : new AssertionError(e.getMessage() + "\n--- daemon output\n"
+                    + Text.read(dir.resolve("sftpd-" + daemon.port() + ".log")), e);
+        }
+        return daemon;
+    }
+
+    /** Starts the daemon and returns at once, before it listens. */
+    public static DaemonProcess spawn(List<String> launcher, Path dir, Path hostKey, List<String> configLines,
+            Optional<Rsyslog> syslog, Map<String, String> environment) {
         int port = freePort();
         Path config = dir.resolve("sftpd-" + port + ".conf");
         Path output = dir.resolve("sftpd-" + port + ".log");
@@ -55,31 +80,97 @@ public record DaemonProcess(Process process, int port, Path log) implements Auto
         }
         List<String> lines = new ArrayList<>(configLines.subList(0, match));
         lines.addAll(List.of("Port " + port, "ListenAddress 127.0.0.1", "HostKey " + hostKey,
-                "PidFile " + dir.resolve("sftpd-" + port + ".pid"), "LogLevel VERBOSE"));
+                "PidFile " + dir.resolve("sftpd-" + port + ".pid"), "LogLevel VERBOSE",
+                "ControlSocket " + dir.resolve("sftpd-" + port + ".control")));
         lines.addAll(configLines.subList(match, configLines.size()));
-        List<String> command = new ArrayList<>(launcher);
-        command.addAll(List.of("-D", "-f", config.toString()));
-        if (syslog.isEmpty()) {
-            command.add("-e");
-        }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(output.toFile());
-        syslog.ifPresent(s -> builder.environment().put("SFTPD_JAVA_OPTS", "-Dsftpd.syslog.socket=" + s.socket()));
-        DaemonProcess daemon;
         try {
             Files.write(config, lines);
-            daemon = new DaemonProcess(builder.start(), port, syslog.map(Rsyslog::file).orElse(output));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = new HashMap<>(environment);
+        syslog.ifPresent(s -> env.put("SFTPD_JAVA_OPTS", "-Dsftpd.syslog.socket=" + s.socket()));
+        return launch(launcher, config, port, output, syslog.map(Rsyslog::file).orElse(output), syslog.isEmpty(),
+                env);
+    }
+
+    private static DaemonProcess launch(List<String> launcher, Path config, int port, Path output, Path log,
+                                        boolean toStderr, Map<String, String> environment) {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of("-D", "-f", config.toString()));
+        if (toStderr) {
+            command.add("-e");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).directory(config.getParent().toFile())
+                .redirectInput(new File("/dev/null")).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        try {
+            return new DaemonProcess(builder.start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException("starting " + command, e);
         }
+    }
+
+    /**
+     * Another daemon started with this one's configuration file, as a restart would start it
+     * while this one still runs; it logs to a file of its own. Returns once it listens.
+     */
+    public DaemonProcess successor(List<String> launcher) {
+        Path own = log.resolveSibling("sftpd-" + port + ".successor-" + System.nanoTime() + ".log");
+        DaemonProcess next = launch(launcher, configFile(), port, own, own, true, Map.of());
         try {
-            daemon.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
+            next.awaitLog("Server listening on 127.0.0.1 port " + port);
         } catch (AssertionError e) {
-            daemon.close();
-            throw syslog.isEmpty() ? e : new AssertionError(e.getMessage() + "\n--- daemon output\n"
-                    + Text.read(output), e);
+            next.close();
+            throw e;
         }
-        return daemon;
+        return next;
+    }
+
+    /** Its ControlSocket, unless the test's own lines named another. */
+    public Path controlSocket() {
+        return configFile().resolveSibling("sftpd-" + port + ".control");
+    }
+
+    /** OpenSSH's client on the daemon's control socket: {@code ssh -S SOCKET -O command x}. */
+    public Outcome sshControl(String command) {
+        return Run.run(List.of("ssh", "-F", "/dev/null", "-S", controlSocket().toString(), "-O", command, "x"),
+                new byte[0]);
+    }
+
+    /** sftpd's own client on it: {@code sftpd -O command -S SOCKET}. */
+    public Outcome sftpdControl(String command) {
+        return Run.run(List.of(Sftpd.repository().resolve("bin/sftpd").toString(), "-O", command, "-S",
+                controlSocket().toString()), new byte[0]);
+    }
+
+    /** The configuration file the daemon was started with (-f), beside its own log. */
+    public Path configFile() {
+        return log.resolveSibling("sftpd-" + port + ".conf");
+    }
+
+    /**
+     * Rewrites the configuration file: these lines first, then the file's lines for every other
+     * keyword (a keyword given here replaces all of its old lines, so a new Port moves the listener).
+     */
+    public void rewriteConfig(String... lines) {
+        Set<String> replaced = Arrays.stream(lines).map(DaemonProcess::keyword).collect(Collectors.toSet());
+        List<String> text = new ArrayList<>(List.of(lines));
+        try {
+            Files.readAllLines(configFile()).stream().filter(l -> !replaced.contains(keyword(l))).forEach(text::add);
+            Files.write(configFile(), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String keyword(String line) {
+        return line.strip().split("[\\s=]", 2)[0].toLowerCase(Locale.ROOT);
+    }
+
+    /** kill -HUP, as an administrator (or systemd's ExecReload) sends it. */
+    public void hangUp() {
+        Run.checked("kill", "-HUP", Long.toString(pid()));
     }
 
     public long pid() {

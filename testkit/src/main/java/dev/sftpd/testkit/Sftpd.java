@@ -10,7 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -92,7 +94,33 @@ public final class Sftpd implements BeforeAllCallback, AfterAllCallback {
 
     /** Another daemon with the same host key and accounts, stopped with the class (or earlier by close()). */
     public DaemonProcess startDaemon(String... lines) {
-        return started(DaemonProcess.start(launcher(), dir, hostKey, List.of(lines)));
+        return startDaemon(Map.of(), lines);
+    }
+
+    /** Another daemon, with these variables added to its environment. */
+    public DaemonProcess startDaemon(Map<String, String> environment, String... lines) {
+        return started(DaemonProcess.start(launcher(), dir, hostKey, List.of(lines), Optional.empty(), environment));
+    }
+
+    /** Another daemon, with these variables added to its environment, returned before it listens. */
+    public DaemonProcess spawnDaemon(Map<String, String> environment, String... lines) {
+        return started(DaemonProcess.spawn(launcher(), dir, hostKey, List.of(lines), Optional.empty(), environment));
+    }
+
+    /** A daemon started with {@code running}'s configuration while it runs: a restart. */
+    public DaemonProcess startSuccessor(DaemonProcess running) {
+        return started(running.successor(launcher()));
+    }
+
+    /** A file of {@code size} random bytes in the scratch directory, to transfer. */
+    public Path randomFile(String name, int size) {
+        byte[] content = new byte[size];
+        new Random(name.hashCode()).nextBytes(content);
+        try {
+            return Files.write(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** bin/sftpd logging to {@code syslog} as it does in production (no -e); the syslog file is its log. */

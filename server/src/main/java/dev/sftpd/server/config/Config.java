@@ -7,6 +7,7 @@ import static dev.sftpd.server.config.Keywords.AUTHENTICATION_METHODS;
 import static dev.sftpd.server.config.Keywords.AUTHORIZED_KEYS_FILE;
 import static dev.sftpd.server.config.Keywords.AUTHORIZED_PRINCIPALS_FILE;
 import static dev.sftpd.server.config.Keywords.CIPHERS;
+import static dev.sftpd.server.config.Keywords.CONTROL_SOCKET;
 import static dev.sftpd.server.config.Keywords.DENY_GROUPS;
 import static dev.sftpd.server.config.Keywords.DENY_USERS;
 import static dev.sftpd.server.config.Keywords.ENGINE_POOL_SIZE;
@@ -82,6 +83,7 @@ import java.util.stream.Stream;
  * @param perSourceNetBlockSize the prefix lengths that group client addresses into sources
  * @param transportPoolSize transport processes kept started, waiting for a connection
  * @param enginePoolSize SFTP engine processes kept started, waiting for a session
+ * @param controlSocket where the daemon listens for control requests (PROTOCOL.control); empty for "none"
  * @param chrootDirectory ChrootDirectory, a pattern with %h %u %U %%; empty for none; see
  *     {@link #chrootDirectory(String, int, Path)}
  * @param clientAliveInterval how long a silent client waits for a keepalive@openssh.com request; zero for never
@@ -104,7 +106,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
                      int enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
-                     int clientAliveCountMax, boolean tcpKeepAlive, Optional<String> versionAddendum,
+                     int clientAliveCountMax, boolean tcpKeepAlive, Optional<String> versionAddendum, Optional<Path> controlSocket,
                      Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
@@ -123,6 +125,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
                 s.get(Keywords.CHROOT_DIRECTORY), s.get(Keywords.CLIENT_ALIVE_INTERVAL),
                 s.get(Keywords.CLIENT_ALIVE_COUNT_MAX), s.get(Keywords.TCP_KEEP_ALIVE), s.get(Keywords.VERSION_ADDENDUM),
+                s.get(CONTROL_SOCKET),
                 Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {

@@ -17,11 +17,13 @@ public final class Configuration {
     private final Settings global;
     private final List<Block> blocks;
     private final Config globalConfig;
+    private final Config transportConfig;
 
     Configuration(Settings global, List<Block> blocks) throws ConfigException {
         this.global = global;
         this.blocks = List.copyOf(blocks);
         this.globalConfig = Config.from(global);
+        this.transportConfig = widenedForTransports();
     }
 
     /** What the daemon runs with, and what a connection gets that no Match block selects. */
@@ -40,7 +42,11 @@ public final class Configuration {
      * MaxAuthTries and MaxSessions any block sets. The monitor then holds each connection to its
      * own matched values, as sshd's monitor answers for the user's options.
      */
-    public Config forTransports() throws ConfigException {
+    public Config forTransports() {
+        return transportConfig;
+    }
+
+    private Config widenedForTransports() throws ConfigException {
         Settings widened = new Settings();
         for (Keyword<Boolean> method : List.of(Keywords.PUBKEY_AUTHENTICATION, Keywords.PASSWORD_AUTHENTICATION,
                 Keywords.KBD_INTERACTIVE_AUTHENTICATION)) {

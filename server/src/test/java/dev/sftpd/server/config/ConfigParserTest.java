@@ -335,6 +335,13 @@ class ConfigParserTest {
     }
 
     @Test
+    void controlSocketIsAPathOrNoneAndRunSftpdControlByDefault() throws Exception {
+        assertEquals(Optional.of(Path.of("/run/sftpd/control")), parse(dir).controlSocket());
+        assertEquals(Optional.of(Path.of("/run/x/ctl")), parse(dir, "ControlSocket /run/x/ctl").controlSocket());
+        assertEquals(Optional.empty(), parse(dir, "ControlSocket none").controlSocket());
+    }
+
+    @Test
     void authorizedKeysFileTakesSeveralPatternsOrNone() throws Exception {
         assertEquals(List.of("/etc/keys/%u", "%h/.ssh/keys"),
                 parse(dir, "AuthorizedKeysFile /etc/keys/%u %h/.ssh/keys").authorizedKeysFiles());
