@@ -573,7 +573,7 @@ final class Daemon implements ControlSocket.Master {
     @Override
     public synchronized void handedOver(int pid) {
         // The new daemon is the service's main process now: this one's STOPPING=1 would stop the unit.
-        serviceManager.handOff();
+        serviceManager.handOff(pid);
         listeners.values().forEach(l -> l.shared = true);
         log.info("Handed %d listening sockets to the daemon with pid %d, which now accepts on them too.",
                 listeners.size(), pid);

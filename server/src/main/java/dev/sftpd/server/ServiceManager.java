@@ -49,8 +49,13 @@ final class ServiceManager {
         send("STOPPING=1\nSTATUS=" + status);
     }
 
-    /** Nothing more is sent: a daemon that took this one's sockets over is the service now. */
-    synchronized void handOff() {
+    /**
+     * Another daemon took this one's sockets over: this one, still the main process, names it
+     * the service's main process (so that the unit needs only NotifyAccess=main, which keeps the
+     * users' engines in the same cgroup from speaking for the service), then says nothing more.
+     */
+    synchronized void handOff(int successor) {
+        send("MAINPID=" + successor + "\nSTATUS=Handed over to pid " + successor);
         handedOff = true;
     }
 
