@@ -1,8 +1,6 @@
 // The transport: started by the monitor already unprivileged and jailed, it waits in the pool for a client, confines itself, then speaks SSH.
 package dev.sftpd.transport;
 
-import dev.sftpd.log.LogLevel;
-import dev.sftpd.log.LogSink;
 import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.privsep.Fd;

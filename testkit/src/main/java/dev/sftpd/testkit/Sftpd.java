@@ -76,6 +76,13 @@ public final class Sftpd implements BeforeAllCallback, AfterAllCallback {
                 .findFirst().orElseThrow(() -> new AssertionError("no bin/sftpd in or above " + start));
     }
 
+    /** bin/sftpd run once with these flags (-t, -T, -C, -O ...), not as a daemon: what it printed and returned. */
+    public static Outcome command(String... args) {
+        List<String> command = new ArrayList<>(List.of(repository().resolve("bin/sftpd").toString()));
+        command.addAll(List.of(args));
+        return Run.run(command, new byte[0]);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         assumeRoot();

@@ -3,8 +3,6 @@ package dev.sftpd.monitor.auth;
 
 import dev.sftpd.log.Addresses;
 import dev.sftpd.sftp.PatternList;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;

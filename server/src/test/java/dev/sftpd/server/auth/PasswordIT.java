@@ -2,7 +2,6 @@
 package dev.sftpd.server.auth;
 
 import static dev.sftpd.testkit.DaemonProcess.ANY_PORT;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sftpd.testkit.DaemonProcess;
 import dev.sftpd.testkit.Login;

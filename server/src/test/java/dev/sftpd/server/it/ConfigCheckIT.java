@@ -11,7 +11,6 @@ import dev.sftpd.testkit.Sftpd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -36,21 +35,21 @@ class ConfigCheckIT {
         Path config = config("HostKey " + hostKey, "Port 2222", "ListenAddress 127.0.0.1",
                 "Subsystem sftp internal-sftp -u 027", "StrictModes yes");
 
-        sftpd("-t", "-f", config.toString()).assertExit(0);
+        Sftpd.command("-t", "-f", config.toString()).assertExit(0);
     }
 
     @Test
     void anOutOfRangePortFailsTheCheckNamingFileAndLine() throws IOException {
         Path config = config("HostKey " + hostKey, "Port 99999");
 
-        assertFailsNaming(sftpd("-t", "-f", config.toString()), config, 2, "99999");
+        assertFailsNaming(Sftpd.command("-t", "-f", config.toString()), config, 2, "99999");
     }
 
     @Test
     void anUnknownKeywordFailsTheCheckNamingFileAndLine() throws IOException {
         Path config = config("HostKey " + hostKey, "Port 2222", "Frobnicate yes");
 
-        assertFailsNaming(sftpd("-t", "-f", config.toString()), config, 3, "Frobnicate");
+        assertFailsNaming(Sftpd.command("-t", "-f", config.toString()), config, 3, "Frobnicate");
     }
 
     @Test
@@ -58,14 +57,14 @@ class ConfigCheckIT {
         Path missing = dir.resolve("no_such_host_key");
         Path config = config("Port 2222", "HostKey " + missing);
 
-        assertFailsNaming(sftpd("-t", "-f", config.toString()), config, 2, missing.toString());
+        assertFailsNaming(Sftpd.command("-t", "-f", config.toString()), config, 2, missing.toString());
     }
 
     @Test
     void everyBadLineIsReportedThenTheCheckTerminatesAsSshd() throws IOException {
         Path config = config("HostKey " + hostKey, "Port 99999", "Port 2222", "Frobnicate yes");
 
-        Outcome check = sftpd("-t", "-f", config.toString()).assertExit(255);
+        Outcome check = Sftpd.command("-t", "-f", config.toString()).assertExit(255);
 
         check.assertStderr(config + " line 2: ", "99999", config + ": line 4: Bad configuration option: Frobnicate",
                 config + ": terminating, 2 bad configuration options");
@@ -81,7 +80,7 @@ class ConfigCheckIT {
         List<String> before = listing(builtIn);
         Path config = config("Port 2222");
 
-        Outcome check = sftpd("-t", "-f", config.toString());
+        Outcome check = Sftpd.command("-t", "-f", config.toString());
 
         assertEquals(before, listing(builtIn), "what " + builtIn + " holds after sftpd -t");
         check.assertExit(1).assertStderr("Unable to load host key: " + builtIn.resolve("ssh_host_ed25519_key"),
@@ -92,7 +91,7 @@ class ConfigCheckIT {
     void theEffectiveConfigurationShowsPortAndListenAddress() throws IOException {
         Path config = config("HostKey " + hostKey, "Port 2222", "ListenAddress 127.0.0.1");
 
-        List<String> effective = sftpd("-T", "-f", config.toString()).assertExit(0).stdout().lines().toList();
+        List<String> effective = Sftpd.command("-T", "-f", config.toString()).assertExit(0).stdout().lines().toList();
 
         assertTrue(effective.contains("port 2222"), effective.toString());
         assertTrue(effective.contains("listenaddress 127.0.0.1:2222"), effective.toString());
@@ -119,9 +118,4 @@ class ConfigCheckIT {
         return Files.write(Files.createTempFile(dir, "sftpd_config", ""), List.of(lines));
     }
 
-    private static Outcome sftpd(String... args) {
-        List<String> command = new ArrayList<>(List.of(Sftpd.repository().resolve("bin/sftpd").toString()));
-        command.addAll(List.of(args));
-        return Run.run(command, new byte[0]);
-    }
 }

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.sftpd.testkit.DaemonProcess;
 import dev.sftpd.testkit.OpenSsh;
-import dev.sftpd.testkit.Outcome;
-import dev.sftpd.testkit.Run;
 import dev.sftpd.testkit.Sftpd;
 import dev.sftpd.testkit.SystemAccounts;
 import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,17 +65,12 @@ class MatchIT {
                 "MaxSessions 4", "Match User alice Address 10.0.0.0/8", "ForceCommand internal-sftp -R",
                 "MaxSessions 1"));
 
-        sftpd("-T", "-f", config.toString(), "-C", "user=alice,addr=10.1.2.3,laddr=127.0.0.1,lport=22")
+        Sftpd.command("-T", "-f", config.toString(), "-C", "user=alice,addr=10.1.2.3,laddr=127.0.0.1,lport=22")
                 .assertExit(0).assertStdout("\nmaxsessions 1\n", "\nforcecommand internal-sftp -R\n");
-        sftpd("-T", "-f", config.toString(), "-C", "user=alice,addr=192.168.0.1")
+        Sftpd.command("-T", "-f", config.toString(), "-C", "user=alice,addr=192.168.0.1")
                 .assertExit(0).assertStdout("\nmaxsessions 4\n").assertStdoutLacks("forcecommand internal-sftp");
-        sftpd("-T", "-f", config.toString(), "-C", "colour=blue")
+        Sftpd.command("-T", "-f", config.toString(), "-C", "colour=blue")
                 .assertExit(1).assertStderr("Invalid test mode specification colour=blue");
     }
 
-    private static Outcome sftpd(String... args) {
-        List<String> command = new ArrayList<>(List.of(Sftpd.repository().resolve("bin/sftpd").toString()));
-        command.addAll(List.of(args));
-        return Run.run(command, new byte[0]);
-    }
 }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sftpd.testkit.DaemonProcess;
 import dev.sftpd.testkit.OpenSsh;
-import dev.sftpd.testkit.Outcome;
 import dev.sftpd.testkit.Run;
 import dev.sftpd.testkit.Sftpd;
 import dev.sftpd.testkit.SystemUser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,8 +46,8 @@ class StockSshdConfigIT {
 
     @Test
     void theStockFilePassesTheCheckAndPrintsAsSshdWould() {
-        sftpd("-t", "-f", stock.toString(), "-h", sftpd.hostKey().toString()).assertExit(0);
-        sftpd("-T", "-f", stock.toString(), "-h", sftpd.hostKey().toString()).assertExit(0)
+        Sftpd.command("-t", "-f", stock.toString(), "-h", sftpd.hostKey().toString()).assertExit(0);
+        Sftpd.command("-T", "-f", stock.toString(), "-h", sftpd.hostKey().toString()).assertExit(0)
                 .assertStdout("\nsubsystem sftp /usr/lib/openssh/sftp-server\n", "\nx11forwarding yes\n",
                         "\nprintmotd no\n", "\nacceptenv LANG\n", "\nacceptenv LC_*\n", "\nusepam yes\n",
                         "\nkbdinteractiveauthentication no\n");
@@ -67,9 +65,4 @@ class StockSshdConfigIT {
         daemon.awaitLog("X11Forwarding yes: no effect, sftpd serves SFTP only (no shell, pty, X11 or environment)");
     }
 
-    private static Outcome sftpd(String... args) {
-        List<String> command = new ArrayList<>(List.of(Sftpd.repository().resolve("bin/sftpd").toString()));
-        command.addAll(List.of(args));
-        return Run.run(command, new byte[0]);
-    }
 }
