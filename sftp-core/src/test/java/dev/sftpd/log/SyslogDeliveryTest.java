@@ -69,7 +69,7 @@ class SyslogDeliveryTest {
         try (SyslogReceiver syslogd = SyslogReceiver.datagrams(socket)) {
             Logging.init("sftp-server", LogLevel.DEBUG1, SyslogFacility.LOCAL0, false);
             log.debug1("name \"%s\"", "a\nb\u00ff");
-            assertLine("<135>|debug1: name \"a\nb\\377\"", syslogd.receive());
+            assertLine("<135>|debug1: name \"a\\nb\\377\"", syslogd.receive());
         }
     }
 
