@@ -197,8 +197,16 @@ class ConfigParserTest {
     }
 
     @Test
+    void useDnsNoIsSshdsDefaultAndYesIsRefusedWithItsLine() throws Exception {
+        assertFalse(parse(dir, "UseDNS no").useDns());
+        assertEquals(List.of("usedns no"), dumped(dir, "usedns", "UseDNS no"));
+        assertEquals(at(dir, 1) + ": UseDNS yes is not supported: sftpd matches client addresses, never names from DNS",
+                error(dir, "UseDNS yes"));
+    }
+
+    @Test
     void sshdKeywordsNotImplementedAreRefusedByName() {
-        assertEquals(at(dir, 1) + ": unsupported option \"UseDNS\"", error(dir, "UseDNS no"));
+        assertEquals(at(dir, 1) + ": unsupported option \"IPQoS\"", error(dir, "IPQoS lowdelay"));
         assertEquals(at(dir, 1) + ": unsupported option \"Compression\"", error(dir, "Compression yes"));
     }
 

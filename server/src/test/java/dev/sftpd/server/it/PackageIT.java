@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sftpd.testkit.DaemonProcess;
+import dev.sftpd.testkit.OpenSftp;
 import dev.sftpd.testkit.OpenSsh;
 import dev.sftpd.testkit.Outcome;
 import dev.sftpd.testkit.Run;
@@ -181,6 +182,7 @@ class PackageIT {
             assertEquals("", verify.stderr(), verify.toString());
 
             servesAUser(accounts.user("alice"));
+            upgradingKeepsALiveSession(accounts.user("bob"));
 
             Run.checked("dpkg", "-r", "sftpd");
             assertEquals("deinstall ok config-files", packageStatus());
@@ -217,10 +219,7 @@ class PackageIT {
     private void servesAUser(SystemUser user) throws IOException {
         int port = DaemonProcess.freePort();
         Path log = dir.resolve("installed-sftpd.log");
-        Process process = new ProcessBuilder("/usr/sbin/sftpd", "-D", "-e", "-p", Integer.toString(port),
-                "-o", "ListenAddress=127.0.0.1", "-o", "PidFile=none", "-o", "LogLevel=VERBOSE").redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+        Process process = startInstalled(port, log);
         try (DaemonProcess daemon = new DaemonProcess(process, port, log)) {
             daemon.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
             user.createFile("hello.txt", "hello from the package\n", "rw-r--r--");
@@ -234,11 +233,58 @@ class PackageIT {
             assertTrue(children.stream().anyMatch(c -> c.contains(" -cp /usr/share/sftpd/server-transport.jar:")),
                     children::toString);
         } finally {
-            List<ProcessHandle> left = ProcessHandle.allProcesses()
-                    .filter(p -> commandLine(p.pid()).contains("/usr/share/sftpd/")).toList();
-            left.forEach(ProcessHandle::destroyForcibly);
-            left.forEach(p -> p.onExit().join());
+            endInstalledProcesses();
         }
+    }
+
+    /**
+     * dpkg -i of the package over itself (an upgrade: the postinst is called with the previous
+     * version) while the installed daemon serves a live session: the postinst has the daemon start
+     * a successor on the new files (sftpd -O restart), which takes the listening sockets over; the
+     * live session goes on, a new connection is served by the successor, and the old daemon exits
+     * once its session ends.
+     */
+    private void upgradingKeepsALiveSession(SystemUser user) throws IOException {
+        int port = DaemonProcess.freePort();
+        Path log = dir.resolve("upgraded-sftpd.log");
+        Process process = startInstalled(port, log);
+        try (DaemonProcess old = new DaemonProcess(process, port, log)) {
+            old.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
+            try (OpenSftp live = new OpenSsh(port).openSftp(user)) {
+                Run.run(List.of("dpkg", "-i", deb.toString()), new byte[0], BUILD).assertExit(0);
+
+                old.awaitLog(Pattern.compile("Handed \\d+ listening sockets to the daemon with pid \\d+"));
+                new OpenSsh(port).sftp(user, "pwd").assertExit(0).assertStdout("Remote working directory: " + user.home());
+                live.send("mkdir made-during-the-upgrade");
+                live.send("bye");
+                live.finish().assertExit(0);
+                assertTrue(Files.isDirectory(user.home().resolve("made-during-the-upgrade")), "the live session went on");
+                assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS),
+                        "the old daemon exits once its last session has ended");
+                assertEquals(0, process.exitValue());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        } finally {
+            endInstalledProcesses();
+        }
+    }
+
+    /** The installed /usr/sbin/sftpd in the foreground on 127.0.0.1:port, logging to {@code log}. */
+    private static Process startInstalled(int port, Path log) throws IOException {
+        return new ProcessBuilder("/usr/sbin/sftpd", "-D", "-e", "-p", Integer.toString(port),
+                "-o", "ListenAddress=127.0.0.1", "-o", "PidFile=none", "-o", "LogLevel=VERBOSE").redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+    }
+
+    /** Ends, by pid, whatever still runs the installed jars: only this test's processes do. */
+    private static void endInstalledProcesses() {
+        List<ProcessHandle> left = ProcessHandle.allProcesses()
+                .filter(p -> commandLine(p.pid()).contains("/usr/share/sftpd/")).toList();
+        left.forEach(ProcessHandle::destroyForcibly);
+        left.forEach(p -> p.onExit().join());
     }
 
     private static String commandLine(long pid) {
