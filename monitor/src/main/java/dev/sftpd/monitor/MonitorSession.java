@@ -124,15 +124,17 @@ public final class MonitorSession {
 
     /**
      * A pre-started transport's first exchange: HELLO (the configuration as -T prints it, the
-     * host keys' public blobs), then its TRANSPORT_READY, relaying its log lines meanwhile.
-     * Nothing else is allowed before the transport has a client.
+     * host keys' public blobs, the Banner's text, which the transport cannot read itself), then
+     * its TRANSPORT_READY, relaying its log lines meanwhile. Nothing else is allowed before the
+     * transport has a client.
      */
-    public static void awaitReady(int channel, String config, HostKeys hostKeys)
+    public static void awaitReady(int channel, String config, HostKeys hostKeys, String banner)
             throws SysCallException, EOFException, MonitorProtocolException {
         Buffer hello = Packets.payload(MonitorMessage.HELLO);
         hello.putString(config);
         hello.putInt(hostKeys.publicBlobs().size());
         hostKeys.publicBlobs().forEach(hello::putBytes);
+        hello.putString(banner);
         Packets.write(channel, hello);
         while (true) {
             Buffer request = Packets.read(channel);

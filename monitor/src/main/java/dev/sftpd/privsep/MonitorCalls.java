@@ -14,8 +14,8 @@ public final class MonitorCalls {
     /** The descriptor the worker inherits its monitor channel on. */
     public static final int CHANNEL_FD = 3;
 
-    /** The configuration (as sftpd -T prints it) and the host keys' public blobs. */
-    public record Hello(String config, List<byte[]> hostKeyBlobs) {}
+    /** The configuration (as sftpd -T prints it), the host keys' public blobs, and the Banner ("" for none). */
+    public record Hello(String config, List<byte[]> hostKeyBlobs, String banner) {}
 
     /** A client handed to a pooled transport: where it comes from, where it connected, its socket. */
     public record Connection(String peerAddress, int peerPort, String localAddress, int localPort, Fd socket) {}
@@ -63,7 +63,7 @@ public final class MonitorCalls {
             for (int i = 0; i < n; i++) {
                 keys.add(p.getBytes());
             }
-            return new Hello(config, keys);
+            return new Hello(config, keys, p.getString());
         });
     }
 

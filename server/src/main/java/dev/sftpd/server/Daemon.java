@@ -53,13 +53,31 @@ final class Daemon implements ControlSocket.Master {
      *
      * @param effectiveConfig the -T dump a transport is started with (its HELLO)
      */
-    private record Generation(Config config, HostKeys hostKeys, Policy policy, Admission admission) {
+    private record Generation(Config config, HostKeys hostKeys, Policy policy, Admission admission, String banner) {
+        /** A Banner is sent whole in HELLO, well inside a monitor packet. */
+        private static final int MAX_BANNER = 32 * 1024;
+
         static Generation of(ConfigSource.Loaded loaded, boolean logToStderr) {
             Config config = loaded.config();
             Admission admission = new Admission(config.maxStartups(), config.perSourceMaxStartups(),
                     config.perSourceNetBlockSize(), new SecureRandom(), System::nanoTime);
             return new Generation(config, loaded.hostKeys(), Policy.of(loaded.configuration(), logToStderr),
-                    admission);
+                    admission, config.banner().map(Generation::banner).orElse(""));
+        }
+
+        /** The Banner file's text, read now (the transports cannot read it); none when it cannot be read. */
+        private static String banner(Path file) {
+            try {
+                byte[] text = Files.readAllBytes(file);
+                if (text.length > MAX_BANNER) {
+                    log.error("Banner %s: larger than %d bytes; no banner is sent", file, MAX_BANNER);
+                    return "";
+                }
+                return new String(text, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                log.error("Banner %s: %s; no banner is sent", file, e.getMessage());
+                return "";
+            }
         }
 
         /** What its transports get in HELLO (the global configuration, widened for Match). */
@@ -71,7 +89,7 @@ final class Daemon implements ControlSocket.Master {
         boolean startsTransportsAs(Generation other) {
             List<byte[]> mine = hostKeys.publicBlobs();
             List<byte[]> theirs = other.hostKeys.publicBlobs();
-            return effectiveConfig().equals(other.effectiveConfig()) && mine.size() == theirs.size()
+            return effectiveConfig().equals(other.effectiveConfig()) && banner.equals(other.banner) && mine.size() == theirs.size()
                     && IntStream.range(0, mine.size()).allMatch(i -> Arrays.equals(mine.get(i), theirs.get(i)));
         }
     }
@@ -284,7 +302,8 @@ final class Daemon implements ControlSocket.Master {
             child = launcher.spawnTransport(transportEnd, family);
         }
         try {
-            MonitorSession.awaitReady(pair[0].fd(), generation.effectiveConfig(), generation.hostKeys());
+            MonitorSession.awaitReady(pair[0].fd(), generation.effectiveConfig(), generation.hostKeys(),
+                    generation.banner());
             return new Transport(child, pair[0], generation);
         } catch (Exception e) {
             child.kill(false);

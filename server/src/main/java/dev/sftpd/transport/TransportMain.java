@@ -83,7 +83,8 @@ public final class TransportMain {
     public static Prepared prepare(MonitorCalls monitor, MonitorCalls.Hello hello) throws Exception {
         Config config = ConfigParser.parseDump(hello.config());
         Logging.init(config.logLevel(), new MonitorLogSink(monitor));
-        TransportServer server = TransportServer.create(settings(config), monitor, hello.hostKeyBlobs());
+        TransportServer server = TransportServer.create(settings(config), monitor, hello.hostKeyBlobs(),
+                hello.banner());
         SessionFactory sessions = server.prepare();
         Seccomp.confine();
         return new Prepared(sessions);

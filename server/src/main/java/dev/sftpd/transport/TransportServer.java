@@ -40,10 +40,14 @@ final class TransportServer extends SshServer {
     private int clientAliveCountMax;
 
     /** MINA's defaults first (random source, timeouts, ...), then everything that is ours. */
-    static TransportServer create(TransportSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs)
-            throws IOException {
+    static TransportServer create(TransportSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
+                                  String banner) throws IOException {
         TransportServer server = (TransportServer) ServerBuilder.builder().factory(TransportServer::new).build(true);
         server.configure(settings, monitor, hostKeyBlobs);
+        if (!banner.isEmpty()) {
+            // Banner: sent with the first authentication request, before any method is tried, as sshd's.
+            CoreModuleProperties.WELCOME_BANNER.set(server, banner);
+        }
         return server;
     }
 

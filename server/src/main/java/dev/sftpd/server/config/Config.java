@@ -89,6 +89,7 @@ import java.util.stream.Stream;
  * @param clientAliveInterval how long a silent client waits for a keepalive@openssh.com request; zero for never
  * @param clientAliveCountMax unanswered keepalive requests after which the connection ends
  * @param tcpKeepAlive SO_KEEPALIVE on client connections
+ * @param banner the file whose text is sent before authentication (SSH_MSG_USERAUTH_BANNER); empty for none
  * @param useDns always false: client addresses are matched, never names from reverse DNS
  * @param versionAddendum text after the software version in the identification line; empty for none
  * @param noEffect what the keywords of {@link Keywords#NO_EFFECT} (X11Forwarding, PrintMotd, AcceptEnv...)
@@ -107,7 +108,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
                      int enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
-                     int clientAliveCountMax, boolean tcpKeepAlive, boolean useDns, Optional<String> versionAddendum, Optional<Path> controlSocket,
+                     int clientAliveCountMax, boolean tcpKeepAlive, boolean useDns, Optional<String> versionAddendum,
+                     Optional<Path> banner, Optional<Path> controlSocket,
                      Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
@@ -126,7 +128,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
                 s.get(Keywords.CHROOT_DIRECTORY), s.get(Keywords.CLIENT_ALIVE_INTERVAL),
                 s.get(Keywords.CLIENT_ALIVE_COUNT_MAX), s.get(Keywords.TCP_KEEP_ALIVE), s.get(Keywords.USE_DNS),
-                s.get(Keywords.VERSION_ADDENDUM),
+                s.get(Keywords.VERSION_ADDENDUM), s.get(Keywords.BANNER),
                 s.get(CONTROL_SOCKET),
                 Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()

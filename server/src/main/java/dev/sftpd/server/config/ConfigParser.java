@@ -21,11 +21,11 @@ public final class ConfigParser {
 
     /**
      * sshd allows these in Match, but here the unprivileged transport applies them (MINA's method
-     * sequence, its rekeying, its keepalives) on the global value: refused rather than silently
+     * sequence, its rekeying, its keepalives, the banner it sends) on the global value: refused rather than silently
      * not applied.
      */
     private static final Set<Keyword<?>> NOT_YET_IN_MATCH = Set.of(Keywords.AUTHENTICATION_METHODS,
-            Keywords.REKEY_LIMIT, Keywords.CLIENT_ALIVE_INTERVAL, Keywords.CLIENT_ALIVE_COUNT_MAX);
+            Keywords.REKEY_LIMIT, Keywords.CLIENT_ALIVE_INTERVAL, Keywords.CLIENT_ALIVE_COUNT_MAX, Keywords.BANNER);
 
     private final Settings global = new Settings();
     private final List<Configuration.Block> matchBlocks = new ArrayList<>();

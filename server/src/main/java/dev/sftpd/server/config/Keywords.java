@@ -88,6 +88,8 @@ final class Keywords {
             Config::clientAliveCountMax).allowedInMatch();
     static final Keyword<Boolean> TCP_KEEP_ALIVE = single("TCPKeepAlive", Syntax.YES_NO, true,
             Config::tcpKeepAlive);
+    static final Keyword<Optional<Path>> BANNER = single("Banner", Syntax.PATH_OR_NONE, Optional.empty(),
+            Config::banner).allowedInMatch();
     static final Keyword<Boolean> USE_DNS = single("UseDNS", Syntax.USE_DNS, false, Config::useDns);
     static final Keyword<Optional<String>> VERSION_ADDENDUM = single("VersionAddendum", Syntax.TEXT_OR_NONE,
             Optional.empty(), Config::versionAddendum);
@@ -136,7 +138,7 @@ final class Keywords {
             MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
             PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY, CLIENT_ALIVE_INTERVAL,
-            CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, CONTROL_SOCKET), NO_EFFECT.stream())
+            CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, BANNER, CONTROL_SOCKET), NO_EFFECT.stream())
             .toList();
 
     /**
@@ -157,7 +159,7 @@ final class Keywords {
     private static final Set<String> NOT_SUPPORTED = Stream.of(
             "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding", "AllowTcpForwarding",
             "AuthorizedKeysCommand", "AuthorizedKeysCommandUser", "AuthorizedPrincipalsCommand",
-            "AuthorizedPrincipalsCommandUser", "Banner", "CASignatureAlgorithms", "ChannelTimeout",
+            "AuthorizedPrincipalsCommandUser", "CASignatureAlgorithms", "ChannelTimeout",
             "Compression", "DisableForwarding",
             "ExposeAuthInfo", "FingerprintHash", "GatewayPorts", "GSSAPIAuthentication", "GSSAPICleanupCredentials",
             "GSSAPIKexAlgorithms", "GSSAPIKeyExchange", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",

@@ -61,7 +61,7 @@ public final class TransportTraining {
     private static void monitor(Fd channel) throws Exception {
         HostKeys hostKeys = throwawayHostKey();
         String config = ConfigParser.parseIfExists(Path.of("/dev/null"), List.of(), List.of(), List.of()).dump();
-        MonitorSession.awaitReady(channel.fd(), config, hostKeys);
+        MonitorSession.awaitReady(channel.fd(), config, hostKeys, "");
 
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);

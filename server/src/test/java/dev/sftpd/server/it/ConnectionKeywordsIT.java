@@ -1,4 +1,4 @@
-// ClientAliveInterval/CountMax, TCPKeepAlive and VersionAddendum with the stock client: a stopped client is cut, a quiet one is not.
+// ClientAliveInterval/CountMax, TCPKeepAlive, VersionAddendum and Banner with the stock client: a stopped client is cut, a quiet one is not.
 package dev.sftpd.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,11 +16,14 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-class KeepAliveIT {
+class ConnectionKeywordsIT {
     @RegisterExtension
     static final Sftpd sftpd = Sftpd.withConfig("ClientAliveInterval 1", "ClientAliveCountMax 2",
             "VersionAddendum Debian-style addendum");
@@ -63,6 +66,21 @@ class KeepAliveIT {
                     .readLine();
             assertEquals("SSH-2.0-sftpd_0.1 Debian-style addendum", line);
         }
+    }
+
+    /** Banner: the file's text, which the stock client prints (at LogLevel INFO) before it authenticates. */
+    @Test
+    void theBannerIsShownBeforeAuthentication() throws Exception {
+        SystemUser dave = sftpd.user("dave");
+        Path banner = Files.writeString(sftpd.dir().resolve("banner.txt"), "Authorized use only.\nSecond line.\n");
+        Files.setPosixFilePermissions(banner, PosixFilePermissions.fromString("rw-------"));
+        DaemonProcess daemon = sftpd.startDaemon("Banner " + banner);
+
+        new OpenSsh(daemon).sftp(dave, List.of("-o", "LogLevel=INFO"), "pwd").assertExit(0)
+                .assertStderr("Authorized use only.\nSecond line.\n");
+        String without = new OpenSsh(sftpd.daemon()).sftp(dave, List.of("-o", "LogLevel=INFO"), "pwd").assertExit(0)
+                .stderr();
+        assertFalse(without.contains("Authorized use only."), "no Banner line, no banner: " + without);
     }
 
     /** TCPKeepAlive yes (the default): the kernel keeps a keepalive timer on the client's connection. */
