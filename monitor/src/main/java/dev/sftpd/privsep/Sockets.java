@@ -104,15 +104,19 @@ public final class Sockets {
      * or a signal came first. A struct pollfd is int fd, short events, short revents.
      */
     public static boolean awaitReadable(Fd fd, int timeoutMillis) throws SysCallException {
-        byte[] pollfd = new byte[8];
-        ByteBuffer view = ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder());
-        view.putInt(0, fd.fd());
-        view.putShort(4, (short) POLLIN);
+        byte[] pollfd = pollfd(fd.fd(), POLLIN);
         long ready = C.poll(pollfd, 1, timeoutMillis);
         if (ready == -1 && Libc.errno() != EINTR) {
             throw new SysCallException("poll", Libc.errno());
         }
         return ready > 0;
+    }
+
+    /** struct pollfd for one descriptor: int fd, short events, short revents, in the machine's byte order. */
+    private static byte[] pollfd(int fd, int events) {
+        byte[] pollfd = new byte[8];
+        ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder()).putInt(0, fd).putShort(4, (short) events);
+        return pollfd;
     }
 
     /** Whether accept failed only because another process took the connection first. */
@@ -267,10 +271,8 @@ public final class Sockets {
      * undisturbed meanwhile.
      */
     public static void awaitHangUp(int fd) throws SysCallException {
-        // struct pollfd: int fd, short events, short revents.
-        byte[] pollfd = new byte[8];
+        byte[] pollfd = pollfd(fd, 0);
         ByteBuffer view = ByteBuffer.wrap(pollfd).order(ByteOrder.nativeOrder());
-        view.putInt(0, fd);
         do {
             view.putShort(6, (short) 0);
             call("poll", () -> C.poll(pollfd, 1, -1));

@@ -4,19 +4,19 @@ package dev.sftpd.engine;
 import dev.sftpd.privsep.MonitorCalls;
 import dev.sftpd.privsep.MonitorCalls.NameKind;
 import dev.sftpd.sftp.Accounts;
+import dev.sftpd.sftp.IdNames;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Each id is asked once per session. A user's home by name ("~bob") is not looked up: as for
- * sshd's sftp-server in a chroot, there is no such lookup in the jail.
+ * Each id is asked once per session (up to {@link IdNames}' bound). A user's home by name
+ * ("~bob") is not looked up: as for sshd's sftp-server in a chroot, there is no such lookup in
+ * the jail.
  */
 final class MonitorAccounts implements Accounts {
     private final MonitorCalls monitor;
-    private final Map<Integer, Optional<String>> users = new ConcurrentHashMap<>();
-    private final Map<Integer, Optional<String>> groups = new ConcurrentHashMap<>();
+    private final IdNames users = new IdNames(uid -> ask(NameKind.USER, uid));
+    private final IdNames groups = new IdNames(gid -> ask(NameKind.GROUP, gid));
 
     MonitorAccounts(MonitorCalls monitor) {
         this.monitor = monitor;
@@ -24,12 +24,12 @@ final class MonitorAccounts implements Accounts {
 
     @Override
     public Optional<String> userName(int uid) {
-        return users.computeIfAbsent(uid, id -> ask(NameKind.USER, id));
+        return users.name(uid);
     }
 
     @Override
     public Optional<String> groupName(int gid) {
-        return groups.computeIfAbsent(gid, id -> ask(NameKind.GROUP, id));
+        return groups.name(gid);
     }
 
     @Override

@@ -2,29 +2,26 @@
 package dev.sftpd.sftp;
 
 import java.nio.charset.Charset;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import jnr.posix.Group;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import jnr.posix.Passwd;
 
 public final class NssAccounts implements Accounts {
-    private static final int CACHE_LIMIT = 1024;
-
     private final POSIX posix = POSIXFactory.getNativePOSIX();
-    private final Map<Integer, Optional<String>> users = new ConcurrentHashMap<>();
-    private final Map<Integer, Optional<String>> groups = new ConcurrentHashMap<>();
+    private final IdNames users =
+            new IdNames(uid -> Optional.ofNullable(posix.getpwuid(uid)).map(Passwd::getLoginName));
+    private final IdNames groups = new IdNames(gid -> Optional.ofNullable(posix.getgrgid(gid)).map(Group::getName));
 
     @Override
     public Optional<String> userName(int uid) {
-        return cached(users, uid, () -> Optional.ofNullable(posix.getpwuid(uid)).map(Passwd::getLoginName));
+        return users.name(uid);
     }
 
     @Override
     public Optional<String> groupName(int gid) {
-        return cached(groups, gid, () -> Optional.ofNullable(posix.getgrgid(gid)).map(Group::getName));
+        return groups.name(gid);
     }
 
     @Override
@@ -44,17 +41,5 @@ public final class NssAccounts implements Accounts {
             throw new IllegalStateException("No user found for uid " + posix.getuid());
         }
         return user(pw.getLoginName()).orElseThrow();
-    }
-
-    private static Optional<String> cached(Map<Integer, Optional<String>> cache, int id,
-                                           java.util.function.Supplier<Optional<String>> lookup) {
-        Optional<String> v = cache.get(id);
-        if (v == null) {
-            v = lookup.get();
-            if (cache.size() < CACHE_LIMIT) {
-                cache.put(id, v);
-            }
-        }
-        return v;
     }
 }

@@ -217,11 +217,8 @@ class PackageIT {
      * jars are this test's.
      */
     private void servesAUser(SystemUser user) throws IOException {
-        int port = DaemonProcess.freePort();
-        Path log = dir.resolve("installed-sftpd.log");
-        Process process = startInstalled(port, log);
-        try (DaemonProcess daemon = new DaemonProcess(process, port, log)) {
-            daemon.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
+        try (DaemonProcess daemon = startInstalled("installed-sftpd.log")) {
+            int port = daemon.port();
             user.createFile("hello.txt", "hello from the package\n", "rw-r--r--");
 
             new OpenSsh(port).sftp(user, "pwd", "get hello.txt " + dir.resolve("fetched.txt")).assertExit(0)
@@ -245,11 +242,9 @@ class PackageIT {
      * once its session ends.
      */
     private void upgradingKeepsALiveSession(SystemUser user) throws IOException {
-        int port = DaemonProcess.freePort();
-        Path log = dir.resolve("upgraded-sftpd.log");
-        Process process = startInstalled(port, log);
-        try (DaemonProcess old = new DaemonProcess(process, port, log)) {
-            old.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
+        try (DaemonProcess old = startInstalled("upgraded-sftpd.log")) {
+            int port = old.port();
+            Process process = old.process();
             try (OpenSftp live = new OpenSsh(port).openSftp(user)) {
                 Run.run(List.of("dpkg", "-i", deb.toString()), new byte[0], BUILD).assertExit(0);
 
@@ -271,12 +266,17 @@ class PackageIT {
         }
     }
 
-    /** The installed /usr/sbin/sftpd in the foreground on 127.0.0.1:port, logging to {@code log}. */
-    private static Process startInstalled(int port, Path log) throws IOException {
-        return new ProcessBuilder("/usr/sbin/sftpd", "-D", "-e", "-p", Integer.toString(port),
+    /** The installed /usr/sbin/sftpd in the foreground on a free 127.0.0.1 port, once it listens. */
+    private static DaemonProcess startInstalled(String logName) throws IOException {
+        int port = DaemonProcess.freePort();
+        Path log = dir.resolve(logName);
+        Process process = new ProcessBuilder("/usr/sbin/sftpd", "-D", "-e", "-p", Integer.toString(port),
                 "-o", "ListenAddress=127.0.0.1", "-o", "PidFile=none", "-o", "LogLevel=VERBOSE").redirectErrorStream(true)
                 .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
+        DaemonProcess daemon = new DaemonProcess(process, port, log);
+        daemon.awaitLog("Server listening on 127.0.0.1 port " + port + ".");
+        return daemon;
     }
 
     /** Ends, by pid, whatever still runs the installed jars: only this test's processes do. */
