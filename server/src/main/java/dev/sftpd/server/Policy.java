@@ -37,9 +37,8 @@ record Policy(Configuration configuration, AuthSettings auth, SessionSettings se
             return MatchedSettings.NONE;
         }
         return user -> {
-            List<String> groups = Account.lookup(user).map(AccessPolicy::groupNames).orElse(List.of());
             try {
-                Config config = configuration.forConnection(ConnectionSpec.of(user, groups, peer, local));
+                Config config = configuration.forConnection(ConnectionSpec.of(user, groupsOf(user), peer, local));
                 return Optional.of(new MatchedSettings.Matched(auth(config), sessions(config, logToStderr)));
             } catch (ConfigException e) {
                 // sshd fatal()s here: the connection gets the global settings, which the daemon checked at start.
@@ -47,6 +46,11 @@ record Policy(Configuration configuration, AuthSettings auth, SessionSettings se
                 return Optional.empty();
             }
         };
+    }
+
+    /** The names of a user's groups for Match Group (none for an unknown user), as sshd's ga_init(). */
+    static List<String> groupsOf(String user) {
+        return Account.lookup(user).map(AccessPolicy::groupNames).orElse(List.of());
     }
 
     private static AuthSettings auth(Config config) {

@@ -6,7 +6,6 @@ import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.log.SyslogFacility;
 import dev.sftpd.monitor.HostKeys;
-import dev.sftpd.monitor.auth.AccessPolicy;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigException;
@@ -134,8 +133,7 @@ public final class SftpdMain {
         Config config = configuration.global();
         if (connection.isPresent()) {
             try {
-                config = configuration.forConnection(ConnectionSpec.parse(connection.get(),
-                        user -> Account.lookup(user).map(AccessPolicy::groupNames).orElse(List.of())));
+                config = configuration.forConnection(ConnectionSpec.parse(connection.get(), Policy::groupsOf));
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
                 return 1;
