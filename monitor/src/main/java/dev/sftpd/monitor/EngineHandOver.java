@@ -1,4 +1,4 @@
-// The monitor's side of a pooled engine's channel: wait for ENGINE_READY, then hand over one session (ENGINE_ASSIGN and its socket).
+// The monitor's side of a pooled engine's channel: wait for ENGINE_READY, then hand over one session (ENGINE_ASSIGN) or one connection to make (ENGINE_CONNECT), with its socket.
 package dev.sftpd.monitor;
 
 import dev.sftpd.monitor.auth.Account;
@@ -29,7 +29,27 @@ public final class EngineHandOver {
     /** ENGINE_ASSIGN: whom to become and with which flags, then the engine's end of its socket. */
     public static void assign(int channel, Account account, int[] groups, List<String> flags, String clientAddress,
                               Optional<Path> chroot, Fd socket) throws SysCallException {
-        Buffer assign = Packets.payload(MonitorMessage.ENGINE_ASSIGN);
+        Buffer assign = assignment(MonitorMessage.ENGINE_ASSIGN, account, groups, flags, clientAddress, chroot);
+        Packets.write(channel, assign);
+        Sockets.sendFd(channel, socket.fd());
+    }
+
+    /**
+     * ENGINE_CONNECT: as ENGINE_ASSIGN (the flags are the log settings), and the host and port to
+     * connect to once the engine is the user; then its socket, over which it sends CONNECT_RESULT.
+     */
+    public static void connect(int channel, Account account, int[] groups, List<String> logFlags, String clientAddress,
+                               Optional<Path> chroot, String host, int port, Fd socket) throws SysCallException {
+        Buffer connect = assignment(MonitorMessage.ENGINE_CONNECT, account, groups, logFlags, clientAddress, chroot);
+        connect.putString(host);
+        connect.putInt(Integer.toUnsignedLong(port));
+        Packets.write(channel, connect);
+        Sockets.sendFd(channel, socket.fd());
+    }
+
+    private static Buffer assignment(MonitorMessage type, Account account, int[] groups, List<String> flags,
+                                     String clientAddress, Optional<Path> chroot) {
+        Buffer assign = Packets.payload(type);
         assign.putString(account.name());
         assign.putInt(Integer.toUnsignedLong(account.uid()));
         assign.putInt(Integer.toUnsignedLong(account.gid()));
@@ -42,7 +62,6 @@ public final class EngineHandOver {
         flags.forEach(assign::putString);
         assign.putString(clientAddress);
         assign.putString(chroot.map(Path::toString).orElse(""));
-        Packets.write(channel, assign);
-        Sockets.sendFd(channel, socket.fd());
+        return assign;
     }
 }

@@ -1,4 +1,4 @@
-// How the monitor gets an SFTP engine for an authenticated session: the daemon's pool of pre-started engines.
+// How the monitor gets an engine for an authenticated session, or for a direct-tcpip connection: the daemon's pool of pre-started engines.
 package dev.sftpd.monitor;
 
 import dev.sftpd.monitor.auth.Account;
@@ -17,6 +17,14 @@ public interface Engines {
      */
     Started start(Account account, int[] groups, List<String> flags, String clientAddress, Optional<Path> chroot)
             throws SysCallException;
+
+    /**
+     * An engine that becomes this account, as for {@link #start}, connects to host and port
+     * (direct-tcpip), passes the connection to the transport over its socket, and ends; no login
+     * is recorded. {@code logFlags} are the engine's log settings (-l, -f, -e).
+     */
+    Started connect(Account account, int[] groups, List<String> logFlags, String clientAddress, Optional<Path> chroot,
+                    String host, int port) throws SysCallException;
 
     /**
      * @param sessionPid the process of the session that carries the user's audit loginuid: the

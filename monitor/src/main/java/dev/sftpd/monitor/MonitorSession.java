@@ -8,7 +8,7 @@ import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.AuthorizedKeys;
 import dev.sftpd.monitor.auth.Certificates;
-import dev.sftpd.monitor.auth.KeyOptions;
+import dev.sftpd.monitor.auth.KeyPermissions;
 import dev.sftpd.monitor.auth.Pam;
 import dev.sftpd.monitor.auth.PermitRoot;
 import dev.sftpd.monitor.auth.PublicKeyRequest;
@@ -95,7 +95,8 @@ public final class MonitorSession {
     private final Authentication auth;
     private KbdIntConversation kbdInt;
     /** The command a key or certificate that authenticated the user forces, if any. */
-    private Optional<String> forcedCommand = Optional.empty();
+    /** What the key that logged in allows (forced command, port forwarding); nothing limits a password login. */
+    private KeyPermissions keyPermissions = KeyPermissions.NONE;
     private boolean finished;
     /** The LoginGraceTime alarm, cancelled once the user is authenticated. */
     private volatile ScheduledFuture<?> grace;
@@ -105,6 +106,9 @@ public final class MonitorSession {
     private final List<EngineLogin> logins = new ArrayList<>();
 
     private record EngineLogin(Session login, Engines.Started engine, AtomicBoolean loggedOut) {}
+
+    /** Engines connecting for direct-tcpip: each ends once it has handed its connection over. */
+    private final List<Engines.Started> connectors = new ArrayList<>();
 
     public MonitorSession(int channel, int transportPid, InetSocketAddress peer, HostKeys hostKeys,
                           AuthSettings settings, SessionSettings sessions, MatchedSettings matched, Engines engines,
@@ -184,7 +188,7 @@ public final class MonitorSession {
                 }
                 Buffer reply = answer(type, request);
                 Packets.write(channel, reply);
-                if (type == MonitorMessage.ENGINE_START && pendingEngine != null) {
+                if (pendingEngine != null) {
                     passEngine();
                 }
             }
@@ -263,6 +267,7 @@ public final class MonitorSession {
     public void kill() {
         synchronized (this) {
             logins.forEach(e -> e.engine().kill().run());
+            connectors.forEach(e -> e.kill().run());
         }
         finish(false);
     }
@@ -279,6 +284,8 @@ public final class MonitorSession {
             return;
         }
         finished = true;
+        // A connect still under way when the connection ends has no one to hand its socket to.
+        connectors.forEach(e -> e.kill().run());
         for (EngineLogin e : logins) {
             try {
                 e.engine().exited().get(ENGINE_DRAIN.toMillis(), TimeUnit.MILLISECONDS);
@@ -323,6 +330,7 @@ public final class MonitorSession {
             case AUTH_KBDINT_START -> kbdIntStart(request);
             case AUTH_KBDINT_RESPONSE -> kbdIntRespond(request);
             case ENGINE_START -> startEngine(request);
+            case FORWARD_OPEN -> openForward(request);
             default -> throw new MonitorProtocolException(type + " is not a request");
         };
     }
@@ -387,8 +395,8 @@ public final class MonitorSession {
         }
         String detail = keyDetail(key);
         Optional<Account> account = auth.begin(r.user());
-        Optional<Optional<String>> command = account.flatMap(a -> authorizedKey(a, key));
-        if (account.isEmpty() || command.isEmpty()) {
+        Optional<KeyPermissions> permissions = account.flatMap(a -> authorizedKey(a, key));
+        if (account.isEmpty() || permissions.isEmpty()) {
             return failed(start, "publickey", detail);
         }
         if (r.signature() == null) {
@@ -401,28 +409,28 @@ public final class MonitorSession {
                 ? PublicKeySignature.verify(cert.getCertPubKey(), r.signature(), signed)
                 : PublicKeySignature.verify(key, r.signature(), signed, r.algorithm());
         // PermitRootLogin is judged once the method has succeeded, as in sshd's userauth_finish().
-        if (!good || !auth.rootAllowed(account.get(), "publickey", command.get().isPresent())) {
+        if (!good || !auth.rootAllowed(account.get(), "publickey", permissions.get().command().isPresent())) {
             return failed(start, "publickey", detail);
         }
         Authentication.Result result = auth.succeed("publickey", detail);
         if (result == Authentication.Result.AUTHENTICATED || result == Authentication.Result.PARTIAL) {
-            command.get().ifPresent(c -> forcedCommand = Optional.of(c));
+            keyPermissions = permissions.get();
         }
         return authResult(result);
     }
 
-    /** Whether the account accepts this key, and if so the command forced with it (command=, force-command). */
-    private Optional<Optional<String>> authorizedKey(Account account, PublicKey key) {
+    /** Whether the account accepts this key, and if so what it allows (command=, force-command, forwarding). */
+    private Optional<KeyPermissions> authorizedKey(Account account, PublicKey key) {
         List<Path> files = settings.authorizedKeysFiles().apply(account);
         if (key instanceof OpenSshCertificate cert) {
             // authorized_keys (cert-authority lines) first, then TrustedUserCAKeys, as sshd.
             return Certificates.checkAuthorizedKeysCa(account, files, cert, peer.getAddress(), settings.strictModes())
                     .or(() -> Certificates.checkTrustedCa(account, cert, settings.trustedUserCaKeys().apply(account),
                             principals(account), peer.getAddress()))
-                    .map(Certificates.Accepted::forceCommand);
+                    .map(Certificates.Accepted::permissions);
         }
         return AuthorizedKeys.find(account, files, key, peer.getAddress(), settings.strictModes())
-                .map(KeyOptions::command);
+                .map(KeyPermissions::of);
     }
 
     /** AuthorizedPrincipalsFile's lines, when one is configured; one that cannot be read lists no one, as in sshd. */
@@ -605,17 +613,14 @@ public final class MonitorSession {
         }
         List<String> argv = new ArrayList<>(sessions.logFlags());
         argv.addAll(flags.get());
-        Optional<Path> chroot = sessions.chrootDirectory().apply(account);
-        Optional<String> unsafe = chroot.flatMap(ChrootCheck::problem);
-        if (unsafe.isPresent()) {
-            // sshd's session child fatal()s here; the session is refused, the connection lives on.
-            log.error("%s", unsafe.get());
+        Optional<Optional<Path>> chroot = chroot(account);
+        if (chroot.isEmpty()) {
             return failure("bad chroot directory");
         }
         Engines.Started engine;
         try {
             engine = engines.start(account, PrivilegeDrop.groupList(account.name(), account.gid()), argv, address(),
-                    chroot);
+                    chroot.get());
         } catch (SysCallException | RuntimeException e) {
             log.error("monitor: cannot start an engine for %s: %s", account.name(), e.getMessage());
             return failure("no engine");
@@ -639,6 +644,65 @@ public final class MonitorSession {
         return Packets.payload(MonitorMessage.ENGINE_STARTED);
     }
 
+    private record ForwardRequest(String host, int port, String originator, int originatorPort) {}
+
+    /**
+     * FORWARD_OPEN, a direct-tcpip channel (ssh -L, ssh -W): judged as sshd's
+     * server_request_direct_tcpip() does, then an engine becomes the user and makes the
+     * connection itself, so that the network sees the user's process, never root's or the
+     * transport's. The transport gets the engine's socket, over which the connection arrives.
+     */
+    private Buffer openForward(Buffer request) throws MonitorProtocolException {
+        ForwardRequest r = Packets.parse(request, p -> new ForwardRequest(Packets.text(p), p.getInt(),
+                Packets.text(p), p.getInt()));
+        Account account = auth.authenticated().orElseThrow();
+        String target = "originator " + r.originator() + " port " + r.originatorPort() + ", target " + r.host()
+                + " port " + r.port();
+        switch (sessions.forwarding().judge(keyPermissions.portForwarding(), keyPermissions.permitOpen(), r.host(),
+                r.port())) {
+            case NOT_FORWARDING -> {
+                log.info("refused local port forward: %s", target);
+                return failure("administratively prohibited");
+            }
+            case NOT_PERMITTED -> {
+                log.info("Received request from %s port %d to connect to host %s port %d, but the request was denied.",
+                        r.originator(), r.originatorPort(), r.host(), r.port());
+                return failure("administratively prohibited");
+            }
+            case OPEN -> log.verbose("server_request_direct_tcpip: %s (user %s from %s port %d)", target,
+                    account.name(), address(), peer.getPort());
+        }
+        Optional<Optional<Path>> chroot = chroot(account);
+        if (chroot.isEmpty()) {
+            return failure("bad chroot directory");
+        }
+        Engines.Started engine;
+        try {
+            engine = engines.connect(account, PrivilegeDrop.groupList(account.name(), account.gid()),
+                    sessions.logFlags(), address(), chroot.get(), r.host(), r.port());
+        } catch (SysCallException | RuntimeException e) {
+            log.error("monitor: cannot start an engine to connect for %s: %s", account.name(), e.getMessage());
+            return failure("no engine");
+        }
+        synchronized (this) {
+            connectors.removeIf(e -> e.exited().isDone());
+            connectors.add(engine);
+        }
+        pendingEngine = engine.transportEnd();
+        return Packets.payload(MonitorMessage.ENGINE_STARTED);
+    }
+
+    /**
+     * The account's ChrootDirectory, if any, once checked; empty when it is unsafe (logged):
+     * sshd's session child fatal()s there, so the request is refused and the connection lives on.
+     */
+    private Optional<Optional<Path>> chroot(Account account) {
+        Optional<Path> chroot = sessions.chrootDirectory().apply(account);
+        Optional<String> unsafe = chroot.flatMap(ChrootCheck::problem);
+        unsafe.ifPresent(problem -> log.error("%s", problem));
+        return unsafe.isPresent() ? Optional.empty() : Optional.of(chroot);
+    }
+
     private synchronized long liveEngines() {
         return logins.stream().filter(e -> !e.engine().exited().isDone()).count();
     }
@@ -656,8 +720,8 @@ public final class MonitorSession {
         if (sessions.forceCommandFlags().isPresent()) {
             return "forced-command (config) 'internal-sftp'";
         }
-        if (forcedCommand.isPresent()) {
-            return "forced-command (key-option) '" + forcedCommand.get() + "'";
+        if (keyPermissions.command().isPresent()) {
+            return "forced-command (key-option) '" + keyPermissions.command().get() + "'";
         }
         return "subsystem '" + r.argument() + "'";
     }
@@ -667,8 +731,8 @@ public final class MonitorSession {
         if (sessions.forceCommandFlags().isPresent()) {
             return sessions.forceCommandFlags();
         }
-        if (forcedCommand.isPresent()) {
-            return forcedSftp(forcedCommand.get());
+        if (keyPermissions.command().isPresent()) {
+            return forcedSftp(keyPermissions.command().get());
         }
         return r.request().equals("subsystem") && r.argument().equals("sftp")
                 ? Optional.of(sessions.subsystemFlags()) : Optional.empty();

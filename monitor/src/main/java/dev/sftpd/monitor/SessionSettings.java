@@ -1,4 +1,4 @@
-// The configuration the monitor needs to decide what a session request runs: which sftp-server flags, or nothing.
+// The configuration the monitor needs to decide what a session request runs (which sftp-server flags, or nothing) and which forwarding it allows.
 package dev.sftpd.monitor;
 
 import dev.sftpd.monitor.auth.Account;
@@ -14,7 +14,8 @@ import java.util.function.Function;
  *     to stderr), before the request's own flags, which may override them
  * @param maxSessions MaxSessions: how many engines one connection may have running at once
  * @param chrootDirectory ChrootDirectory for an account, tokens expanded; empty for none
+ * @param forwarding which direct-tcpip channels may be opened
  */
 public record SessionSettings(List<String> subsystemFlags, Optional<List<String>> forceCommandFlags,
                               List<String> logFlags, int maxSessions,
-                              Function<Account, Optional<Path>> chrootDirectory) {}
+                              Function<Account, Optional<Path>> chrootDirectory, Forwarding forwarding) {}

@@ -26,7 +26,10 @@ public final class MonitorCalls {
      * monitor decided, and the engine's end of the socket its transport relays.
      */
     public record Assignment(String user, int uid, int gid, int[] groups, String home, List<String> flags,
-                             String clientAddress, Optional<String> chroot, Fd socket) {}
+                             String clientAddress, Optional<String> chroot, Optional<Target> connect, Fd socket) {}
+
+    /** What an engine assigned by ENGINE_CONNECT connects to. */
+    public record Target(String host, int port) {}
 
     /** What NAME_QUERY asks for: a user's name by uid, or a group's by gid. */
     public enum NameKind { USER, GROUP }
@@ -164,10 +167,34 @@ public final class MonitorCalls {
         return receiveFd();
     }
 
-    /** An engine's one call: ENGINE_READY, then (pooled, for as long as it takes) its session. */
+    /**
+     * FORWARD_OPEN: a direct-tcpip channel's target and originator. The monitor decides; the
+     * transport gets its end of the socket of the engine that connects as the user (which then
+     * sends CONNECT_RESULT over it), or refused.
+     */
+    public synchronized Fd openForward(String host, int port, String originator, int originatorPort)
+            throws IOException {
+        Buffer req = Packets.payload(MonitorMessage.FORWARD_OPEN);
+        req.putString(host);
+        req.putInt(Integer.toUnsignedLong(port));
+        req.putString(originator);
+        req.putInt(Integer.toUnsignedLong(originatorPort));
+        fields(expect(call(req), MonitorMessage.ENGINE_STARTED), p -> null);
+        return receiveFd();
+    }
+
+    /**
+     * An engine's one call: ENGINE_READY, then (pooled, for as long as it takes) its session
+     * (ENGINE_ASSIGN) or a connection to make (ENGINE_CONNECT), and its socket.
+     */
     public synchronized Assignment awaitAssignment() throws IOException {
         send(Packets.payload(MonitorMessage.ENGINE_READY));
-        Assignment partial = fields(expect(receive(), MonitorMessage.ENGINE_ASSIGN), p -> {
+        Buffer assignment = receive();
+        MonitorMessage type = MonitorMessage.of(assignment.getUByte());
+        if (type != MonitorMessage.ENGINE_ASSIGN && type != MonitorMessage.ENGINE_CONNECT) {
+            throw violation("expected ENGINE_ASSIGN or ENGINE_CONNECT, got " + type);
+        }
+        Assignment partial = fields(assignment, p -> {
             String user = p.getString();
             int uid = p.getInt();
             int gid = p.getInt();
@@ -182,11 +209,13 @@ public final class MonitorCalls {
             }
             String clientAddress = p.getString();
             String chroot = p.getString();
+            Optional<Target> connect = type == MonitorMessage.ENGINE_CONNECT
+                    ? Optional.of(new Target(p.getString(), p.getInt())) : Optional.empty();
             return new Assignment(user, uid, gid, groups, home, flags, clientAddress,
-                    chroot.isEmpty() ? Optional.empty() : Optional.of(chroot), null);
+                    chroot.isEmpty() ? Optional.empty() : Optional.of(chroot), connect, null);
         });
         return new Assignment(partial.user(), partial.uid(), partial.gid(), partial.groups(), partial.home(),
-                partial.flags(), partial.clientAddress(), partial.chroot(), receiveFd());
+                partial.flags(), partial.clientAddress(), partial.chroot(), partial.connect(), receiveFd());
     }
 
     /**

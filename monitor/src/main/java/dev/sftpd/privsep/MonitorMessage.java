@@ -13,6 +13,9 @@ public enum MonitorMessage {
     ENGINE_STARTED(31),
     ENGINE_ASSIGN(41),
     NAME_REPLY(43),
+    ENGINE_CONNECT(44),
+    // An engine's answer to ENGINE_CONNECT, to the transport over the engine's socket (not the monitor's channel).
+    CONNECT_RESULT(45),
 
     // What a transport sends: at most this many times while pooled, before and after authentication.
     LOG(4, Phase.ANY, Phase.ANY, Phase.ANY),
@@ -25,6 +28,7 @@ public enum MonitorMessage {
     AUTH_KBDINT_START(23, 0, Phase.ANY, 0),
     AUTH_KBDINT_RESPONSE(25, 0, Phase.ANY, 0),
     ENGINE_START(30, 0, 0, Phase.ANY),
+    FORWARD_OPEN(32, 0, 0, Phase.ANY),
 
     // What an engine sends on its own channel: READY once; NAME_QUERY from a chroot, where NSS cannot answer.
     ENGINE_READY(40),

@@ -198,6 +198,25 @@ public final class Sockets {
     }
 
     /**
+     * A TCP connection to addr, made by the calling process (for direct-tcpip: an engine that is
+     * the user), with TCP_NODELAY as sshd's forwarded connections; blocking, as long as the kernel
+     * tries.
+     */
+    public static Fd connect(InetSocketAddress addr) throws SysCallException {
+        byte[] sa = SockAddr.encode(addr);
+        int family = SockAddr.family(addr);
+        Fd fd = new Fd((int) call("socket", () -> C.socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0)));
+        try {
+            call("connect", () -> C.connect(fd.fd(), sa, sa.length));
+            setOption(fd, IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY");
+            return fd;
+        } catch (SysCallException e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    /**
      * What a TCP connection has carried (from Linux's struct tcp_info): bytes received from the
      * peer, and bytes sent that the peer acknowledged.
      */

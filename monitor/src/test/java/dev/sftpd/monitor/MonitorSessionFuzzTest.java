@@ -10,6 +10,7 @@ import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.Logging;
 import dev.sftpd.log.SyslogFacility;
 import dev.sftpd.monitor.auth.AccessRules;
+import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.PermitRoot;
 import dev.sftpd.monitor.login.LoginFiles;
 import dev.sftpd.monitor.login.LoginRecorder;
@@ -60,6 +61,19 @@ class MonitorSessionFuzzTest {
     private static HostKeys hostKeys;
     private static AuthSettings auth;
     private static SessionSettings sessions;
+    private static final Engines NO_ENGINES = new Engines() {
+        @Override
+        public Started start(Account account, int[] groups, List<String> flags, String clientAddress,
+                             Optional<Path> chroot) {
+            throw new AssertionError("an engine started for an unauthenticated transport");
+        }
+
+        @Override
+        public Started connect(Account account, int[] groups, List<String> logFlags, String clientAddress,
+                               Optional<Path> chroot, String host, int port) {
+            throw new AssertionError("a connection made for an unauthenticated transport");
+        }
+    };
 
     @BeforeAll
     static void monitor() throws Exception {
@@ -73,7 +87,8 @@ class MonitorSessionFuzzTest {
         auth = new AuthSettings(true, false, false, false, false, PermitRoot.PROHIBIT_PASSWORD, AccessRules.NONE,
                 List.of(), 6, Duration.ZERO, false, account -> List.of(authorizedKeys), account -> List.of(),
                 account -> Optional.empty());
-        sessions = new SessionSettings(List.of(), Optional.empty(), List.of(), 10, account -> Optional.empty());
+        sessions = new SessionSettings(List.of(), Optional.empty(), List.of(), 10, account -> Optional.empty(),
+                new Forwarding(false, List.of(Forwarding.ANY)));
         Logging.init(LogLevel.DEBUG3, (level, text) -> { });
     }
 
@@ -97,9 +112,7 @@ class MonitorSessionFuzzTest {
             C.shutdown(transport.fd(), SHUT_WR);
             MonitorSession session = new MonitorSession(monitor.fd(), NO_PID,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000), hostKeys, auth, sessions, MatchedSettings.NONE,
-                    (account, groups, flags, client, chroot) -> {
-                        throw new AssertionError("an engine started for an unauthenticated transport");
-                    },
+                    NO_ENGINES,
                     new LoginRecorder(new LoginFiles(dir.resolve("utmp"), dir.resolve("wtmp"), dir.resolve("lastlog"))),
                     () -> {
                         throw new AssertionError("authenticated without the private key");

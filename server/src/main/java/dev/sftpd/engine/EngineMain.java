@@ -1,4 +1,4 @@
-// The SFTP engine: pre-started by the monitor as root, it reads nothing until it is the user, then serves the sftp-core engine on the socket its transport relays.
+// The engine: pre-started by the monitor as root, it reads nothing until it is the user, then serves the sftp-core engine on the socket its transport relays, or makes a direct-tcpip connection.
 package dev.sftpd.engine;
 
 import dev.sftpd.log.LogLevel;
@@ -51,9 +51,11 @@ public final class EngineMain {
             } else {
                 PrivilegeDrop.drop(session.uid(), session.gid(), session.groups());
             }
-            try (Fd socket = session.socket()) {
-                Sockets.dup2(socket.fd(), 0);
-                Sockets.dup2(socket.fd(), 1);
+            if (session.connect().isEmpty()) {
+                try (Fd socket = session.socket()) {
+                    Sockets.dup2(socket.fd(), 0);
+                    Sockets.dup2(socket.fd(), 1);
+                }
             }
             if (session.chroot().isEmpty()) {
                 Sockets.close(MonitorCalls.CHANNEL_FD);
@@ -73,6 +75,11 @@ public final class EngineMain {
             Logging.init(options.logLevel(), new MonitorLogSink(monitor));
         } else {
             Logging.init("sftpd", options.logLevel(), options.facility(), options.logToStderr());
+        }
+        if (session.connect().isPresent()) {
+            try (Fd socket = session.socket()) {
+                return Connector.connect(session.connect().get(), socket);
+            }
         }
         // In a jail the home directory is a path inside it, and "/" when it is not there, as for sshd.
         byte[] home = session.home().getBytes(Charset.defaultCharset());

@@ -1,4 +1,4 @@
-// Pre-started SFTP engines (root, having read nothing from any client) and how one becomes a user's session.
+// Pre-started engines (root, having read nothing from any client) and how one becomes a user's session or makes a user's connection.
 package dev.sftpd.server;
 
 import dev.sftpd.monitor.EngineHandOver;
@@ -67,6 +67,26 @@ final class EnginePool implements Engines {
     @Override
     public Started start(Account account, int[] groups, List<String> flags, String clientAddress,
                          Optional<Path> chroot) throws SysCallException {
+        return handOver(account, chroot, (channel, engineEnd) ->
+                EngineHandOver.assign(channel, account, groups, flags, clientAddress, chroot, engineEnd));
+    }
+
+    @Override
+    public Started connect(Account account, int[] groups, List<String> logFlags, String clientAddress,
+                           Optional<Path> chroot, String host, int port) throws SysCallException {
+        return handOver(account, chroot, (channel, engineEnd) ->
+                EngineHandOver.connect(channel, account, groups, logFlags, clientAddress, chroot, host, port,
+                        engineEnd));
+    }
+
+    /** What a ready engine is told: ENGINE_ASSIGN or ENGINE_CONNECT, with the engine's end of its socket. */
+    @FunctionalInterface
+    private interface Assignment {
+        void send(int channel, Fd engineEnd) throws SysCallException;
+    }
+
+    /** A ready engine, given the account's loginuid through its session shell, then its assignment. */
+    private Started handOver(Account account, Optional<Path> chroot, Assignment assignment) throws SysCallException {
         Ready r;
         try {
             r = pool.take();
@@ -79,7 +99,7 @@ final class EnginePool implements Engines {
         try (Fd loginUid = r.loginUid(); Fd engineEnd = pair[1]) {
             byte[] uid = (Integer.toUnsignedString(account.uid()) + "\n").getBytes(StandardCharsets.US_ASCII);
             Sockets.writeFully(loginUid.fd(), uid, 0, uid.length);
-            EngineHandOver.assign(r.channel().fd(), account, groups, flags, clientAddress, chroot, engineEnd);
+            assignment.send(r.channel().fd(), engineEnd);
         } catch (SysCallException e) {
             r.channel().close();
             pair[0].close();

@@ -73,6 +73,6 @@ record Policy(Configuration configuration, AuthSettings auth, SessionSettings se
         }
         return new SessionSettings(config.sftpSubsystem().flags(), config.forceCommand().map(InternalSftp::flags),
                 List.copyOf(logFlags), config.maxSessions(),
-                a -> config.chrootDirectory(a.name(), a.uid(), a.home()));
+                a -> config.chrootDirectory(a.name(), a.uid(), a.home()), config.forwarding());
     }
 }

@@ -77,9 +77,11 @@ final class TransportServer extends SshServer {
         if (!settings.loginGraceTime().isZero()) {
             CoreModuleProperties.AUTH_TIMEOUT.set(this, settings.loginGraceTime());
         }
-        setChannelFactories(List.of(SftpOnlyChannelSession.FACTORY));
+        // direct-tcpip is judged by the monitor (AllowTcpForwarding, PermitOpen, the key's options).
+        setChannelFactories(List.of(SftpOnlyChannelSession.FACTORY, DirectTcpipChannel.factory(monitor)));
         // Each session is an engine process; sshd's MaxSessions bounds them per connection.
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(this, settings.maxSessions());
+        // Remote forwarding (tcpip-forward), agent, X11 and streamlocal stay refused.
         setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         // hostkeys-prove would ask for a signature over something that is not an exchange hash.
         setGlobalRequestHandlers(ServerBuilder.DEFAULT_GLOBAL_REQUEST_HANDLERS.stream()

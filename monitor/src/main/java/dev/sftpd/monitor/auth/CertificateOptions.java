@@ -15,7 +15,7 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate.CertificateOption;
  * FIDO user verification, and no FIDO key is accepted here, so sshd would refuse the signature
  * anyway. Extensions only grant session features, so an unknown one is logged and ignored.
  */
-record CertificateOptions(Optional<String> forceCommand, Optional<String> sourceAddress) {
+record CertificateOptions(Optional<String> forceCommand, Optional<String> sourceAddress, boolean portForwarding) {
     private static final SshLog LOG = SshLog.get(CertificateOptions.class);
     private static final Set<String> EXTENSIONS = Set.of("no-touch-required", "permit-X11-forwarding",
             "permit-agent-forwarding", "permit-port-forwarding", "permit-pty", "permit-user-rc");
@@ -50,12 +50,15 @@ record CertificateOptions(Optional<String> forceCommand, Optional<String> source
                 return Optional.empty();
             }
         }
+        boolean portForwarding = false;
         for (CertificateOption extension : cert.getExtensions()) {
             if (!EXTENSIONS.contains(extension.getName())) {
                 LOG.info("Certificate extension \"%s\" is not supported", extension.getName());
             }
+            portForwarding |= extension.getName().equals("permit-port-forwarding");
         }
-        return Optional.of(new CertificateOptions(Optional.ofNullable(command), Optional.ofNullable(source)));
+        return Optional.of(new CertificateOptions(Optional.ofNullable(command), Optional.ofNullable(source),
+                portForwarding));
     }
 
     /** The source-address part of auth_authorise_keyopts(); {@code loc} is "cert" or the authorized_keys line. */

@@ -34,7 +34,11 @@ public final class Certificates {
     private static final String PRINCIPALS_FILE = "AuthorizedPrincipalsFile";
 
     /** What a certificate login is allowed to do, when accepted; {@code serial} is unsigned, as on the wire. */
-    public record Accepted(Optional<String> forceCommand, String caFingerprint, String keyId, long serial) {}
+    public record Accepted(KeyPermissions permissions, String caFingerprint, String keyId, long serial) {
+        public Optional<String> forceCommand() {
+            return permissions.command();
+        }
+    }
 
     /** Why a certificate is refused, in sshd's words; thrown only between the checks here. */
     private static final class Refusal extends Exception {
@@ -79,7 +83,8 @@ public final class Certificates {
             }
             LOG.verbose("Accepted certificate ID \"%s\" (serial %s) signed by %s CA %s via %s", cert.getId(),
                     Long.toUnsignedString(cert.getSerial()), Keys.shortType(ca), Keys.fingerprint(ca), listing.get());
-            return Optional.of(new Accepted(command, Keys.fingerprint(ca), cert.getId(), cert.getSerial()));
+            return Optional.of(new Accepted(KeyPermissions.of(principalOptions, options, command), Keys.fingerprint(ca),
+                    cert.getId(), cert.getSerial()));
         } catch (Refusal r) {
             LOG.error("%s", r.getMessage());
             return Optional.empty();
@@ -126,7 +131,8 @@ public final class Certificates {
             return Optional.empty();
         }
         try {
-            Optional<String> command = forceCommand(lineOptions, admittedOptions(cert, user, client, loc));
+            CertificateOptions certOptions = admittedOptions(cert, user, client, loc);
+            Optional<String> command = forceCommand(lineOptions, certOptions);
             Optional<String> principals = lineOptions.principals();
             if (principals.isPresent() && !listsAPrincipal(principals.get(), cert)) {
                 throw new Refusal(NO_AUTHORIZED_PRINCIPAL);
@@ -134,7 +140,8 @@ public final class Certificates {
             checkAuthority(cert, false, principals.isPresent() ? Optional.empty() : Optional.of(user.name()));
             LOG.verbose("Accepted certificate ID \"%s\" (serial %s) signed by CA %s %s found at %s", cert.getId(),
                     Long.toUnsignedString(cert.getSerial()), type, fp, loc);
-            return Optional.of(new Accepted(command, fp, cert.getId(), cert.getSerial()));
+            return Optional.of(new Accepted(KeyPermissions.of(Optional.of(lineOptions), certOptions, command), fp,
+                    cert.getId(), cert.getSerial()));
         } catch (Refusal r) {
             LOG.error("Refusing certificate ID \"%s\" serial=%s signed by %s CA %s via %s: %s", cert.getId(),
                     Long.toUnsignedString(cert.getSerial()), type, fp, loc, r.getMessage());

@@ -4,6 +4,7 @@ package dev.sftpd.monitor.auth;
 import static dev.sftpd.monitor.auth.CertificatesTrustedCaTest.assertLogged;
 import static dev.sftpd.monitor.auth.CertificatesTrustedCaTest.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -50,7 +51,8 @@ class CertificatesAuthorizedKeysTest {
         OpenSshCertificate cert = ca.certify(userKey, "-I", "alice@laptop", "-z", "7", "-n", "alice");
         try (LogCapture log = new LogCapture()) {
             String fp = Keys.fingerprint(ca.key().key());
-            assertEquals(Optional.of(new Certificates.Accepted(Optional.empty(), fp, "alice@laptop", 7)), check(cert));
+            assertEquals(Optional.of(new Certificates.Accepted(
+                    new KeyPermissions(Optional.empty(), true, List.of()), fp, "alice@laptop", 7)), check(cert));
             assertLogged(log, "debug1: " + authorizedKeys + ":1: matching CA found: ED25519 " + fp);
             assertLogged(log, "Accepted certificate ID \"alice@laptop\" (serial 7) signed by CA ED25519 " + fp
                     + " found at " + authorizedKeys + ":1");
@@ -144,6 +146,17 @@ class CertificatesAuthorizedKeysTest {
         write("cert-authority " + ca.key().line());
         assertEquals(Optional.of("internal-sftp"), check(ca.certify(userKey, "-I", "id", "-n", "alice",
                 "-O", "force-command=internal-sftp")).get().forceCommand());
+    }
+
+    @Test
+    void portForwardingNeedsTheCertificatesExtensionAndTheLinesConsent() throws Exception {
+        write("cert-authority,permitopen=\"127.0.0.1:80\" " + ca.key().line());
+        KeyPermissions granted = check(ca.certify(userKey, "-I", "id", "-n", "alice")).get().permissions();
+        assertEquals(new KeyPermissions(Optional.empty(), true, List.of("127.0.0.1:80")), granted);
+        assertFalse(check(ca.certify(userKey, "-I", "id", "-n", "alice", "-O", "no-port-forwarding")).get()
+                .permissions().portForwarding());
+        write("cert-authority,no-port-forwarding " + ca.key().line());
+        assertFalse(check(ca.certify(userKey, "-I", "id", "-n", "alice")).get().permissions().portForwarding());
     }
 
     @Test

@@ -43,7 +43,8 @@ class CertificatesTrustedCaTest {
         try (LogCapture log = new LogCapture()) {
             Optional<Certificates.Accepted> accepted = trustedCa(cert, Optional.empty(), CLIENT);
             String fp = Keys.fingerprint(ca.key().key());
-            assertEquals(Optional.of(new Certificates.Accepted(Optional.empty(), fp, "alice@laptop", 42)), accepted);
+            assertEquals(Optional.of(new Certificates.Accepted(
+                    new KeyPermissions(Optional.empty(), true, List.of()), fp, "alice@laptop", 42)), accepted);
             assertLogged(log, "Accepted certificate ID \"alice@laptop\" (serial 42) signed by ED25519 CA " + fp
                     + " via " + trusted);
         }

@@ -41,6 +41,7 @@ import static dev.sftpd.server.config.Keywords.USE_PAM;
 
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
+import dev.sftpd.monitor.Forwarding;
 import dev.sftpd.monitor.auth.AccessRules;
 import dev.sftpd.monitor.auth.PermitRoot;
 import java.net.InetSocketAddress;
@@ -92,6 +93,10 @@ import java.util.stream.Stream;
  * @param banner the file whose text is sent before authentication (SSH_MSG_USERAUTH_BANNER); empty for none
  * @param useDns always false: client addresses are matched, never names from reverse DNS
  * @param versionAddendum text after the software version in the identification line; empty for none
+ * @param allowTcpForwarding AllowTcpForwarding: whether direct-tcpip (local) forwarding may be asked for; remote
+ *     forwarding is always refused
+ * @param disableForwarding DisableForwarding: no forwarding at all, whatever AllowTcpForwarding says
+ * @param permitOpen PermitOpen's targets, or "any" or "none"
  * @param noEffect what the keywords of {@link Keywords#NO_EFFECT} (X11Forwarding, PrintMotd, AcceptEnv...)
  *     say, by keyword as written in sshd_config(5): for -T, and for the start-up note that they do nothing here
  */
@@ -109,7 +114,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
                      int enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
                      int clientAliveCountMax, boolean tcpKeepAlive, boolean useDns, Optional<String> versionAddendum,
-                     Optional<Path> banner, Optional<Path> controlSocket,
+                     Optional<Path> banner, Optional<Path> controlSocket, Forwarding.Allow allowTcpForwarding,
+                     boolean disableForwarding, List<String> permitOpen,
                      Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
@@ -129,7 +135,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(Keywords.CHROOT_DIRECTORY), s.get(Keywords.CLIENT_ALIVE_INTERVAL),
                 s.get(Keywords.CLIENT_ALIVE_COUNT_MAX), s.get(Keywords.TCP_KEEP_ALIVE), s.get(Keywords.USE_DNS),
                 s.get(Keywords.VERSION_ADDENDUM), s.get(Keywords.BANNER),
-                s.get(CONTROL_SOCKET),
+                s.get(CONTROL_SOCKET), s.get(Keywords.ALLOW_TCP_FORWARDING), s.get(Keywords.DISABLE_FORWARDING),
+                s.get(Keywords.PERMIT_OPEN),
                 Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {
@@ -161,6 +168,11 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
      */
     public boolean hostKeysDefaulted() {
         return hostKeys.equals(HOST_KEY.defaultValue());
+    }
+
+    /** What direct-tcpip requests meet: AllowTcpForwarding and DisableForwarding, then PermitOpen. */
+    public Forwarding forwarding() {
+        return new Forwarding(allowTcpForwarding.local() && !disableForwarding, permitOpen);
     }
 
     /** One user's authorized_keys files: tokens expanded, relative paths taken from the home directory, as sshd. */

@@ -6,6 +6,7 @@ import static dev.sftpd.server.config.Keyword.single;
 
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
+import dev.sftpd.monitor.Forwarding;
 import dev.sftpd.monitor.auth.PermitRoot;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -97,6 +98,13 @@ final class Keywords {
             Optional.empty(), Config::chrootDirectory).allowedInMatch();
     static final Keyword<Optional<String>> AUTHORIZED_PRINCIPALS_FILE = single("AuthorizedPrincipalsFile",
             Syntax.AUTHORIZED_PRINCIPALS_FILE, Optional.empty(), Config::authorizedPrincipalsFile).allowedInMatch();
+    // sftpd's default is no: an SFTP server opens no connection for its users unless told to.
+    static final Keyword<Forwarding.Allow> ALLOW_TCP_FORWARDING = single("AllowTcpForwarding",
+            Syntax.ALLOW_TCP_FORWARDING, Forwarding.Allow.NO, Config::allowTcpForwarding).allowedInMatch();
+    static final Keyword<Boolean> DISABLE_FORWARDING = single("DisableForwarding", Syntax.YES_NO, false,
+            Config::disableForwarding).allowedInMatch();
+    static final Keyword<List<String>> PERMIT_OPEN = single("PermitOpen", Syntax.PERMIT_OPEN,
+            List.of(Forwarding.ANY), Config::permitOpen).allowedInMatch();
     static final Keyword<MaxStartups> MAX_STARTUPS = single("MaxStartups", MaxStartups.SYNTAX, MaxStartups.DEFAULT,
             Config::maxStartups);
     static final Keyword<OptionalInt> PER_SOURCE_MAX_STARTUPS = single("PerSourceMaxStartups",
@@ -138,7 +146,8 @@ final class Keywords {
             MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
             PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY, CLIENT_ALIVE_INTERVAL,
-            CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, BANNER, CONTROL_SOCKET), NO_EFFECT.stream())
+            CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, BANNER, CONTROL_SOCKET,
+            ALLOW_TCP_FORWARDING, DISABLE_FORWARDING, PERMIT_OPEN), NO_EFFECT.stream())
             .toList();
 
     /**
@@ -157,17 +166,17 @@ final class Keywords {
      * the line to remove rather than on an "unknown" keyword. Match and Include are absent: the parser owns them.
      */
     private static final Set<String> NOT_SUPPORTED = Stream.of(
-            "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding", "AllowTcpForwarding",
+            "AddressFamily", "AllowAgentForwarding", "AllowStreamLocalForwarding",
             "AuthorizedKeysCommand", "AuthorizedKeysCommandUser", "AuthorizedPrincipalsCommand",
             "AuthorizedPrincipalsCommandUser", "CASignatureAlgorithms", "ChannelTimeout",
-            "Compression", "DisableForwarding",
+            "Compression",
             "ExposeAuthInfo", "FingerprintHash", "GatewayPorts", "GSSAPIAuthentication", "GSSAPICleanupCredentials",
             "GSSAPIKexAlgorithms", "GSSAPIKeyExchange", "GSSAPIStoreCredentialsOnRekey", "GSSAPIStrictAcceptorCheck",
             "HostbasedAcceptedAlgorithms", "HostbasedAcceptedKeyTypes", "HostbasedAuthentication",
             "HostbasedUsesNameFromPacketOnly", "HostCertificate", "HostKeyAgent", "IgnoreRhosts",
             "IgnoreUserKnownHosts", "IPQoS", "KerberosAuthentication", "KerberosGetAFSToken",
             "KerberosOrLocalPasswd", "KerberosTicketCleanup", "LogVerbose", "ModuliFile", "PermitListen",
-            "PermitOpen", "PermitTunnel", "PerSourcePenalties", "PerSourcePenaltyExemptList",
+            "PermitTunnel", "PerSourcePenalties", "PerSourcePenaltyExemptList",
             "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions", "RDomain", "RefuseConnection",
             "RequiredRSASize", "RevokedKeys", "SecurityKeyProvider", "SetEnv", "SshdAuthPath", "SshdSessionPath",
             "StreamLocalBindMask", "StreamLocalBindUnlink", "UnusedConnectionTimeout")

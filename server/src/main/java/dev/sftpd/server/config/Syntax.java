@@ -6,6 +6,7 @@ import static java.util.Map.entry;
 
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
+import dev.sftpd.monitor.Forwarding;
 import dev.sftpd.monitor.auth.AccessRules;
 import dev.sftpd.monitor.auth.PermitRoot;
 import java.math.BigInteger;
@@ -105,6 +106,13 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             lists -> lists.isEmpty() ? ANY : lists.stream().map(l -> String.join(",", l))
                     .collect(Collectors.joining(" ")));
 
+    /** AllowTcpForwarding: sshd's multistate_tcpfwd, "all" being yes. */
+    static final Syntax<Forwarding.Allow> ALLOW_TCP_FORWARDING = multistate(List.of(entry("yes", Forwarding.Allow.YES),
+            entry("all", Forwarding.Allow.YES), entry("no", Forwarding.Allow.NO),
+            entry("remote", Forwarding.Allow.REMOTE), entry("local", Forwarding.Allow.LOCAL)));
+    /** PermitOpen: host:port targets ([v6]:port, host/port; port or host "*"), or "any" or "none" alone. */
+    static final Syntax<List<String>> PERMIT_OPEN = oneLine(Syntax::permitOpen, targets -> String.join(" ", targets));
+
     T parse(Directive directive) throws ConfigException {
         return parser.parse(directive);
     }
@@ -140,6 +148,20 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             return words.stream().filter(w -> w.getKey().equalsIgnoreCase(word)).findFirst()
                     .orElseThrow(() -> d.error("unsupported option \"" + word + "\".")).getValue();
         }, value -> words.stream().filter(w -> w.getValue().equals(value)).findFirst().orElseThrow().getKey());
+    }
+
+    private static List<String> permitOpen(Directive d) throws ConfigException {
+        List<String> targets = d.arguments(1, Integer.MAX_VALUE);
+        for (String target : targets) {
+            if (target.equals(Forwarding.ANY) || target.equals(Forwarding.NONE)) {
+                if (targets.size() > 1) {
+                    throw d.error("keyword " + d.keyword() + " \"" + target + "\" argument must appear alone.");
+                }
+            } else if (Forwarding.target(target).isEmpty()) {
+                throw d.error("bad port number or missing host in " + d.keyword() + ": \"" + target + "\"");
+            }
+        }
+        return List.copyOf(targets);
     }
 
     static boolean isNone(String argument) {
