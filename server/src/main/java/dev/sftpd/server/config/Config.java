@@ -92,6 +92,7 @@ import java.util.stream.Stream;
  * @param banner the file whose text is sent before authentication (SSH_MSG_USERAUTH_BANNER); empty for none
  * @param useDns always false: client addresses are matched, never names from reverse DNS
  * @param versionAddendum text after the software version in the identification line; empty for none
+ * @param proxyProtocol the load balancers whose connections begin with a PROXY header naming the client
  * @param noEffect what the keywords of {@link Keywords#NO_EFFECT} (X11Forwarding, PrintMotd, AcceptEnv...)
  *     say, by keyword as written in sshd_config(5): for -T, and for the start-up note that they do nothing here
  */
@@ -109,7 +110,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
                      int enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
                      int clientAliveCountMax, boolean tcpKeepAlive, boolean useDns, Optional<String> versionAddendum,
-                     Optional<Path> banner, Optional<Path> controlSocket,
+                     Optional<Path> banner, Optional<Path> controlSocket, ProxySources proxyProtocol,
                      Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
@@ -129,7 +130,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(Keywords.CHROOT_DIRECTORY), s.get(Keywords.CLIENT_ALIVE_INTERVAL),
                 s.get(Keywords.CLIENT_ALIVE_COUNT_MAX), s.get(Keywords.TCP_KEEP_ALIVE), s.get(Keywords.USE_DNS),
                 s.get(Keywords.VERSION_ADDENDUM), s.get(Keywords.BANNER),
-                s.get(CONTROL_SOCKET),
+                s.get(CONTROL_SOCKET), s.get(Keywords.PROXY_PROTOCOL),
                 Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {

@@ -60,7 +60,7 @@ class ConfigTest {
                 "maxstartups 10:30:100", "persourcemaxstartups none", "persourcenetblocksize 32:128",
                 "transportpoolsize 2", "enginepoolsize 1", "chrootdirectory none", "clientaliveinterval 0",
                 "clientalivecountmax 3", "tcpkeepalive yes", "usedns no", "versionaddendum none", "banner none",
-                "controlsocket /run/sftpd/control", "x11forwarding no", "x11displayoffset 10",
+                "controlsocket /run/sftpd/control", "proxyprotocol none", "x11forwarding no", "x11displayoffset 10",
                 "x11uselocalhost yes", "xauthlocation /usr/bin/xauth", "printmotd yes", "printlastlog yes",
                 "permittty yes", "permituserrc yes", "permituserenvironment no", "debianbanner yes"),
                 lines.subList(15, lines.size()));
