@@ -37,9 +37,12 @@ class ProxyProtocolIT {
     private static final String OTHER_CLIENT = "127.0.0.3";
     private static final byte[] V2_SIGNATURE = {'\r', '\n', '\r', '\n', 0, '\r', '\n', 'Q', 'U', 'I', 'T', '\n'};
 
-    /** Alice only from CLIENT; bob from anywhere, but read-only from CLIENT (Match Address). */
+    /**
+     * Alice only from CLIENT; bob from anywhere, but read-only from CLIENT (Match Address). DEBUG1
+     * shows what PAM_RHOST is set to.
+     */
     @RegisterExtension
-    static final Sftpd sftpd = Sftpd.withConfig("ProxyProtocol 127.0.0.1",
+    static final Sftpd sftpd = Sftpd.withConfig("ProxyProtocol 127.0.0.1", "LogLevel DEBUG1",
             "AllowUsers sftpd-a-alice-*@" + CLIENT + " sftpd-a-bob-*",
             "Match Address " + CLIENT, "ForceCommand internal-sftp -R");
 
@@ -52,7 +55,7 @@ class ProxyProtocolIT {
     }
 
     @Test
-    void throughHaProxyV2TheClientsAddressIsLoggedAndRecordedInWtmp() {
+    void throughHaProxyV2TheClientsAddressIsLoggedGivenToPamAndRecordedInWtmp() {
         SystemUser alice = sftpd.user("alice");
         DaemonProcess daemon = sftpd.daemon();
         try (HaProxy haproxy = haproxy("send-proxy-v2", daemon)) {
@@ -62,6 +65,7 @@ class ProxyProtocolIT {
             daemon.awaitLine("Connection from " + CLIENT + " port " + ANY_PORT + " on 127.0.0.1 port " + haproxy.port());
             daemon.awaitLine("Accepted publickey for " + alice + " from " + CLIENT + " port " + ANY_PORT + " ssh2: "
                     + "ED25519 " + alice.fingerprint());
+            daemon.awaitLine("PAM: setting PAM_RHOST to \"" + CLIENT + "\"");
             LoginRecords.awaitLogoutFrom(alice, CLIENT);
         }
     }
