@@ -145,14 +145,14 @@ class ProxyProtocolIT {
         DaemonProcess daemon = sftpd.daemon();
         String v1 = "PROXY TCP4 203.0.113.5 127.0.0.1 5555 22";
 
-        try (Socket s = connect(daemon, OTHER_CLIENT)) {
+        try (Socket s = connect(daemon.port(), OTHER_CLIENT)) {
             s.getOutputStream().write((v1 + "\r\n").getBytes(StandardCharsets.US_ASCII));
 
             assertTrue(readAll(s.getInputStream()).startsWith("SSH-2.0-"), "the transport answers, as to any client");
             daemon.awaitLine("Bad protocol version identification '" + v1 + "' from " + OTHER_CLIENT + " port "
                     + s.getLocalPort() + " [preauth]");
         }
-        try (Socket s = connect(daemon, OTHER_CLIENT)) {
+        try (Socket s = connect(daemon.port(), OTHER_CLIENT)) {
             s.getOutputStream().write(v2(new byte[] {(byte) 203, 0, 113, 5}));
 
             assertTrue(readAll(s.getInputStream()).startsWith("SSH-2.0-"), "the transport answers, as to any client");
@@ -166,14 +166,14 @@ class ProxyProtocolIT {
     void aMalformedOrOversizedHeaderEndsTheConnectionWithALogLine() throws IOException {
         DaemonProcess daemon = sftpd.daemon();
 
-        try (Socket s = connect(daemon, "127.0.0.1")) {
+        try (Socket s = connect(daemon.port(), "127.0.0.1")) {
             s.getOutputStream().write("PROXY TCP4 203.0.113.500 127.0.0.1 5555 22\r\n".getBytes(StandardCharsets.US_ASCII));
 
             assertEquals("", readAll(s.getInputStream()), "closed without a word");
             daemon.awaitLine("Bad PROXY protocol header from 127.0.0.1 port " + s.getLocalPort()
                     + ": PROXY protocol v1 header has a bad TCP4 address");
         }
-        try (Socket s = connect(daemon, "127.0.0.1")) {
+        try (Socket s = connect(daemon.port(), "127.0.0.1")) {
             byte[] header = v2(new byte[] {(byte) 203, 0, 113, 5});
             header[14] = (byte) 0xff;
             header[15] = (byte) 0xff;
@@ -214,15 +214,48 @@ class ProxyProtocolIT {
         }
     }
 
+    @Test
+    void perSourceMaxStartupsCountsTheClientBehindTheBalancerNotTheBalancer() throws IOException {
+        DaemonProcess daemon = sftpd.startDaemon("ProxyProtocol 127.0.0.1", "PerSourceMaxStartups 1");
+        try (HaProxy haproxy = haproxy("send-proxy-v2", daemon);
+             Socket silent = connect(haproxy.port(), CLIENT)) {
+            assertTrue(firstLine(silent).startsWith("SSH-2.0-"), "the first connection from " + CLIENT + " is served");
+
+            try (Socket second = connect(haproxy.port(), CLIENT)) {
+                assertEquals("Exceeded MaxStartups", firstLine(second), "the second from the same client");
+                daemon.awaitLine("drop connection #1 from [" + CLIENT + "]:" + second.getLocalPort() + " on [127.0.0.1]:"
+                        + haproxy.port() + " past MaxStartups");
+            }
+            try (Socket other = connect(haproxy.port(), OTHER_CLIENT)) {
+                assertTrue(firstLine(other).startsWith("SSH-2.0-"), "another client through the same balancer");
+            }
+        } finally {
+            daemon.close();
+        }
+    }
+
     private static int accepted(DaemonProcess daemon, SystemUser user, String client) {
         return daemon.logMatches(DaemonProcess.linePattern("Accepted publickey for " + user + " from " + client
                 + " port " + ANY_PORT + " ssh2: ED25519 " + user.fingerprint())).size();
     }
 
-    private static Socket connect(DaemonProcess daemon, String source) throws IOException {
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), daemon.port(), InetAddress.getByName(source), 0);
+    /** A connection to 127.0.0.1 port {@code port} (a daemon's or haproxy's) from {@code source}. */
+    private static Socket connect(int port, String source) throws IOException {
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName(source), 0);
         s.setSoTimeout((int) Poll.WAIT.toMillis());
         return s;
+    }
+
+    /** The first line the server sends, without its line end. */
+    private static String firstLine(Socket s) throws IOException {
+        StringBuilder line = new StringBuilder();
+        InputStream in = s.getInputStream();
+        for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     /** A PROXY v2 header (PROXY, TCP over IPv4) naming {@code source} port 5555 as the client. */
