@@ -72,20 +72,53 @@ final class Admission {
 
     /** sshd's drop_connection() for a connection just accepted from peer on local. */
     synchronized Decision admit(InetSocketAddress peer, InetSocketAddress local) {
-        long now = Math.floorDiv(nanoTime.getAsLong(), 1_000_000_000L);
-        Optional<ByteBuffer> block = perSourceMaxStartups.isPresent()
-                ? Optional.of(block(peer.getAddress())) : Optional.empty();
+        Optional<ByteBuffer> block = sourceBlock(peer);
         if (!randomEarlyDrop() && block.map(this::hasRoom).orElse(true)) {
-            List<LogLine> log = List.of();
-            // sshd's own hysteresis: a little below start, so that one connection more does not toggle it.
-            if (throttling && startups < maxStartups.start() - 1) {
-                log = List.of(new LogLine(LogLevel.INFO, String.format(Locale.ROOT,
-                        "exited MaxStartups throttling after %s, %d connections dropped",
-                        timeframe(now - firstDrop), dropped)));
-                throttling = false;
-            }
-            return new Decision(Optional.of(new Ticket(block)), log);
+            List<LogLine> log = throttlingOver();
+            return new Decision(Optional.of(new Ticket(block, false)), log);
         }
+        return drop(peer, local);
+    }
+
+    /**
+     * A connection from a trusted load balancer (ProxyProtocol), whose client is not known until
+     * its PROXY header is read: only MaxStartups is decided now, so that connections waiting for
+     * their header are counted and bounded like any other; the per-source limit is the client's,
+     * decided by {@link Ticket#from} once the header names it.
+     */
+    synchronized Decision admitFromBalancer(InetSocketAddress balancer, InetSocketAddress local) {
+        if (!randomEarlyDrop()) {
+            List<LogLine> log = throttlingOver();
+            return new Decision(Optional.of(new Ticket(Optional.empty(), true)), log);
+        }
+        return drop(balancer, local);
+    }
+
+    private Optional<ByteBuffer> sourceBlock(InetSocketAddress peer) {
+        return perSourceMaxStartups.isPresent() ? Optional.of(block(peer.getAddress())) : Optional.empty();
+    }
+
+    /**
+     * sshd's own hysteresis, judged before the admitted connection is counted: throttling ends a
+     * little below start, so that one connection more does not toggle it.
+     */
+    private List<LogLine> throttlingOver() {
+        if (throttling && startups < maxStartups.start() - 1) {
+            throttling = false;
+            return List.of(new LogLine(LogLevel.INFO, String.format(Locale.ROOT,
+                    "exited MaxStartups throttling after %s, %d connections dropped",
+                    timeframe(now() - firstDrop), dropped)));
+        }
+        return List.of();
+    }
+
+    private long now() {
+        return Math.floorDiv(nanoTime.getAsLong(), 1_000_000_000L);
+    }
+
+    /** A refusal, with sshd's lines for it. */
+    private Decision drop(InetSocketAddress peer, InetSocketAddress local) {
+        long now = now();
         List<LogLine> log = new ArrayList<>();
         // The first refusal of an episode, and one every five minutes, stand out at INFO; the rest are VERBOSE.
         LogLevel level = LogLevel.VERBOSE;
@@ -168,13 +201,36 @@ final class Admission {
      * first (sshd closes the startup pipe at either).
      */
     final class Ticket implements AutoCloseable {
-        private final Optional<ByteBuffer> block;
+        private Optional<ByteBuffer> block;
         private boolean counted = true;
+        /** Admitted from a balancer, its client not named yet: {@link #from} may be called, once. */
+        private boolean awaitingSource;
 
-        private Ticket(Optional<ByteBuffer> block) {
+        private Ticket(Optional<ByteBuffer> block, boolean awaitingSource) {
             this.block = block;
+            this.awaitingSource = awaitingSource;
             startups++;
             block.ifPresent(b -> perBlock.merge(b, 1, Integer::sum));
+        }
+
+        /**
+         * The PROXY header of a connection {@link #admitFromBalancer admitted from a balancer}
+         * named its client (or, for a health check, the balancer itself): the connection counts
+         * against that source's PerSourceMaxStartups from now on, or, when the source is full,
+         * is refused as sshd refuses it (this ticket is then released).
+         */
+        Decision from(InetSocketAddress client, InetSocketAddress local) {
+            synchronized (Admission.this) {
+                Optional<ByteBuffer> source = sourceBlock(client);
+                if (counted && awaitingSource && source.map(Admission.this::hasRoom).orElse(true)) {
+                    awaitingSource = false;
+                    block = source;
+                    source.ifPresent(b -> perBlock.merge(b, 1, Integer::sum));
+                    return new Decision(Optional.of(this), List.of());
+                }
+                release();
+                return drop(client, local);
+            }
         }
 
         /** The connection authenticated: it no longer counts against MaxStartups or PerSourceMaxStartups. */

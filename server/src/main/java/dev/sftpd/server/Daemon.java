@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,6 +44,8 @@ final class Daemon implements ControlSocket.Master {
     private static final int BACKLOG = 128;
     /** How long an accept thread waits before it looks again whether its listener is closing. */
     private static final int ACCEPT_POLL_MILLIS = 500;
+    /** The longest a trusted balancer's connection may take to send its PROXY header. */
+    private static final Duration PROXY_HEADER_WAIT = Duration.ofSeconds(10);
     /** How a transport ends after logging the protocol error that ended its connection. */
     private static final String SAID_WHY = "exited with status " + TransportMain.PROTOCOL_ERROR;
 
@@ -449,17 +452,18 @@ final class Daemon implements ControlSocket.Master {
                 }
                 continue;
             }
-            Admission.Decision decision = current.admission().admit(conn.peer(), conn.local());
-            decision.log().forEach(line -> log.relay(line.level(), line.text()));
-            if (decision.ticket().isEmpty()) {
-                refuse(conn);
+            Generation generation = current;
+            boolean proxied = generation.config().proxyProtocol().trusts(conn.peer().getAddress());
+            Admission.Decision decision = proxied ? generation.admission().admitFromBalancer(conn.peer(), conn.local())
+                    : generation.admission().admit(conn.peer(), conn.local());
+            if (!admitted(decision, conn.fd())) {
                 continue;
             }
             Admission.Ticket ticket = decision.ticket().get();
             connections.incrementAndGet();
             new Thread(() -> {
                 try (ticket) {
-                    connection(conn, ticket);
+                    connection(conn, ticket, proxied);
                 } finally {
                     connectionEnded();
                 }
@@ -471,27 +475,71 @@ final class Daemon implements ControlSocket.Master {
         listener.fd.close();
     }
 
-    private static void refuse(Sockets.Accepted conn) {
-        try (Fd fd = conn.fd()) {
+    /** Logs what admission said; a refused connection hears sshd's refusal and is closed. */
+    private static boolean admitted(Admission.Decision decision, Fd client) {
+        decision.log().forEach(line -> log.relay(line.level(), line.text()));
+        if (decision.ticket().isPresent()) {
+            return true;
+        }
+        try (Fd fd = client) {
             byte[] refusal = Admission.REFUSAL.getBytes(StandardCharsets.US_ASCII);
             Sockets.writeFully(fd.fd(), refusal, 0, refusal.length);
         } catch (SysCallException e) {
             // The client went first: nothing to tell it.
         }
+        return false;
     }
 
-    private void connection(Sockets.Accepted conn, Admission.Ticket ticket) {
+    /**
+     * ProxyProtocol: a connection from a trusted balancer begins with a PROXY header, read here,
+     * in the connection's own thread, within LoginGraceTime from the accept (and never longer than
+     * {@link #PROXY_HEADER_WAIT}: a balancer sends it at once). The client it names is the
+     * connection's from then on, and its per-source limit is decided now; a health check (LOCAL,
+     * UNKNOWN) is the balancer's own connection. Empty when the connection has ended, logged.
+     */
+    private Optional<Sockets.Accepted> proxiedClient(Sockets.Accepted conn, Admission.Ticket ticket, long accepted) {
+        Duration grace = current.config().loginGraceTime();
+        Duration wait = grace.isZero() || grace.compareTo(PROXY_HEADER_WAIT) > 0 ? PROXY_HEADER_WAIT : grace;
+        InetSocketAddress balancer = conn.peer();
+        ProxyHeader header;
+        try {
+            header = ProxyHeader.read(conn.fd(), accepted + wait.toNanos());
+        } catch (ProxyHeader.Refused e) {
+            log.error("Bad PROXY protocol header from %s port %d: %s", Addresses.text(balancer.getAddress()),
+                    balancer.getPort(), e.getMessage());
+            conn.fd().close();
+            return Optional.empty();
+        }
+        Sockets.Accepted client = header.endpoints()
+                .map(e -> new Sockets.Accepted(conn.fd(), e.source(), e.destination())).orElse(conn);
+        log.verbose("PROXY protocol header from %s port %d: %s", Addresses.text(balancer.getAddress()),
+                balancer.getPort(), header.endpoints().isEmpty() ? "LOCAL, the balancer's own connection"
+                        : "client " + Addresses.text(client.peer().getAddress()) + " port " + client.peer().getPort());
+        return admitted(ticket.from(client.peer(), client.local()), conn.fd()) ? Optional.of(client) : Optional.empty();
+    }
+
+    /**
+     * One connection's monitor. Through a trusted balancer, the client its PROXY header names is
+     * the {@code peer} and what it connected to the {@code local} everything from here on sees;
+     * only the pool is chosen by the socket's own family.
+     */
+    private void connection(Sockets.Accepted socket, Admission.Ticket ticket, boolean proxied) {
         long accepted = System.nanoTime();
+        Optional<Sockets.Accepted> named = proxied ? proxiedClient(socket, ticket, accepted) : Optional.of(socket);
+        if (named.isEmpty()) {
+            return;
+        }
+        Sockets.Accepted conn = named.get();
         InetSocketAddress peer = conn.peer();
         log.verbose("Connection from %s port %d on %s port %d", Addresses.text(peer.getAddress()), peer.getPort(),
                 Addresses.text(conn.local().getAddress()), conn.local().getPort());
         Transport transport;
         Fd client = conn.fd();
         try {
-            TransportWait wait = new TransportWait(client, peer, current.config().loginGraceTime());
+            TransportWait wait = new TransportWait(client, peer, current.config().loginGraceTime(), accepted);
             boolean expired;
             try {
-                transport = transports.get(Family.of(conn.local().getAddress())).take();
+                transport = transports.get(Family.of(socket.local().getAddress())).take();
             } finally {
                 expired = wait.end();
             }

@@ -32,11 +32,15 @@ final class TransportWait {
     private boolean over;
     private boolean expired;
 
-    /** Starts the alarm: {@code grace} (zero: none) from now, the connection's accept. */
-    TransportWait(Fd client, InetSocketAddress peer, Duration grace) {
+    /**
+     * Starts the alarm: {@code grace} (zero: none) from the connection's accept at {@code acceptedAt}
+     * (System.nanoTime()), which a PROXY header's wait may already have used some of.
+     */
+    TransportWait(Fd client, InetSocketAddress peer, Duration grace, long acceptedAt) {
         this.client = client;
         this.peer = peer;
-        this.alarm = grace.isZero() ? null : ALARMS.schedule(this::expire, grace.toNanos(), TimeUnit.NANOSECONDS);
+        long left = grace.toNanos() - (System.nanoTime() - acceptedAt);
+        this.alarm = grace.isZero() ? null : ALARMS.schedule(this::expire, Math.max(0, left), TimeUnit.NANOSECONDS);
     }
 
     private synchronized void expire() {

@@ -73,6 +73,13 @@ final class PreauthSession extends ServerSessionImpl {
     @Override
     protected boolean readIdentification(Buffer buffer) throws Exception {
         int start = buffer.rpos();
+        if (emptyFirstLine(buffer, start)) {
+            // MINA takes an empty line for "no line yet" and waits for more, up to LoginGraceTime, on
+            // every byte that follows; sshd refuses any first line that is no "SSH-" line. A PROXY v2
+            // header from a source not trusted with one begins so ("\r\n\r\n\0\r\nQUIT\n").
+            fail("Bad protocol version identification '' from %s", remote());
+            throw new StreamCorruptedException("empty identification line");
+        }
         try {
             return super.readIdentification(buffer);
         } catch (StreamCorruptedException | SshException e) {
@@ -181,6 +188,13 @@ final class PreauthSession extends ServerSessionImpl {
     private String remote() {
         InetSocketAddress peer = (InetSocketAddress) getIoSession().getRemoteAddress();
         return Addresses.text(peer.getAddress()) + " port " + peer.getPort();
+    }
+
+    /** Whether the client's first line, as far as it has arrived, is empty: CRLF or LF. */
+    private static boolean emptyFirstLine(Buffer buffer, int start) {
+        byte[] data = buffer.array();
+        int available = buffer.wpos() - start;
+        return available > 0 && (data[start] == '\n' || (available > 1 && data[start] == '\r' && data[start + 1] == '\n'));
     }
 
     /** The client's first line as received, up to its end or the length sshd quotes. */

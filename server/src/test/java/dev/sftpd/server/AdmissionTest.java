@@ -283,6 +283,69 @@ class AdmissionTest {
                 from(a, "203.0.113.9").log());
     }
 
+    // Through a trusted load balancer (ProxyProtocol)
+
+    private static final InetSocketAddress BALANCER = new InetSocketAddress(address("10.0.0.5"), 41000);
+
+    private static Ticket fromBalancer(Admission admission) {
+        Decision d = admission.admitFromBalancer(BALANCER, LOCAL);
+        assertTrue(d.ticket().isPresent(), "the balancer's connection was refused: " + d.log());
+        return d.ticket().get();
+    }
+
+    private static Decision named(Ticket ticket, String client) {
+        return ticket.from(new InetSocketAddress(address(client), 50000), LOCAL);
+    }
+
+    @Test
+    void aBalancersConnectionsCountAgainstTheClientTheirHeaderNamesNotTheBalancer() {
+        Admission a = perSource(2, WHOLE_ADDRESSES);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(named(fromBalancer(a), "203.0.113.9").ticket().isPresent());
+        }
+
+        assertTrue(named(fromBalancer(a), "203.0.113.10").ticket().isPresent(), "another client through it");
+        Decision third = named(fromBalancer(a), "203.0.113.9");
+
+        assertTrue(third.ticket().isEmpty(), "the first client's third connection is past its limit");
+        assertEquals("drop connection #3 from [203.0.113.9]:50000 on [198.51.100.1]:22 past MaxStartups",
+                third.log().get(third.log().size() - 1).text());
+        refused(a, "203.0.113.9");
+        admitted(a, "10.0.0.5");
+    }
+
+    @Test
+    void aBalancersConnectionCountsAgainstMaxStartupsWhileItsHeaderIsAwaited() {
+        Admission a = admission(new MaxStartups(2, 30, 2), new Draw(99));
+        Ticket first = fromBalancer(a);
+        fromBalancer(a);
+
+        assertTrue(a.admitFromBalancer(BALANCER, LOCAL).ticket().isEmpty());
+        refused(a, "192.0.2.1");
+        first.close();
+        admitted(a, "192.0.2.1");
+    }
+
+    @Test
+    void aBalancerConnectionRefusedForItsClientFreesItsStartup() {
+        Admission a = new Admission(new MaxStartups(2, 30, 2), OptionalInt.of(1), WHOLE_ADDRESSES, new Draw(99),
+                nanoTime::get);
+        named(fromBalancer(a), "203.0.113.9");
+
+        assertTrue(named(fromBalancer(a), "203.0.113.9").ticket().isEmpty());
+
+        admitted(a, "192.0.2.1");
+    }
+
+    @Test
+    void aClientIsNamedOnceOnly() {
+        Admission a = perSource(5, WHOLE_ADDRESSES);
+        Ticket t = fromBalancer(a);
+        named(t, "203.0.113.9");
+
+        assertTrue(named(t, "203.0.113.10").ticket().isEmpty(), "a second name");
+    }
+
     @Test
     void durationsAreFormattedAsSshdsFmtTimeframe() {
         assertEquals("00:00:00", Admission.timeframe(0));

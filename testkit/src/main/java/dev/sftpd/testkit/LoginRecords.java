@@ -17,12 +17,14 @@ import java.util.regex.Pattern;
 public final class LoginRecords {
     private static final Path UTMP = Path.of("/var/run/utmp");
     private static final short USER_PROCESS = 7;
+    /** `last`'s times of a session that has ended: login - logout (duration). */
+    private static final String ENDED = "\\S+ - \\S+\\s+\\(\\d+:\\d\\d\\)$";
 
     private LoginRecords() {}
 
     /** Waits until wtmp has the session sftp<session> of this user, from 127.0.0.1, with its end time. */
     public static void awaitLogout(SystemUser user, long session) {
-        Pattern ended = entry(user, session, "\\S+ - \\S+\\s+\\(\\d+:\\d\\d\\)$");
+        Pattern ended = entry(user, session, ENDED);
         Poll.until(() -> ended.matcher(wtmp(user)).find(),
                 () -> "no ended session sftp" + session + " of " + user + " in wtmp:\n" + wtmp(user));
     }
@@ -71,7 +73,19 @@ public final class LoginRecords {
 
     /** A line of `last -w -i`: user, line sftp<session>, client address, then {@code times}. */
     public static Pattern entry(SystemUser user, long session, String times) {
-        return Pattern.compile("(?m)^" + user + "\\s+sftp" + session + "\\s+127\\.0\\.0\\.1\\s+" + times);
+        return entry(user, "sftp" + session, "127.0.0.1", times);
+    }
+
+    /** A line of `last -w -i`: user, the line (a regular expression), the client address {@code host}, then {@code times}. */
+    public static Pattern entry(SystemUser user, String line, String host, String times) {
+        return Pattern.compile("(?m)^" + user + "\\s+" + line + "\\s+" + Pattern.quote(host) + "\\s+" + times);
+    }
+
+    /** Waits until wtmp has an ended session of this user from {@code host} (a client behind a load balancer). */
+    public static void awaitLogoutFrom(SystemUser user, String host) {
+        Pattern ended = entry(user, "sftp\\d+", host, ENDED);
+        Poll.until(() -> ended.matcher(wtmp(user)).find(),
+                () -> "no ended session of " + user + " from " + host + " in wtmp:\n" + wtmp(user));
     }
 
     public static String wtmp(SystemUser user) {

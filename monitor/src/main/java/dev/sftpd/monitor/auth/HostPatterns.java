@@ -45,6 +45,46 @@ public final class HostPatterns {
         };
     }
 
+    /**
+     * addr_match_cidr_list(): a comma list of addresses and CIDR blocks only (no wildcard, no
+     * negation), as PerSourcePenaltyExemptList and ProxyProtocol take; YES when a block contains
+     * the address, INVALID when an entry is no address or block. {@code address} null only checks
+     * the list.
+     */
+    public static Match cidrList(InetAddress address, String list) {
+        Match match = Match.NO;
+        for (String entry : list.split(",", -1)) {
+            Optional<Network> network;
+            try {
+                network = Network.parse(entry);
+            } catch (IllegalArgumentException inconsistent) {
+                return Match.INVALID;
+            }
+            if (network.isEmpty()) {
+                return Match.INVALID;
+            }
+            if (address != null && network.get().contains(address)) {
+                match = Match.YES;
+            }
+        }
+        return match;
+    }
+
+    /**
+     * A numeric address as getaddrinfo() with AI_NUMERICHOST reads it (dotted-quad IPv4 without
+     * leading zeros, or IPv6 text; an IPv4-mapped IPv6 address is the IPv4 one); empty for
+     * anything else, and never a DNS query.
+     */
+    public static Optional<InetAddress> numericAddress(String text) {
+        return numeric(text).map(bytes -> {
+            try {
+                return InetAddress.getByAddress(bytes);
+            } catch (UnknownHostException e) {
+                throw new AssertionError("4 or 16 bytes always make an address", e);
+            }
+        });
+    }
+
     /** match_hostname(): whether the host name (with UseDNS no, the address text) matches the list. */
     public static boolean hostList(String host, String patterns) {
         return matchHostname(host, patterns) == 1;

@@ -50,4 +50,39 @@ class HostPatternsTest {
     void matches(String client, String patterns, HostPatterns.Match expected) throws UnknownHostException {
         assertEquals(expected, HostPatterns.match(InetAddress.getByName(client), patterns));
     }
+
+    @ParameterizedTest(name = "{0} in CIDR list \"{1}\" is {2}")
+    @CsvSource(delimiter = '|', value = {
+        "10.0.0.5      | 10.0.0.5                     | YES",
+        "10.0.0.6      | 10.0.0.5                     | NO",
+        "10.0.8.77     | 10.0.0.5,10.0.8.0/24         | YES",
+        "2001:db8::5   | 10.0.0.5,2001:db8::/32       | YES",
+        "10.0.0.5      | 2001:db8::/32                | NO",
+        "10.0.0.5      | 10.0.0.*                     | INVALID",
+        "10.0.0.5      | !10.0.0.6,10.0.0.5           | INVALID",
+        "10.0.0.5      | *                            | INVALID",
+        "10.0.0.5      | 10.0.0.5/8                   | INVALID",
+        "10.0.0.5      | 10.0.0.5,                    | INVALID",
+        "10.0.0.5      | lb.example.com               | INVALID",
+    })
+    void cidrListsTakeAddressesAndBlocksOnly(String client, String list, HostPatterns.Match expected)
+            throws UnknownHostException {
+        assertEquals(expected, HostPatterns.cidrList(InetAddress.getByName(client), list));
+        assertEquals(expected == INVALID ? INVALID : NO, HostPatterns.cidrList(null, list), "the list checked alone");
+    }
+
+    @ParameterizedTest(name = "\"{0}\" is {1}")
+    @CsvSource(delimiter = '|', value = {
+        "192.0.2.7        | 192.0.2.7",
+        "2001:db8::7      | 2001:db8:0:0:0:0:0:7",
+        "::ffff:192.0.2.7 | 192.0.2.7",
+        "192.0.2.07       | ''",
+        "192.0.2          | ''",
+        "localhost        | ''",
+        "256.0.0.1        | ''",
+        "2001:db8::g      | ''",
+    })
+    void numericAddressesAreReadWithoutLookingAnythingUp(String text, String expected) {
+        assertEquals(expected, HostPatterns.numericAddress(text).map(InetAddress::getHostAddress).orElse(""));
+    }
 }

@@ -97,6 +97,7 @@ import java.util.stream.Stream;
  *     forwarding is always refused
  * @param disableForwarding DisableForwarding: no forwarding at all, whatever AllowTcpForwarding says
  * @param permitOpen PermitOpen's targets, or "any" or "none"
+ * @param proxyProtocol the load balancers whose connections begin with a PROXY header naming the client
  * @param noEffect what the keywords of {@link Keywords#NO_EFFECT} (X11Forwarding, PrintMotd, AcceptEnv...)
  *     say, by keyword as written in sshd_config(5): for -T, and for the start-up note that they do nothing here
  */
@@ -115,7 +116,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      int enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
                      int clientAliveCountMax, boolean tcpKeepAlive, boolean useDns, Optional<String> versionAddendum,
                      Optional<Path> banner, Optional<Path> controlSocket, Forwarding.Allow allowTcpForwarding,
-                     boolean disableForwarding, List<String> permitOpen,
+                     boolean disableForwarding, List<String> permitOpen, ProxySources proxyProtocol,
                      Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
@@ -136,7 +137,7 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(Keywords.CLIENT_ALIVE_COUNT_MAX), s.get(Keywords.TCP_KEEP_ALIVE), s.get(Keywords.USE_DNS),
                 s.get(Keywords.VERSION_ADDENDUM), s.get(Keywords.BANNER),
                 s.get(CONTROL_SOCKET), s.get(Keywords.ALLOW_TCP_FORWARDING), s.get(Keywords.DISABLE_FORWARDING),
-                s.get(Keywords.PERMIT_OPEN),
+                s.get(Keywords.PERMIT_OPEN), s.get(Keywords.PROXY_PROTOCOL),
                 Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {

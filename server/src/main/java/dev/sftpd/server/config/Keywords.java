@@ -119,6 +119,9 @@ final class Keywords {
     // sftpd's own: where the daemon answers PROTOCOL.mux requests (sftpd -O, ssh -S PATH -O).
     static final Keyword<Optional<Path>> CONTROL_SOCKET = single("ControlSocket", Syntax.PATH_OR_NONE,
             Optional.of(Path.of("/run/sftpd/control")), Config::controlSocket);
+    // sftpd's own: sshd has no PROXY protocol. Global only: it is decided before anything else is known.
+    static final Keyword<ProxySources> PROXY_PROTOCOL = single("ProxyProtocol", ProxySources.SYNTAX,
+            ProxySources.NONE, Config::proxyProtocol);
 
     /** Every keyword, in the order -T prints them. */
     /**
@@ -147,7 +150,7 @@ final class Keywords {
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
             PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY, CLIENT_ALIVE_INTERVAL,
             CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, BANNER, CONTROL_SOCKET,
-            ALLOW_TCP_FORWARDING, DISABLE_FORWARDING, PERMIT_OPEN), NO_EFFECT.stream())
+            ALLOW_TCP_FORWARDING, DISABLE_FORWARDING, PERMIT_OPEN, PROXY_PROTOCOL), NO_EFFECT.stream())
             .toList();
 
     /**

@@ -61,7 +61,8 @@ class ConfigTest {
                 "transportpoolsize 2", "enginepoolsize 1", "chrootdirectory none", "clientaliveinterval 0",
                 "clientalivecountmax 3", "tcpkeepalive yes", "usedns no", "versionaddendum none", "banner none",
                 "controlsocket /run/sftpd/control", "allowtcpforwarding no", "disableforwarding no",
-                "permitopen any", "x11forwarding no", "x11displayoffset 10",
+                "permitopen any", "proxyprotocol none",
+                "x11forwarding no", "x11displayoffset 10",
                 "x11uselocalhost yes", "xauthlocation /usr/bin/xauth", "printmotd yes", "printlastlog yes",
                 "permittty yes", "permituserrc yes", "permituserenvironment no", "debianbanner yes"),
                 lines.subList(15, lines.size()));

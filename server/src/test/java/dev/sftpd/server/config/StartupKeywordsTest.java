@@ -7,8 +7,11 @@ import static dev.sftpd.server.config.ConfigFile.dumped;
 import static dev.sftpd.server.config.ConfigFile.error;
 import static dev.sftpd.server.config.ConfigFile.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -158,5 +161,44 @@ class StartupKeywordsTest {
         assertEquals(at(dir, 1) + ": " + keyword + " integer value too small.", error(dir, keyword + " -1"));
         assertEquals(at(dir, 1) + ": " + keyword + " integer value invalid.", error(dir, keyword + " two"));
         assertEquals(at(dir, 1) + ": missing argument.", error(dir, keyword));
+    }
+    // ProxyProtocol
+
+    @Test
+    void proxyProtocolDefaultsToNoneAndTrustsNoOne() throws Exception {
+        ProxySources none = parse(dir).proxyProtocol();
+
+        assertEquals(List.of(), none.blocks());
+        assertFalse(none.trusts(InetAddress.getByName("127.0.0.1")));
+        assertEquals(List.of("proxyprotocol none"), dumped(dir, "proxyprotocol"));
+    }
+
+    @Test
+    void proxyProtocolTrustsTheAddressesAndBlocksListed() throws Exception {
+        ProxySources p = parse(dir, "ProxyProtocol 127.0.0.1,10.1.0.0/16,2001:db8::/32").proxyProtocol();
+
+        assertTrue(p.trusts(InetAddress.getByName("127.0.0.1")));
+        assertTrue(p.trusts(InetAddress.getByName("10.1.200.3")));
+        assertTrue(p.trusts(InetAddress.getByName("2001:db8::5")));
+        assertFalse(p.trusts(InetAddress.getByName("127.0.0.2")));
+        assertFalse(p.trusts(InetAddress.getByName("10.2.0.1")));
+        assertEquals(List.of("proxyprotocol 127.0.0.1,10.1.0.0/16,2001:db8::/32"),
+                dumped(dir, "proxyprotocol", "ProxyProtocol 127.0.0.1,10.1.0.0/16,2001:db8::/32"));
+        assertRoundTrip(dir, "ProxyProtocol 127.0.0.1,10.1.0.0/16,2001:db8::/32");
+        assertRoundTrip(dir, "ProxyProtocol none");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"*", "10.0.0.*", "!10.0.0.1", "10.0.0.1/8", "lb.example.com", "10.0.0.1,", "10.0.0.0/33",
+        "10.0.0.0/"})
+    void proxyProtocolTakesOnlyAddressesAndCidrBlocks(String list) {
+        assertEquals(at(dir, 1) + ": invalid ProxyProtocol list \"" + list
+                + "\": each entry must be an address or a CIDR block (address/bits, no host bits set)",
+                error(dir, "ProxyProtocol " + list));
+    }
+
+    @Test
+    void proxyProtocolIsNotForMatchBlocks() {
+        assertTrue(error(dir, "Match Address 10.0.0.1", "ProxyProtocol 10.0.0.1").startsWith(at(dir, 2)));
     }
 }

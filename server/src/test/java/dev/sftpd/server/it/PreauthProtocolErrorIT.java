@@ -64,6 +64,13 @@ class PreauthProtocolErrorIT {
     }
 
     @Test
+    void anEmptyFirstLineEndsTheConnectionAtOnce() throws IOException {
+        int port = sendAndAwaitClose("\r\nSSH-2.0-Probe_1.0\r\n".getBytes(StandardCharsets.US_ASCII));
+
+        sftpd.daemon().awaitLog("Bad protocol version identification '' from 127.0.0.1 port " + port + " [preauth]");
+    }
+
+    @Test
     void noCommonKeyExchangeMethodIsLoggedWithTheClientsOffer() {
         SystemUser alice = sftpd.user("alice");
 
