@@ -26,10 +26,14 @@ public final class EngineHandOver {
         Packets.parse(ready, p -> null);
     }
 
-    /** ENGINE_ASSIGN: whom to become and with which flags, then the engine's end of its socket. */
+    /**
+     * ENGINE_ASSIGN: whom to become and with which flags, the client's identification line (for
+     * its quirks), then the engine's end of its socket.
+     */
     public static void assign(int channel, Account account, int[] groups, List<String> flags, String clientAddress,
-                              Optional<Path> chroot, Fd socket) throws SysCallException {
+                              Optional<Path> chroot, String clientIdentification, Fd socket) throws SysCallException {
         Buffer assign = assignment(MonitorMessage.ENGINE_ASSIGN, account, groups, flags, clientAddress, chroot);
+        assign.putString(clientIdentification);
         Packets.write(channel, assign);
         Sockets.sendFd(channel, socket.fd());
     }
@@ -41,6 +45,7 @@ public final class EngineHandOver {
     public static void connect(int channel, Account account, int[] groups, List<String> logFlags, String clientAddress,
                                Optional<Path> chroot, String host, int port, Fd socket) throws SysCallException {
         Buffer connect = assignment(MonitorMessage.ENGINE_CONNECT, account, groups, logFlags, clientAddress, chroot);
+        connect.putString("");
         connect.putString(host);
         connect.putInt(Integer.toUnsignedLong(port));
         Packets.write(channel, connect);

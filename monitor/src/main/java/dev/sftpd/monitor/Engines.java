@@ -13,10 +13,11 @@ public interface Engines {
     /**
      * An engine that becomes this account (with these supplementary groups) and serves sftp
      * with these sftp-server flags, chrooted to {@code chroot} (checked by {@link ChrootCheck})
-     * if present; the monitor records the login under its session pid.
+     * if present; the monitor records the login under its session pid. The client's identification
+     * line tells the engine which of its quirks to serve.
      */
-    Started start(Account account, int[] groups, List<String> flags, String clientAddress, Optional<Path> chroot)
-            throws SysCallException;
+    Started start(Account account, int[] groups, List<String> flags, String clientAddress, Optional<Path> chroot,
+                  String clientIdentification) throws SysCallException;
 
     /**
      * An engine that becomes this account, as for {@link #start}, connects to host and port

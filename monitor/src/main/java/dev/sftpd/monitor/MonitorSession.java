@@ -588,7 +588,7 @@ public final class MonitorSession {
         return authResult(auth.succeed(method, ""));
     }
 
-    private record EngineRequest(String request, String argument) {}
+    private record EngineRequest(String request, String argument, String clientIdentification) {}
 
     /**
      * ENGINE_START: what a session request runs is decided here, in sshd's order: ForceCommand,
@@ -597,7 +597,8 @@ public final class MonitorSession {
      * the user, and its login recorded under the session process that carries the loginuid.
      */
     private Buffer startEngine(Buffer request) throws MonitorProtocolException {
-        EngineRequest r = Packets.parse(request, p -> new EngineRequest(Packets.text(p), Packets.text(p)));
+        EngineRequest r = Packets.parse(request, p -> new EngineRequest(Packets.text(p), Packets.text(p),
+                Packets.text(p)));
         Optional<List<String>> flags = sftpFlags(r);
         if (flags.isEmpty()) {
             log.verbose("refused %s%s for %s: %s", r.request(), r.argument().isEmpty() ? "" : " " + r.argument(),
@@ -620,7 +621,7 @@ public final class MonitorSession {
         Engines.Started engine;
         try {
             engine = engines.start(account, PrivilegeDrop.groupList(account.name(), account.gid()), argv, address(),
-                    chroot.get());
+                    chroot.get(), r.clientIdentification());
         } catch (SysCallException | RuntimeException e) {
             log.error("monitor: cannot start an engine for %s: %s", account.name(), e.getMessage());
             return failure("no engine");

@@ -26,7 +26,8 @@ public final class MonitorCalls {
      * monitor decided, and the engine's end of the socket its transport relays.
      */
     public record Assignment(String user, int uid, int gid, int[] groups, String home, List<String> flags,
-                             String clientAddress, Optional<String> chroot, Optional<Target> connect, Fd socket) {}
+                             String clientAddress, Optional<String> chroot, String clientIdentification,
+                             Optional<Target> connect, Fd socket) {}
 
     /** What an engine assigned by ENGINE_CONNECT connects to. */
     public record Target(String host, int port) {}
@@ -157,12 +158,15 @@ public final class MonitorCalls {
     /**
      * ENGINE_START: asks for the SFTP engine of a session request ("subsystem" with its name,
      * "shell", or "exec" with the command). The monitor decides whether and with which flags
-     * an engine runs; the transport gets its end of the engine's socket, or refused.
+     * an engine runs; the transport gets its end of the engine's socket, or refused. The client's
+     * identification line goes along for the engine's client quirks (ClientQuirks).
      */
-    public synchronized Fd startEngine(String request, String argument) throws IOException {
+    public synchronized Fd startEngine(String request, String argument, String clientIdentification)
+            throws IOException {
         Buffer req = Packets.payload(MonitorMessage.ENGINE_START);
         req.putString(request);
         req.putString(argument);
+        req.putString(clientIdentification);
         fields(expect(call(req), MonitorMessage.ENGINE_STARTED), p -> null);
         return receiveFd();
     }
@@ -209,13 +213,15 @@ public final class MonitorCalls {
             }
             String clientAddress = p.getString();
             String chroot = p.getString();
+            String clientIdentification = p.getString();
             Optional<Target> connect = type == MonitorMessage.ENGINE_CONNECT
                     ? Optional.of(new Target(p.getString(), p.getInt())) : Optional.empty();
             return new Assignment(user, uid, gid, groups, home, flags, clientAddress,
-                    chroot.isEmpty() ? Optional.empty() : Optional.of(chroot), connect, null);
+                    chroot.isEmpty() ? Optional.empty() : Optional.of(chroot), clientIdentification, connect, null);
         });
         return new Assignment(partial.user(), partial.uid(), partial.gid(), partial.groups(), partial.home(),
-                partial.flags(), partial.clientAddress(), partial.chroot(), partial.connect(), receiveFd());
+                partial.flags(), partial.clientAddress(), partial.chroot(), partial.clientIdentification(),
+                partial.connect(), receiveFd());
     }
 
     /**

@@ -64,7 +64,7 @@ class MonitorSessionFuzzTest {
     private static final Engines NO_ENGINES = new Engines() {
         @Override
         public Started start(Account account, int[] groups, List<String> flags, String clientAddress,
-                             Optional<Path> chroot) {
+                             Optional<Path> chroot, String clientIdentification) {
             throw new AssertionError("an engine started for an unauthenticated transport");
         }
 

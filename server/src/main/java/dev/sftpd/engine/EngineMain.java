@@ -12,6 +12,7 @@ import dev.sftpd.privsep.MonitorLogSink;
 import dev.sftpd.privsep.PrivilegeDrop;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.sftp.Accounts;
+import dev.sftpd.sftp.ClientQuirks;
 import dev.sftpd.sftp.NssAccounts;
 import dev.sftpd.sftp.ServerFlags;
 import dev.sftpd.sftp.ServerOptions;
@@ -44,7 +45,8 @@ public final class EngineMain {
         try {
             openClassPath();
             session = monitor.awaitAssignment();
-            options = ServerFlags.parse(PROGRAM, session.flags().toArray(String[]::new)).options();
+            options = ServerFlags.parse(PROGRAM, session.flags().toArray(String[]::new)).options()
+                    .withQuirks(ClientQuirks.of(session.clientIdentification()));
             // Nothing the session sends is read before this: the process is the user from here on.
             if (session.chroot().isPresent()) {
                 Jail.enterAndDrop(session.chroot().get(), session.uid(), session.gid(), session.groups());

@@ -66,9 +66,9 @@ final class EnginePool implements Engines {
 
     @Override
     public Started start(Account account, int[] groups, List<String> flags, String clientAddress,
-                         Optional<Path> chroot) throws SysCallException {
-        return handOver(account, chroot, (channel, engineEnd) ->
-                EngineHandOver.assign(channel, account, groups, flags, clientAddress, chroot, engineEnd));
+                         Optional<Path> chroot, String clientIdentification) throws SysCallException {
+        return handOver(account, chroot, (channel, engineEnd) -> EngineHandOver.assign(channel, account, groups,
+                flags, clientAddress, chroot, clientIdentification, engineEnd));
     }
 
     @Override

@@ -62,7 +62,7 @@ final class EngineRelay implements Command {
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
         try {
-            engine = monitor.startEngine(request, argument);
+            engine = monitor.startEngine(request, argument, channel.getSession().getClientVersion());
         } catch (MonitorCalls.RefusedException e) {
             // sshd's words on stderr and exit status 1, for a shell, a command, or a forced non-sftp command.
             err.write((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));

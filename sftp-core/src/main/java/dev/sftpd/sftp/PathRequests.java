@@ -170,10 +170,14 @@ final class PathRequests {
     }
 
     /** OpenSSH's argument order: the link's target first, then the link to create. */
+    /** OpenSSH's order, target first (its sftp-server has always swapped the draft's); a quirk turns it back. */
     static void symlink(SftpSession s, int id, Decoder in)
             throws MalformedPacketException, IOException, SysCallException {
-        byte[] target = in.cstring();
-        byte[] link = in.cstring();
+        byte[] first = in.cstring();
+        byte[] second = in.cstring();
+        boolean draftOrder = s.has(ClientQuirks.Quirk.SYMLINK_DRAFT_ORDER);
+        byte[] target = draftOrder ? second : first;
+        byte[] link = draftOrder ? first : second;
         log.info("symlink old \"%s\" new \"%s\"", show(target), show(link));
         s.posix.symlink(target, link);
         s.status(id, Status.OK);

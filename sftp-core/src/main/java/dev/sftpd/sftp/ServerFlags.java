@@ -128,7 +128,7 @@ public final class ServerFlags {
             throw new FlagException("Unrecognized internal syslog facility code -1", 1, false);
         }
         return new Parsed(new ServerOptions(readOnly, allowed, denied, startDir, umask, level.get(),
-                facility.orElse(o.facility()), stderr), query);
+                facility.orElse(o.facility()), stderr, o.quirks()), query);
     }
 
     /** An octal mode from 0 to 0777 and nothing else, as sftp-server's strtol check. */

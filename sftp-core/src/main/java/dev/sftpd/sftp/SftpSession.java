@@ -132,6 +132,11 @@ public final class SftpSession {
         return options.readOnly();
     }
 
+    /** Whether the client is one that behaves this way ({@link ClientQuirks}). */
+    boolean has(ClientQuirks.Quirk quirk) {
+        return options.quirks().contains(quirk);
+    }
+
     private void init(int clientVersion) throws IOException {
         log.verbose("received client version %d", clientVersion);
         Encoder out = new Encoder(Sftp.FXP_VERSION, 512).u32(Sftp.VERSION);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,7 @@ class SftpSessionTest {
     void versionAdvertisesEveryExtensionUnlessDenied() throws Exception {
         ServerOptions deny = new ServerOptions(false, Optional.empty(), Optional.of(MatchList.parse("copy-data")),
                 Optional.empty(), Optional.empty(), ServerOptions.DEFAULTS.logLevel(),
-                ServerOptions.DEFAULTS.facility(), false);
+                ServerOptions.DEFAULTS.facility(), false, Set.of());
         process(session(deny), init());
         Decoder d = lastReply();
         assertEquals(Sftp.FXP_VERSION, d.u8());
@@ -104,11 +105,32 @@ class SftpSessionTest {
         assertEquals(Status.OP_UNSUPPORTED.code(), d.u32());
     }
 
+    /** OpenSSH's order (target, then link) by default; a client known for the draft's order gets that. */
+    @Test
+    void symlinkTakesOpenSshsOrderUnlessTheClientSendsTheDraftsOrder() throws Exception {
+        SftpSession openssh = session(ServerOptions.DEFAULTS);
+        process(openssh, init());
+        process(openssh, new Encoder(Sftp.FXP_SYMLINK, 64).u32(2).string("target-a").string(dir.resolve("a").toString()));
+        assertEquals("target-a", Files.readSymbolicLink(dir.resolve("a")).toString());
+
+        SftpSession ssh2js = session(ServerOptions.DEFAULTS.withQuirks(ClientQuirks.of("SSH-2.0-ssh2js1.17.0")));
+        process(ssh2js, init());
+        process(ssh2js, new Encoder(Sftp.FXP_SYMLINK, 64).u32(3).string(dir.resolve("b").toString()).string("target-b"));
+        assertEquals("target-b", Files.readSymbolicLink(dir.resolve("b")).toString());
+    }
+
+    @Test
+    void onlyKnownClientsHaveQuirks() {
+        assertEquals(Set.of(ClientQuirks.Quirk.SYMLINK_DRAFT_ORDER), ClientQuirks.of("SSH-2.0-ssh2js1.4.0"));
+        assertEquals(Set.of(), ClientQuirks.of("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"));
+        assertEquals(Set.of(), ClientQuirks.of("SSH-2.0-paramiko_3.4.0"));
+    }
+
     @Test
     void readOnlyRefusesARemoveAndTheFileStays() throws Exception {
         Path victim = Files.writeString(dir.resolve("keep"), "data");
         ServerOptions ro = new ServerOptions(true, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), ServerOptions.DEFAULTS.logLevel(), ServerOptions.DEFAULTS.facility(), false);
+                Optional.empty(), ServerOptions.DEFAULTS.logLevel(), ServerOptions.DEFAULTS.facility(), false, Set.of());
         SftpSession s = session(ro);
         process(s, init());
         process(s, new Encoder(Sftp.FXP_REMOVE, 64).u32(2).string(victim.toString()));

@@ -196,8 +196,7 @@ class ForwardingIT {
             while (!server.isClosed()) {
                 try (Socket s = server.accept()) {
                     s.setSoTimeout(30_000);
-                    clients.add(Run.checked("ss", "-tneH", "state", "established",
-                            "( dport = :" + port() + " and sport = :" + s.getPort() + " )").stdout());
+                    clients.add(clientEnd(s.getPort()));
                     String line = reader(s).readLine();
                     OutputStream out = s.getOutputStream();
                     out.write(("echo: " + line + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -206,6 +205,24 @@ class ForwardingIT {
                     // closed: the test is over
                 }
             }
+        }
+
+        /** ss -e of the client's end in any connected state (after the client's EOF it is half closed), once listed. */
+        private String clientEnd(int clientPort) {
+            String filter = "( dport = :" + port() + " and sport = :" + clientPort + " )";
+            for (int tries = 0; tries < 50; tries++) {
+                String line = Run.checked("ss", "-tneH", "state", "connected", filter).stdout();
+                if (!line.isBlank()) {
+                    return line;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return "";
         }
 
         @Override

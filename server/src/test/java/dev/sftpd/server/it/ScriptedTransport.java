@@ -77,7 +77,7 @@ public final class ScriptedTransport {
             }
             case ENGINE_BEFORE_AUTHENTICATION -> {
                 monitor.sign("ssh-ed25519", hostKey, new byte[32]);
-                monitor.startEngine("subsystem", "sftp");
+                monitor.startEngine("subsystem", "sftp", "SSH-2.0-OpenSSH_9.2p1");
             }
             case USER_SWITCH -> {
                 monitor.sign("ssh-ed25519", hostKey, new byte[32]);
