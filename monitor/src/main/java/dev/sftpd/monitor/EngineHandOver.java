@@ -26,9 +26,12 @@ public final class EngineHandOver {
         Packets.parse(ready, p -> null);
     }
 
-    /** ENGINE_ASSIGN: whom to become and with which flags, then the engine's end of its socket. */
+    /**
+     * ENGINE_ASSIGN: whom to become and with which flags, whether to report operations (AUDIT),
+     * then the engine's end of its socket.
+     */
     public static void assign(int channel, Account account, int[] groups, List<String> flags, String clientAddress,
-                              Optional<Path> chroot, Fd socket) throws SysCallException {
+                              Optional<Path> chroot, boolean audit, Fd socket) throws SysCallException {
         Buffer assign = Packets.payload(MonitorMessage.ENGINE_ASSIGN);
         assign.putString(account.name());
         assign.putInt(Integer.toUnsignedLong(account.uid()));
@@ -42,6 +45,7 @@ public final class EngineHandOver {
         flags.forEach(assign::putString);
         assign.putString(clientAddress);
         assign.putString(chroot.map(Path::toString).orElse(""));
+        assign.putBoolean(audit);
         Packets.write(channel, assign);
         Sockets.sendFd(channel, socket.fd());
     }

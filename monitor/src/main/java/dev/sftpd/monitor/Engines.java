@@ -1,6 +1,7 @@
 // How the monitor gets an SFTP engine for an authenticated session: the daemon's pool of pre-started engines.
 package dev.sftpd.monitor;
 
+import dev.sftpd.monitor.audit.SessionAudit;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.sftp.posix.SysCallException;
@@ -13,10 +14,11 @@ public interface Engines {
     /**
      * An engine that becomes this account (with these supplementary groups) and serves sftp
      * with these sftp-server flags, chrooted to {@code chroot} (checked by {@link ChrootCheck})
-     * if present; the monitor records the login under its session pid.
+     * if present; the monitor records the login under its session pid. With {@code audit}
+     * enabled, the engine reports its operations to it.
      */
-    Started start(Account account, int[] groups, List<String> flags, String clientAddress, Optional<Path> chroot)
-            throws SysCallException;
+    Started start(Account account, int[] groups, List<String> flags, String clientAddress, Optional<Path> chroot,
+                  SessionAudit audit) throws SysCallException;
 
     /**
      * @param sessionPid the process of the session that carries the user's audit loginuid: the

@@ -23,10 +23,11 @@ public final class MonitorCalls {
     /**
      * A session handed to a pooled engine: whom to become (ids and groups as the monitor
      * computed them, so the engine needs no NSS lookup to drop), the sftp-server flags the
-     * monitor decided, and the engine's end of the socket its transport relays.
+     * monitor decided, whether to report operations for the audit log (AUDIT), and the engine's
+     * end of the socket its transport relays.
      */
     public record Assignment(String user, int uid, int gid, int[] groups, String home, List<String> flags,
-                             String clientAddress, Optional<String> chroot, Fd socket) {}
+                             String clientAddress, Optional<String> chroot, boolean audit, Fd socket) {}
 
     /** What NAME_QUERY asks for: a user's name by uid, or a group's by gid. */
     public enum NameKind { USER, GROUP }
@@ -182,11 +183,12 @@ public final class MonitorCalls {
             }
             String clientAddress = p.getString();
             String chroot = p.getString();
+            boolean audit = p.getBoolean();
             return new Assignment(user, uid, gid, groups, home, flags, clientAddress,
-                    chroot.isEmpty() ? Optional.empty() : Optional.of(chroot), null);
+                    chroot.isEmpty() ? Optional.empty() : Optional.of(chroot), audit, null);
         });
         return new Assignment(partial.user(), partial.uid(), partial.gid(), partial.groups(), partial.home(),
-                partial.flags(), partial.clientAddress(), partial.chroot(), receiveFd());
+                partial.flags(), partial.clientAddress(), partial.chroot(), partial.audit(), receiveFd());
     }
 
     /**
@@ -199,6 +201,11 @@ public final class MonitorCalls {
         req.putInt(Integer.toUnsignedLong(id));
         return fields(expect(call(req), MonitorMessage.NAME_REPLY),
                 p -> p.getBoolean() ? Optional.of(p.getString()) : Optional.<String>empty());
+    }
+
+    /** AUDIT: a batch of operation reports built with {@link AuditBatch}; no reply, so the engine never waits. */
+    public synchronized void audit(Buffer batch) throws IOException {
+        send(batch);
     }
 
     /** LOG: a line for the monitor to log at this level; no reply, allowed at any time. */

@@ -26,9 +26,12 @@ public enum MonitorMessage {
     AUTH_KBDINT_RESPONSE(25, 0, Phase.ANY, 0),
     ENGINE_START(30, 0, 0, Phase.ANY),
 
-    // What an engine sends on its own channel: READY once; NAME_QUERY from a chroot, where NSS cannot answer.
+    // What an engine sends on its own channel, never a transport (so no phase allows them): READY once;
+    // NAME_QUERY from a chroot, where NSS cannot answer; AUDIT, with AuditLog, any number of times after
+    // ENGINE_ASSIGN, each at most AuditBatch.MAX_RECORDS reports (monitor/EngineChannel holds these rules).
     ENGINE_READY(40),
-    NAME_QUERY(42);
+    NAME_QUERY(42),
+    AUDIT(44);
 
     /** The phases of a transport's channel, in order. */
     public enum Phase {

@@ -3,7 +3,8 @@ package dev.sftpd.server;
 
 import dev.sftpd.monitor.EngineHandOver;
 import dev.sftpd.monitor.Engines;
-import dev.sftpd.monitor.JailedEngine;
+import dev.sftpd.monitor.EngineChannel;
+import dev.sftpd.monitor.audit.SessionAudit;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Sockets;
@@ -66,7 +67,7 @@ final class EnginePool implements Engines {
 
     @Override
     public Started start(Account account, int[] groups, List<String> flags, String clientAddress,
-                         Optional<Path> chroot) throws SysCallException {
+                         Optional<Path> chroot, SessionAudit audit) throws SysCallException {
         Ready r;
         try {
             r = pool.take();
@@ -79,22 +80,27 @@ final class EnginePool implements Engines {
         try (Fd loginUid = r.loginUid(); Fd engineEnd = pair[1]) {
             byte[] uid = (Integer.toUnsignedString(account.uid()) + "\n").getBytes(StandardCharsets.US_ASCII);
             Sockets.writeFully(loginUid.fd(), uid, 0, uid.length);
-            EngineHandOver.assign(r.channel().fd(), account, groups, flags, clientAddress, chroot, engineEnd);
+            EngineHandOver.assign(r.channel().fd(), account, groups, flags, clientAddress, chroot, audit.enabled(),
+                    engineEnd);
         } catch (SysCallException e) {
             r.channel().close();
             pair[0].close();
             r.session().kill(true);
             throw e;
         }
-        if (chroot.isPresent()) {
-            // In the jail the engine's NSS cannot name owners for ls -l, nor reach /dev/log: the monitor does both.
-            JailedEngine.serve(r.channel(), r.session().pid());
+        CompletableFuture<Void> channelClosed = CompletableFuture.completedFuture(null);
+        if (chroot.isPresent() || audit.enabled()) {
+            // In the jail the engine's NSS cannot name owners for ls -l, nor reach /dev/log: the monitor does
+            // both. With AuditLog the engine reports its operations, and the monitor writes them.
+            channelClosed = EngineChannel.serve(r.channel(), r.session().pid(), chroot.isPresent(), audit);
         } else {
             r.channel().close();
         }
         // The session ends with its shell: an engine whose shell was killed would serve on, its user's
-        // process running with the login recorded as ended; its process group outlives the shell.
-        CompletableFuture<String> ended = r.session().exited().whenComplete((status, e) -> r.session().kill(true));
+        // process running with the login recorded as ended; its process group outlives the shell. The
+        // session's end comes after the engine's last audit reports (the group killed, the channel closes).
+        CompletableFuture<String> ended = r.session().exited().whenComplete((status, e) -> r.session().kill(true))
+                .thenCombine(channelClosed, (status, closed) -> status);
         return new Started(r.session().pid(), pair[0], ended, () -> r.session().kill(true));
     }
 }

@@ -111,6 +111,9 @@ final class Keywords {
     // sftpd's own: where the daemon answers PROTOCOL.mux requests (sftpd -O, ssh -S PATH -O).
     static final Keyword<Optional<Path>> CONTROL_SOCKET = single("ControlSocket", Syntax.PATH_OR_NONE,
             Optional.of(Path.of("/run/sftpd/control")), Config::controlSocket);
+    // sftpd's own: the JSON audit log the monitor writes (connections, logins, sessions, file operations).
+    static final Keyword<Optional<Path>> AUDIT_LOG = single("AuditLog", Syntax.PATH_OR_NONE, Optional.empty(),
+            Config::auditLog);
 
     /** Every keyword, in the order -T prints them. */
     /**
@@ -138,7 +141,8 @@ final class Keywords {
             MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
             PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY, CLIENT_ALIVE_INTERVAL,
-            CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, BANNER, CONTROL_SOCKET), NO_EFFECT.stream())
+            CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, BANNER, CONTROL_SOCKET, AUDIT_LOG),
+            NO_EFFECT.stream())
             .toList();
 
     /**
