@@ -110,6 +110,21 @@ class AuditLogIT {
     }
 
     @Test
+    void aRefusedKeyIsAFailedAuthWithItsFingerprintAndTheAccountsUid() {
+        SystemUser intruder = sftpd.accounts().newUser("intruder", "staff");
+
+        daemon.clients().sftp(intruder, "pwd").assertNoSession();
+
+        List<Map<String, String>> trail = connectionOf(intruder, is("event", "disconnect"));
+        Map<String, String> failed = new AuditRecords(trail).where(is("event", "auth")).get(0);
+        assertEquals("publickey", text(failed, "method"));
+        assertEquals("failed", text(failed, "result"));
+        assertEquals(intruder.fingerprint(), text(failed, "fingerprint"));
+        assertEquals(Integer.toString(intruder.uid()), failed.get("uid"));
+        assertTrue(trail.stream().noneMatch(is("event", "session_start")), trail.toString());
+    }
+
+    @Test
     void theFileIsRootsAloneAndALiveEngineHasNoDescriptorOfIt() throws IOException {
         SystemUser user = sftpd.user("holder");
 
