@@ -7,8 +7,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -59,7 +61,10 @@ public final class AuditLog {
         writer.start();
     }
 
-    /** The log at {@code path} (none: nothing is audited until a reload names one); a file that cannot be used is an error. */
+    /**
+     * The log at {@code path} (none: nothing is audited until a reload names one); a file that
+     * cannot be used is an error.
+     */
     public static AuditLog open(Optional<Path> path) throws IOException {
         return new AuditLog(path, path.isPresent() ? openFile(path.get()) : null);
     }
@@ -184,14 +189,22 @@ public final class AuditLog {
     }
 
     private static FileChannel openFile(Path p) throws IOException {
-        FileChannel channel = FileChannel.open(p, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(p, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileSystemException e) {
+            // O_NOFOLLOW on a symlink fails with ELOOP; a missing directory has no reason of its own.
+            throw new IOException(e.getReason() != null ? e.getReason()
+                    : e instanceof NoSuchFileException ? "No such file or directory" : e.toString(), e);
+        }
         try {
             Set<PosixFilePermission> modes = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
             int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || owner != 0
-                    || modes.contains(PosixFilePermission.GROUP_WRITE) || modes.contains(PosixFilePermission.OTHERS_WRITE)) {
+                    || modes.contains(PosixFilePermission.GROUP_WRITE)
+                    || modes.contains(PosixFilePermission.OTHERS_WRITE)) {
                 throw new IOException("bad ownership or modes (" + PosixFilePermissions.toString(modes) + ", uid "
                         + owner + "): the audit log must be a regular file of root's that only root may write");
             }

@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AuditLogIT {
     @RegisterExtension
@@ -196,6 +198,29 @@ class AuditLogIT {
         assertEquals("denylisted", text(refused, "reason"));
         assertTrue(text(refused, "path").endsWith("/guarded.txt"), refused.toString());
         assertEquals("guarded\n", Files.readString(keep));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"group-writable", "symlink"})
+    void anAuditLogOthersCouldWriteOrASymlinkKeepsTheDaemonFromStarting(String kind) throws IOException {
+        Path file = sftpd.dir().resolve("unsafe-" + kind + ".json");
+        if (kind.equals("symlink")) {
+            Files.createSymbolicLink(file, Files.createFile(sftpd.dir().resolve("symlink-target.json")));
+        } else {
+            Files.setPosixFilePermissions(Files.createFile(file), PosixFilePermissions.fromString("rw-rw----"));
+        }
+        Path hostKey = sftpd.dir().resolve("unsafe-hostkey-" + kind);
+        Run.checked("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString());
+        Path config = Files.write(sftpd.dir().resolve("unsafe-" + kind + ".conf"), List.of("AuditLog " + file,
+                "Port " + DaemonProcess.freePort(), "ListenAddress 127.0.0.1", "PidFile none", "ControlSocket none",
+                "HostKey " + hostKey));
+
+        Outcome outcome = Run.run(List.of(Sftpd.repository().resolve("bin/sftpd").toString(), "-D", "-e", "-f",
+                config.toString()), new byte[0]);
+
+        assertEquals(255, outcome.exitCode(), outcome.toString());
+        assertTrue(outcome.stderr().contains("AuditLog " + file + ": "), outcome.toString());
+        assertFalse(outcome.stderr().contains("Server listening"), outcome.toString());
     }
 
     private static int reloads() {
