@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,16 +42,33 @@ class AuditLogIT {
     private static Path log;
     private static SystemUser reader;
     private static SystemUser guarded;
+    private static SystemUser jailed;
+    private static Path jails;
     private static DaemonProcess daemon;
 
+    /** Jails live below /srv: every component of a ChrootDirectory must be root's alone (see ChrootIT). */
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
         log = sftpd.dir().resolve("audit.json");
         reader = sftpd.user("reader");
         guarded = sftpd.user("guarded");
+        jailed = sftpd.user("jailed");
+        jails = Files.createTempDirectory(Path.of("/srv"), "sftpd-it-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path jail = Files.createDirectory(jails.resolve(jailed.name()));
+        Files.setPosixFilePermissions(jail, PosixFilePermissions.fromString("rwxr-xr-x"));
+        jailed.own(Files.createDirectory(jail.resolve("upload")), PosixFilePermissions.fromString("rwxr-xr-x"));
         daemon = sftpd.startDaemon("AuditLog " + log,
                 "Match User " + reader.name(), "ForceCommand internal-sftp -R",
-                "Match User " + guarded.name(), "ForceCommand internal-sftp -P remove");
+                "Match User " + guarded.name(), "ForceCommand internal-sftp -P remove",
+                "Match User " + jailed.name(), "ChrootDirectory " + jails + "/%u", "ForceCommand internal-sftp");
+    }
+
+    @AfterAll
+    static void removeJails() {
+        if (jails != null) {
+            Run.checked("rm", "-rf", jails.toString());
+        }
     }
 
     @Test
@@ -124,6 +142,19 @@ class AuditLogIT {
         assertEquals(intruder.fingerprint(), text(failed, "fingerprint"));
         assertEquals(Integer.toString(intruder.uid()), failed.get("uid"));
         assertTrue(trail.stream().noneMatch(is("event", "session_start")), trail.toString());
+    }
+
+    @Test
+    void aJailedEngineReportsOnTheChannelItAsksNamesOn() {
+        Outcome listing = daemon.clients().sftp(jailed, "ls -l /", "mkdir /upload/made").assertExit(0);
+
+        assertTrue(listing.stdout().lines().anyMatch(l -> l.matches("drwxr-xr-x .* " + jailed.name() + " .* /upload")),
+                "names for ls -l still come from the monitor: " + listing);
+        Map<String, String> made = new AuditRecords(connectionOf(jailed, is("request", "mkdir")))
+                .only(is("request", "mkdir"));
+        assertEquals("/upload/made", text(made, "path"), "the path as the jailed engine saw it");
+        assertEquals("OK", text(made, "status"));
+        assertTrue(Files.isDirectory(jails.resolve(jailed.name()).resolve("upload/made")));
     }
 
     @Test
