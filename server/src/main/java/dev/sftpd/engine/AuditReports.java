@@ -37,13 +37,16 @@ final class AuditReports implements OperationLog {
 
     AuditReports(MonitorCalls monitor) {
         this.monitor = monitor;
-        timer.scheduleWithFixedDelay(this::sendQuietly, MAX_WAIT_MILLIS, MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public synchronized void operation(Operation op) throws IOException {
         if (failed != null) {
             throw failed;
+        }
+        if (batch.isEmpty()) {
+            // The first report of a batch sets its deadline: an idle session wakes nothing.
+            timer.schedule(this::sendQuietly, MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         }
         batch.add(op);
         size += AuditBatch.size(op);

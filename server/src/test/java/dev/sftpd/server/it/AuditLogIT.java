@@ -158,6 +158,19 @@ class AuditLogIT {
     }
 
     @Test
+    void aLiveSessionsOperationsReachTheLogBeforeItEnds() {
+        SystemUser user = sftpd.user("live");
+
+        try (UserSession session = daemon.openSession(user)) {
+            session.client().send("mkdir live-dir");
+
+            List<Map<String, String>> trail = connectionOf(user, is("request", "mkdir"));
+            assertTrue(trail.stream().noneMatch(is("event", "session_end")), "the session is still open: " + trail);
+            assertTrue(ProcFs.exists(session.engine()), "its engine still serves");
+        }
+    }
+
+    @Test
     void theFileIsRootsAloneAndALiveEngineHasNoDescriptorOfIt() throws IOException {
         SystemUser user = sftpd.user("holder");
 
