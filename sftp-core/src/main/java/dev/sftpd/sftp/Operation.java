@@ -1,6 +1,8 @@
 // One audited SFTP operation as the engine saw it: the request, its outcome, the paths and bytes it concerned.
 package dev.sftpd.sftp;
 
+import java.util.Optional;
+
 /**
  * @param request the request's name in the request table ("open", "rename", "copy-data"...)
  * @param status the SFTP status code answered (0 OK); see {@link #statusName(int)}
@@ -23,10 +25,9 @@ public record Operation(String request, int status, String reason, byte[] path, 
     public static final String FORCED = "forced";
 
     /** The status code's SSH_FX_ name without the prefix ("OK", "PERMISSION_DENIED"), or empty if unknown. */
-    public static java.util.Optional<String> statusName(int code) {
+    public static Optional<String> statusName(int code) {
         Status[] all = Status.values();
-        return code >= 0 && code < all.length ? java.util.Optional.of(all[code].name())
-                : java.util.Optional.empty();
+        return code >= 0 && code < all.length ? Optional.of(all[code].name()) : Optional.empty();
     }
 
     /** open's flags as sftp-server logs them: "READ,WRITE,CREATE,TRUNCATE". */

@@ -119,9 +119,11 @@ public final class SftpSession {
             }
             what = h.name() + " request " + Integer.toUnsignedString(id);
             long start = System.nanoTime();
-            Audited.Pending audited = operations == OperationLog.NONE ? null : h.audited().peek(this, in.copy());
             answered = null;
             refusal = refusal(h);
+            // Only what is reported is read twice: a READ or WRITE that runs costs the audit nothing.
+            boolean reported = operations != OperationLog.NONE && (refusal != null || h.audited() != Audited.NO);
+            Audited.Pending audited = reported ? h.audited().peek(this, in.copy()) : null;
             if (refusal != null) {
                 status(id, Status.PERMISSION_DENIED);
             } else {
@@ -131,7 +133,7 @@ public final class SftpSession {
                     status(id, Status.fromErrno(e.errno()));
                 }
             }
-            if (audited != null && (refusal != null || h.audited() != Audited.NO)) {
+            if (audited != null) {
                 record(h.audited(), h.name(), audited, answered == null ? Status.OK : answered,
                         refusal == null ? "" : refusal, start);
             }
