@@ -76,6 +76,11 @@ final class Authentication {
         return account;
     }
 
+    /** The account of the current user, if it exists and may log in at all; empty before the first request. */
+    Optional<Account> account() {
+        return account;
+    }
+
     /** PermitRootLogin for this method (AccessPolicy logs sshd's refusal). */
     boolean rootAllowed(Account a, String method, boolean forcedCommand) {
         return a.uid() != 0 || AccessPolicy.rootLoginPermitted(settings.permitRootLogin(), method, forcedCommand, peer);

@@ -28,12 +28,14 @@ public final class EngineHandOver {
 
     /**
      * ENGINE_ASSIGN: whom to become and with which flags, the client's identification line (for
-     * its quirks), then the engine's end of its socket.
+     * its quirks), whether to report operations (AUDIT), then the engine's end of its socket.
      */
     public static void assign(int channel, Account account, int[] groups, List<String> flags, String clientAddress,
-                              Optional<Path> chroot, String clientIdentification, Fd socket) throws SysCallException {
+                              Optional<Path> chroot, String clientIdentification, boolean audit, Fd socket)
+            throws SysCallException {
         Buffer assign = assignment(MonitorMessage.ENGINE_ASSIGN, account, groups, flags, clientAddress, chroot);
         assign.putString(clientIdentification);
+        assign.putBoolean(audit);
         Packets.write(channel, assign);
         Sockets.sendFd(channel, socket.fd());
     }
@@ -46,6 +48,7 @@ public final class EngineHandOver {
                                Optional<Path> chroot, String host, int port, Fd socket) throws SysCallException {
         Buffer connect = assignment(MonitorMessage.ENGINE_CONNECT, account, groups, logFlags, clientAddress, chroot);
         connect.putString("");
+        connect.putBoolean(false);
         connect.putString(host);
         connect.putInt(Integer.toUnsignedLong(port));
         Packets.write(channel, connect);

@@ -5,6 +5,8 @@ package dev.sftpd.monitor;
 import dev.sftpd.log.Addresses;
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SshLog;
+import dev.sftpd.monitor.audit.ConnectionAudit;
+import dev.sftpd.monitor.audit.SessionAudit;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.AuthorizedKeys;
 import dev.sftpd.monitor.auth.Certificates;
@@ -81,6 +83,8 @@ public final class MonitorSession {
     private final LoginRecorder recorder;
     /** Told when the user is authenticated: the connection stops counting as a startup. */
     private final Runnable authenticated;
+    /** The connection's audit trail: authentication, sessions, their operations, the end. */
+    private final ConnectionAudit trail;
 
     private Phase phase = Phase.PREAUTH;
     /** How many of each request the transport has sent in the current phase. */
@@ -112,8 +116,9 @@ public final class MonitorSession {
 
     public MonitorSession(int channel, int transportPid, InetSocketAddress peer, HostKeys hostKeys,
                           AuthSettings settings, SessionSettings sessions, MatchedSettings matched, Engines engines,
-                          LoginRecorder recorder, Runnable authenticated) {
+                          LoginRecorder recorder, Runnable authenticated, ConnectionAudit trail) {
         this.authenticated = authenticated;
+        this.trail = trail;
         this.channel = channel;
         this.transportPid = transportPid;
         this.peer = peer;
@@ -301,6 +306,7 @@ public final class MonitorSession {
             kbdInt.abandon();
         }
         auth.closePam();
+        trail.disconnected();
         Optional<Account> authenticated = auth.authenticated();
         if (endLogged) {
             return;
@@ -394,10 +400,12 @@ public final class MonitorSession {
             return authResult(Authentication.Result.REFUSED);
         }
         String detail = keyDetail(key);
+        Optional<List<String>> audited = Optional.of(List.of(keyTypeName(key), KeyUtils.getFingerPrint(
+                key instanceof OpenSshCertificate cert ? cert.getCertPubKey() : key)));
         Optional<Account> account = auth.begin(r.user());
         Optional<KeyPermissions> permissions = account.flatMap(a -> authorizedKey(a, key));
         if (account.isEmpty() || permissions.isEmpty()) {
-            return failed(start, "publickey", detail);
+            return failed(start, "publickey", detail, audited);
         }
         if (r.signature() == null) {
             log.verbose("Postponed publickey for %s from %s port %d ssh2 [preauth]", r.user(), address(),
@@ -410,9 +418,9 @@ public final class MonitorSession {
                 : PublicKeySignature.verify(key, r.signature(), signed, r.algorithm());
         // PermitRootLogin is judged once the method has succeeded, as in sshd's userauth_finish().
         if (!good || !auth.rootAllowed(account.get(), "publickey", permissions.get().command().isPresent())) {
-            return failed(start, "publickey", detail);
+            return failed(start, "publickey", detail, audited);
         }
-        Authentication.Result result = auth.succeed("publickey", detail);
+        Authentication.Result result = audit(auth.succeed("publickey", detail), "publickey", audited);
         if (result == Authentication.Result.AUTHENTICATED || result == Authentication.Result.PARTIAL) {
             keyPermissions = permissions.get();
         }
@@ -457,10 +465,21 @@ public final class MonitorSession {
         return key instanceof OpenSshCertificate ? name + "-CERT" : name;
     }
 
-    private Buffer failed(long start, String method, String detail) {
-        Authentication.Result result = auth.fail(method, detail);
+    private Buffer failed(long start, String method, String detail, Optional<List<String>> key) {
+        Authentication.Result result = audit(auth.fail(method, detail), method, key);
         auth.delayFailure(start);
         return authResult(result);
+    }
+
+    /** Writes an attempt's outcome to the audit trail, as auth_log() logs it. */
+    private Authentication.Result audit(Authentication.Result result, String method, Optional<List<String>> key) {
+        String outcome = switch (result) {
+            case AUTHENTICATED -> "accepted";
+            case PARTIAL -> "partial";
+            default -> "failed";
+        };
+        trail.authentication(method, outcome, auth.user(), auth.account(), key);
+        return result;
     }
 
     /**
@@ -510,9 +529,9 @@ public final class MonitorSession {
         // As sshd: a user who may not log in still costs PAM a check, of a wrong password, so
         // that PAM's delay on failure does not tell who exists.
         if (!auth.checkPassword(allowed ? account : Optional.empty(), r.password())) {
-            return failed(start, "password", "");
+            return failed(start, "password", "", Optional.empty());
         }
-        return authResult(auth.succeed("password", ""));
+        return authResult(audit(auth.succeed("password", ""), "password", Optional.empty()));
     }
 
     private record KbdIntStart(String user, String service, String submethods) {}
@@ -582,10 +601,10 @@ public final class MonitorSession {
         if (outcome.pam().isEmpty() || account.isEmpty()
                 || !auth.rootAllowed(account.get(), "keyboard-interactive", false)) {
             outcome.pam().ifPresent(Pam::close);
-            return failed(start, method, "");
+            return failed(start, method, "", Optional.empty());
         }
         auth.adoptPam(outcome.pam().get());
-        return authResult(auth.succeed(method, ""));
+        return authResult(audit(auth.succeed(method, ""), method, Optional.empty()));
     }
 
     private record EngineRequest(String request, String argument, String clientIdentification) {}
@@ -619,14 +638,16 @@ public final class MonitorSession {
             return failure("bad chroot directory");
         }
         Engines.Started engine;
+        int id = logins.size();
+        SessionAudit audit = trail.session(id);
         try {
             engine = engines.start(account, PrivilegeDrop.groupList(account.name(), account.gid()), argv, address(),
-                    chroot.get(), r.clientIdentification());
+                    chroot.get(), r.clientIdentification(), audit);
         } catch (SysCallException | RuntimeException e) {
             log.error("monitor: cannot start an engine for %s: %s", account.name(), e.getMessage());
             return failure("no engine");
         }
-        int id = logins.size();
+        audit.started(engine.sessionPid());
         log.verbose("Starting session: %s for %s from %s port %d id %d", describe(r), account.name(), address(),
                 peer.getPort(), id);
         Session login = new Session(engine.sessionPid(), LoginRecorder.LINE_PREFIX + engine.sessionPid(), account.name(),
@@ -639,6 +660,7 @@ public final class MonitorSession {
         engine.exited().thenAccept(status -> {
             log.debug1("monitor: session %d of %s %s", engine.sessionPid(), account.name(), status);
             log.verbose("Close session: user %s from %s port %d id %d", account.name(), address(), peer.getPort(), id);
+            audit.ended(status);
             logout(e);
         });
         pendingEngine = engine.transportEnd();
@@ -680,7 +702,7 @@ public final class MonitorSession {
         Engines.Started engine;
         try {
             engine = engines.connect(account, PrivilegeDrop.groupList(account.name(), account.gid()),
-                    sessions.logFlags(), address(), chroot.get(), r.host(), r.port());
+                    sessions.logFlags(), address(), chroot.get(), trail.session(logins.size()), r.host(), r.port());
         } catch (SysCallException | RuntimeException e) {
             log.error("monitor: cannot start an engine to connect for %s: %s", account.name(), e.getMessage());
             return failure("no engine");

@@ -23,11 +23,12 @@ public final class MonitorCalls {
     /**
      * A session handed to a pooled engine: whom to become (ids and groups as the monitor
      * computed them, so the engine needs no NSS lookup to drop), the sftp-server flags the
-     * monitor decided, and the engine's end of the socket its transport relays.
+     * monitor decided, whether to report operations for the audit log (AUDIT), and the engine's
+     * end of the socket its transport relays.
      */
     public record Assignment(String user, int uid, int gid, int[] groups, String home, List<String> flags,
                              String clientAddress, Optional<String> chroot, String clientIdentification,
-                             Optional<Target> connect, Fd socket) {}
+                             boolean audit, Optional<Target> connect, Fd socket) {}
 
     /** What an engine assigned by ENGINE_CONNECT connects to. */
     public record Target(String host, int port) {}
@@ -214,14 +215,16 @@ public final class MonitorCalls {
             String clientAddress = p.getString();
             String chroot = p.getString();
             String clientIdentification = p.getString();
+            boolean audit = p.getBoolean();
             Optional<Target> connect = type == MonitorMessage.ENGINE_CONNECT
                     ? Optional.of(new Target(p.getString(), p.getInt())) : Optional.empty();
             return new Assignment(user, uid, gid, groups, home, flags, clientAddress,
-                    chroot.isEmpty() ? Optional.empty() : Optional.of(chroot), clientIdentification, connect, null);
+                    chroot.isEmpty() ? Optional.empty() : Optional.of(chroot), clientIdentification, audit, connect,
+                    null);
         });
         return new Assignment(partial.user(), partial.uid(), partial.gid(), partial.groups(), partial.home(),
                 partial.flags(), partial.clientAddress(), partial.chroot(), partial.clientIdentification(),
-                partial.connect(), receiveFd());
+                partial.audit(), partial.connect(), receiveFd());
     }
 
     /**
@@ -234,6 +237,11 @@ public final class MonitorCalls {
         req.putInt(Integer.toUnsignedLong(id));
         return fields(expect(call(req), MonitorMessage.NAME_REPLY),
                 p -> p.getBoolean() ? Optional.of(p.getString()) : Optional.<String>empty());
+    }
+
+    /** AUDIT: a batch of operation reports built with {@link AuditBatch}; no reply, so the engine never waits. */
+    public synchronized void audit(Buffer batch) throws IOException {
+        send(batch);
     }
 
     /** LOG: a line for the monitor to log at this level; no reply, allowed at any time. */

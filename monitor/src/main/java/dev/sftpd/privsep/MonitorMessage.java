@@ -30,9 +30,12 @@ public enum MonitorMessage {
     ENGINE_START(30, 0, 0, Phase.ANY),
     FORWARD_OPEN(32, 0, 0, Phase.ANY),
 
-    // What an engine sends on its own channel: READY once; NAME_QUERY from a chroot, where NSS cannot answer.
+    // What an engine sends on its own channel, never a transport (so no phase allows them): READY once;
+    // NAME_QUERY from a chroot, where NSS cannot answer; AUDIT, with AuditLog, any number of times after
+    // ENGINE_ASSIGN, each at most AuditBatch.MAX_RECORDS reports (monitor/EngineChannel holds these rules).
     ENGINE_READY(40),
-    NAME_QUERY(42);
+    NAME_QUERY(42),
+    AUDIT(46);
 
     /** The phases of a transport's channel, in order. */
     public enum Phase {

@@ -9,6 +9,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.Logging;
 import dev.sftpd.log.SyslogFacility;
+import dev.sftpd.monitor.audit.AuditLog;
+import dev.sftpd.monitor.audit.SessionAudit;
 import dev.sftpd.monitor.auth.AccessRules;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.PermitRoot;
@@ -44,6 +46,8 @@ import org.junit.jupiter.api.BeforeAll;
 class MonitorSessionFuzzTest {
     /** An input larger than this would not fit the socket buffer before the monitor reads it. */
     private static final int MAX_INPUT = 16 * 1024;
+    /** No AuditLog: the trail writes nothing. */
+    private static final AuditLog NO_AUDIT = noAuditLog();
     private static final int SHUT_WR = 1;
     /** No such process: LoginGraceTime is off, but a kill must never reach a real one. */
     private static final int NO_PID = 2_000_000_000;
@@ -64,13 +68,13 @@ class MonitorSessionFuzzTest {
     private static final Engines NO_ENGINES = new Engines() {
         @Override
         public Started start(Account account, int[] groups, List<String> flags, String clientAddress,
-                             Optional<Path> chroot, String clientIdentification) {
+                             Optional<Path> chroot, String clientIdentification, SessionAudit audit) {
             throw new AssertionError("an engine started for an unauthenticated transport");
         }
 
         @Override
         public Started connect(Account account, int[] groups, List<String> logFlags, String clientAddress,
-                               Optional<Path> chroot, String host, int port) {
+                               Optional<Path> chroot, SessionAudit audit, String host, int port) {
             throw new AssertionError("a connection made for an unauthenticated transport");
         }
     };
@@ -103,6 +107,14 @@ class MonitorSessionFuzzTest {
         Files.delete(dir);
     }
 
+    private static AuditLog noAuditLog() {
+        try {
+            return AuditLog.open(Optional.empty());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @FuzzTest(maxDuration = "60s")
     void transportStream(byte[] input) throws Exception {
         byte[] stream = Arrays.copyOf(input, Math.min(input.length, MAX_INPUT));
@@ -110,13 +122,13 @@ class MonitorSessionFuzzTest {
         try (Fd transport = pair[0]; Fd monitor = pair[1]) {
             Sockets.writeFully(transport.fd(), stream, 0, stream.length);
             C.shutdown(transport.fd(), SHUT_WR);
-            MonitorSession session = new MonitorSession(monitor.fd(), NO_PID,
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000), hostKeys, auth, sessions, MatchedSettings.NONE,
+            InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+            MonitorSession session = new MonitorSession(monitor.fd(), NO_PID, peer, hostKeys, auth, sessions, MatchedSettings.NONE,
                     NO_ENGINES,
                     new LoginRecorder(new LoginFiles(dir.resolve("utmp"), dir.resolve("wtmp"), dir.resolve("lastlog"))),
                     () -> {
                         throw new AssertionError("authenticated without the private key");
-                    });
+                    }, NO_AUDIT.connection(peer, peer));
             assertNotNull(session.run());
             session.finish(false);
             C.shutdown(monitor.fd(), SHUT_WR);

@@ -14,6 +14,7 @@ import dev.sftpd.privsep.Sockets;
 import dev.sftpd.sftp.Accounts;
 import dev.sftpd.sftp.ClientQuirks;
 import dev.sftpd.sftp.NssAccounts;
+import dev.sftpd.sftp.OperationLog;
 import dev.sftpd.sftp.ServerFlags;
 import dev.sftpd.sftp.ServerOptions;
 import dev.sftpd.sftp.SftpServerMain;
@@ -59,7 +60,7 @@ public final class EngineMain {
                     Sockets.dup2(socket.fd(), 1);
                 }
             }
-            if (session.chroot().isEmpty()) {
+            if (session.chroot().isEmpty() && !session.audit()) {
                 Sockets.close(MonitorCalls.CHANNEL_FD);
             }
         } catch (Exception e) {
@@ -93,7 +94,9 @@ public final class EngineMain {
         }
         Accounts.User user = new Accounts.User(session.user(), session.uid(), session.gid(), home);
         Accounts accounts = jailed ? new MonitorAccounts(monitor) : new NssAccounts();
-        return SftpServerMain.serve(options, accounts, user, session.clientAddress());
+        // With AuditLog the channel stays open for AUDIT: the engine reports, the monitor writes the log.
+        OperationLog operations = session.audit() ? new AuditReports(monitor) : OperationLog.NONE;
+        return SftpServerMain.serve(options, accounts, user, session.clientAddress(), operations);
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.HostKeys;
 import dev.sftpd.monitor.MonitorSession;
+import dev.sftpd.monitor.audit.AuditLog;
+import dev.sftpd.monitor.audit.ConnectionAudit;
 import dev.sftpd.monitor.login.LoginFiles;
 import dev.sftpd.monitor.login.LoginRecorder;
 import dev.sftpd.privsep.Fd;
@@ -134,6 +136,8 @@ final class Daemon implements ControlSocket.Master {
     private final ServiceManager serviceManager;
     private final Successor successor;
     private final LoginRecorder recorder = new LoginRecorder(LoginFiles.SYSTEM);
+    /** AuditLog: one file and one writer for every connection; reopened on SIGHUP. */
+    private final AuditLog audit;
     private volatile Generation current;
     /**
      * A transport's JDK takes the client socket for a channel only if the socket's family is the
@@ -203,7 +207,8 @@ final class Daemon implements ControlSocket.Master {
     }
 
     Daemon(ConfigSource.Loaded loaded, ConfigSource source, ServiceManager serviceManager, Launcher launcher,
-           boolean logToStderr, Successor successor) {
+           boolean logToStderr, Successor successor) throws IOException {
+        this.audit = openAuditLog(loaded.config().auditLog());
         this.successor = successor;
         this.serviceManager = serviceManager;
         this.launcher = launcher;
@@ -214,6 +219,15 @@ final class Daemon implements ControlSocket.Master {
             transports.computeIfAbsent(Family.of(address.getAddress()), this::transportPool);
         }
         this.engines = new EnginePool(launcher, loaded.config().enginePoolSize());
+    }
+
+    /** AuditLog at start: a file that cannot be opened, or that others could write, keeps the daemon from starting. */
+    private static AuditLog openAuditLog(Optional<Path> path) throws IOException {
+        try {
+            return AuditLog.open(path);
+        } catch (IOException e) {
+            throw new IOException("AuditLog " + path.orElseThrow() + ": " + e.getMessage(), e);
+        }
     }
 
     private Pool<Transport> transportPool(Family family) {
@@ -350,6 +364,8 @@ final class Daemon implements ControlSocket.Master {
         }
         serviceManager.reloading();
         boolean reloaded = switchConfiguration();
+        // logrotate renames the file and sends SIGHUP: reopened whether or not the configuration changed.
+        audit.reopen(current.config().auditLog());
         serviceManager.ready(reloaded ? listening() : "Configuration not reloaded, see the log. " + listening());
         return reloaded;
     }
@@ -533,6 +549,7 @@ final class Daemon implements ControlSocket.Master {
         InetSocketAddress peer = conn.peer();
         log.verbose("Connection from %s port %d on %s port %d", Addresses.text(peer.getAddress()), peer.getPort(),
                 Addresses.text(conn.local().getAddress()), conn.local().getPort());
+        ConnectionAudit trail = audit.connection(peer, conn.local());
         Transport transport;
         Fd client = conn.fd();
         try {
@@ -550,6 +567,7 @@ final class Daemon implements ControlSocket.Master {
                 client.close();
                 log.info("Connection closed by %s port %d [preauth]", Addresses.text(peer.getAddress()),
                         peer.getPort());
+                trail.disconnected();
                 return;
             }
             MonitorSession.handOver(transport.channel().fd(), peer, conn.local(), client);
@@ -557,6 +575,7 @@ final class Daemon implements ControlSocket.Master {
             client.close();
             log.error("cannot start a transport for %s port %d: %s", Addresses.text(peer.getAddress()),
                     peer.getPort(), e.getMessage());
+            trail.disconnected();
             return;
         }
         int pid = transport.child().pid();
@@ -565,7 +584,7 @@ final class Daemon implements ControlSocket.Master {
             Generation g = transport.generation();
             MonitorSession session = new MonitorSession(channel.fd(), pid, peer, g.hostKeys(), g.policy().auth(),
                     g.policy().sessions(), g.policy().matched(peer, conn.local()), engines, recorder,
-                    ticket::authenticated);
+                    ticket::authenticated, trail);
             Live live = new Live(session, peer, client);
             sessions.put(pid, live);
             if (session.run(accepted) == MonitorSession.End.VIOLATION) {
@@ -693,5 +712,6 @@ final class Daemon implements ControlSocket.Master {
             }
             live.session.kill();
         });
+        audit.close();
     }
 }

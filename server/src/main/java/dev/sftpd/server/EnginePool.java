@@ -3,7 +3,8 @@ package dev.sftpd.server;
 
 import dev.sftpd.monitor.EngineHandOver;
 import dev.sftpd.monitor.Engines;
-import dev.sftpd.monitor.JailedEngine;
+import dev.sftpd.monitor.EngineChannel;
+import dev.sftpd.monitor.audit.SessionAudit;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Sockets;
@@ -66,15 +67,16 @@ final class EnginePool implements Engines {
 
     @Override
     public Started start(Account account, int[] groups, List<String> flags, String clientAddress,
-                         Optional<Path> chroot, String clientIdentification) throws SysCallException {
-        return handOver(account, chroot, (channel, engineEnd) -> EngineHandOver.assign(channel, account, groups,
-                flags, clientAddress, chroot, clientIdentification, engineEnd));
+                         Optional<Path> chroot, String clientIdentification, SessionAudit audit)
+            throws SysCallException {
+        return handOver(account, chroot, audit, (channel, engineEnd) -> EngineHandOver.assign(channel, account,
+                groups, flags, clientAddress, chroot, clientIdentification, audit.enabled(), engineEnd));
     }
 
     @Override
     public Started connect(Account account, int[] groups, List<String> logFlags, String clientAddress,
-                           Optional<Path> chroot, String host, int port) throws SysCallException {
-        return handOver(account, chroot, (channel, engineEnd) ->
+                           Optional<Path> chroot, SessionAudit audit, String host, int port) throws SysCallException {
+        return handOver(account, chroot, audit, (channel, engineEnd) ->
                 EngineHandOver.connect(channel, account, groups, logFlags, clientAddress, chroot, host, port,
                         engineEnd));
     }
@@ -86,7 +88,8 @@ final class EnginePool implements Engines {
     }
 
     /** A ready engine, given the account's loginuid through its session shell, then its assignment. */
-    private Started handOver(Account account, Optional<Path> chroot, Assignment assignment) throws SysCallException {
+    private Started handOver(Account account, Optional<Path> chroot, SessionAudit audit, Assignment assignment)
+            throws SysCallException {
         Ready r;
         try {
             r = pool.take();
@@ -106,15 +109,19 @@ final class EnginePool implements Engines {
             r.session().kill(true);
             throw e;
         }
-        if (chroot.isPresent()) {
-            // In the jail the engine's NSS cannot name owners for ls -l, nor reach /dev/log: the monitor does both.
-            JailedEngine.serve(r.channel(), r.session().pid());
+        CompletableFuture<Void> channelClosed = CompletableFuture.completedFuture(null);
+        if (chroot.isPresent() || audit.enabled()) {
+            // In the jail the engine's NSS cannot name owners for ls -l, nor reach /dev/log: the monitor does
+            // both. With AuditLog the engine reports its operations, and the monitor writes them.
+            channelClosed = EngineChannel.serve(r.channel(), r.session().pid(), chroot.isPresent(), audit);
         } else {
             r.channel().close();
         }
         // The session ends with its shell: an engine whose shell was killed would serve on, its user's
-        // process running with the login recorded as ended; its process group outlives the shell.
-        CompletableFuture<String> ended = r.session().exited().whenComplete((status, e) -> r.session().kill(true));
+        // process running with the login recorded as ended; its process group outlives the shell. The
+        // session's end comes after the engine's last audit reports (the group killed, the channel closes).
+        CompletableFuture<String> ended = r.session().exited().whenComplete((status, e) -> r.session().kill(true))
+                .thenCombine(channelClosed, (status, closed) -> status);
         return new Started(r.session().pid(), pair[0], ended, () -> r.session().kill(true));
     }
 }

@@ -68,6 +68,11 @@ final class Decoder {
         return new Slice(buf, start, pos - start);
     }
 
+    /** A decoder over what this one has yet to read, which leaves this one where it is. */
+    Decoder copy() {
+        return new Decoder(buf, pos, end - pos);
+    }
+
     int remaining() {
         return end - pos;
     }

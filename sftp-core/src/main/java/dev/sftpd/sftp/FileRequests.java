@@ -33,7 +33,7 @@ final class FileRequests {
         if (s.readOnly() && ((flags & Posix.O_ACCMODE) != Posix.O_RDONLY
                 || (flags & (Posix.O_CREAT | Posix.O_TRUNC)) != 0)) {
             log.verbose("Refusing open request in read-only mode");
-            s.status(id, Status.PERMISSION_DENIED);
+            s.refuse(id, Operation.READ_ONLY);
             return;
         }
         try {

@@ -9,9 +9,10 @@ import dev.sftpd.sftp.posix.SysCallException;
  * @param extensionVersion what SSH_FXP_VERSION advertises for an extension
  * @param type the packet type of a plain request (0 for extensions)
  * @param doesWrite refused in read-only mode
+ * @param audited what an audit trail records of it (refused requests are recorded whatever this says)
  */
 record Handler(String name, String extension, String extensionVersion, int type, Action action,
-               boolean doesWrite) {
+               boolean doesWrite, Audited audited) {
 
     /** Serves one request; the reader is positioned after the request id (and extension name). */
     @FunctionalInterface
@@ -21,11 +22,16 @@ record Handler(String name, String extension, String extensionVersion, int type,
     }
 
     static Handler request(String name, int type, Action action, boolean doesWrite) {
-        return new Handler(name, null, null, type, action, doesWrite);
+        return new Handler(name, null, null, type, action, doesWrite, Audited.NO);
     }
 
     static Handler extension(String name, String extension, String version, Action action, boolean doesWrite) {
-        return new Handler(name, extension, version, 0, action, doesWrite);
+        return new Handler(name, extension, version, 0, action, doesWrite, Audited.NO);
+    }
+
+    /** This row, reported to the audit trail with these fields. */
+    Handler audited(Audited fields) {
+        return new Handler(name, extension, extensionVersion, type, action, doesWrite, fields);
     }
 
     boolean isExtension() {

@@ -62,6 +62,12 @@ public final class SftpServerMain {
      * daemon's engine (once it is the user, with its socket on fds 0 and 1) both run.
      */
     public static int serve(ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress) {
+        return serve(options, accounts, user, clientAddress, OperationLog.NONE);
+    }
+
+    /** {@link #serve(ServerOptions, Accounts, Accounts.User, String)}, reporting operations to an audit trail. */
+    public static int serve(ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress,
+                            OperationLog operations) {
         // stdout carries the protocol: nothing else may ever print there.
         FileOutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
@@ -72,6 +78,6 @@ public final class SftpServerMain {
             return e.exitCode();
         }
         StreamServer server = new StreamServer(new FileInputStream(FileDescriptor.in), protocolOut);
-        return server.run(sink -> new SftpSession(options, accounts, user, clientAddress, sink));
+        return server.run(sink -> new SftpSession(options, accounts, user, clientAddress, sink, operations));
     }
 }

@@ -20,18 +20,35 @@ public final class SftpSession {
     private final ServerOptions options;
     private final String clientAddress;
     private final ReplySink sink;
+    private final OperationLog operations;
     private boolean initDone;
+    /** The status the request being handled was answered with (a handle counts as OK), for the audit trail. */
+    private Status answered;
+    /** Why the request being handled was refused, if it was. */
+    private String refusal;
     /** Reused by every READ: replies are written before the next request is handled. */
     private final byte[] readBuffer = new byte[Sftp.MAX_MESSAGE + 16];
 
     public SftpSession(ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress,
                        ReplySink sink) {
-        this(Posix.get(), options, accounts, user, clientAddress, sink);
+        this(options, accounts, user, clientAddress, sink, OperationLog.NONE);
+    }
+
+    /** A session that reports its audited operations to {@code operations}. */
+    public SftpSession(ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress,
+                       ReplySink sink, OperationLog operations) {
+        this(Posix.get(), options, accounts, user, clientAddress, sink, operations);
     }
 
     /** A session whose system calls go through {@code posix} (the fuzz tests' confined one). */
     SftpSession(Posix posix, ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress,
                 ReplySink sink) {
+        this(posix, options, accounts, user, clientAddress, sink, OperationLog.NONE);
+    }
+
+    private SftpSession(Posix posix, ServerOptions options, Accounts accounts, Accounts.User user,
+                        String clientAddress, ReplySink sink, OperationLog operations) {
+        this.operations = operations;
         this.posix = posix;
         this.options = options;
         this.accounts = accounts;
@@ -49,9 +66,22 @@ public final class SftpSession {
     public void close() {
         handles.forEachOpen(h -> {
             logClose(h, "forced ");
+            long start = System.nanoTime();
+            Audited.Pending p = forcedClose(h);
             closeQuietly(h);
+            try {
+                record(Audited.CLOSE, "close", p, Status.OK, Operation.FORCED, start);
+            } catch (IOException e) {
+                log.error("forced close \"%s\" not audited: %s", show(h.name()), e.getMessage());
+            }
         });
         log.info("session closed for local user %s from [%s]", user.name(), clientAddress);
+        operations.sessionEnded();
+    }
+
+    private static Audited.Pending forcedClose(HandleTable.Handle h) {
+        return new Audited.Pending(h.name(), new byte[0], 0,
+                h instanceof HandleTable.FileHandle f ? new Audited.Counts(f) : null, null);
     }
 
     /** Handles one message (type byte onwards, without its length prefix). */
@@ -88,14 +118,24 @@ public final class SftpSession {
                 }
             }
             what = h.name() + " request " + Integer.toUnsignedString(id);
-            if (!permitted(h)) {
+            long start = System.nanoTime();
+            answered = null;
+            refusal = refusal(h);
+            // Only what is reported is read twice: a READ or WRITE that runs costs the audit nothing.
+            boolean reported = operations != OperationLog.NONE && (refusal != null || h.audited() != Audited.NO);
+            Audited.Pending audited = reported ? h.audited().peek(this, in.copy()) : null;
+            if (refusal != null) {
                 status(id, Status.PERMISSION_DENIED);
-                return;
+            } else {
+                try {
+                    h.action().serve(this, id, in);
+                } catch (SysCallException e) {
+                    status(id, Status.fromErrno(e.errno()));
+                }
             }
-            try {
-                h.action().serve(this, id, in);
-            } catch (SysCallException e) {
-                status(id, Status.fromErrno(e.errno()));
+            if (audited != null) {
+                record(h.audited(), h.name(), audited, answered == null ? Status.OK : answered,
+                        refusal == null ? "" : refusal, start);
             }
         } catch (MalformedPacketException e) {
             throw fatal("bad " + what + " from " + clientAddress + " local user " + user.name() + ": "
@@ -105,23 +145,41 @@ public final class SftpSession {
 
     /** request_permitted() of sftp-server.c, with its log lines. */
     boolean permitted(Handler h) {
+        return refusal(h) == null;
+    }
+
+    /** Why request_permitted() refuses a request (an {@link Operation} reason), or null when it may run. */
+    private String refusal(Handler h) {
         if (options.readOnly() && h.doesWrite()) {
             log.verbose("Refusing %s request in read-only mode", h.name());
-            return false;
+            return Operation.READ_ONLY;
         }
         if (options.denied().map(d -> d.matches(h.name())).orElse(false)) {
             log.verbose("Refusing denylisted %s request", h.name());
-            return false;
+            return Operation.DENYLISTED;
         }
         if (options.allowed().isPresent()) {
             if (options.allowed().get().matches(h.name())) {
                 log.debug2("Permitting allowlisted %s request", h.name());
-                return true;
+                return null;
             }
             log.verbose("Refusing non-allowlisted %s request", h.name());
-            return false;
+            return Operation.NOT_ALLOWLISTED;
         }
-        return true;
+        return null;
+    }
+
+    /** A handler's own refusal (open for writing in read-only mode): PERMISSION_DENIED, audited with its reason. */
+    void refuse(int id, String reason) throws IOException {
+        refusal = reason;
+        status(id, Status.PERMISSION_DENIED);
+    }
+
+    /** Reports one answered operation to the audit trail; a trail that cannot be kept ends the session. */
+    private void record(Audited kind, String request, Audited.Pending p, Status status, String reason, long start)
+            throws IOException {
+        long now = System.nanoTime();
+        operations.operation(kind.complete(request, p, status, reason, now - start, now));
     }
 
     String clientAddress() {
@@ -166,6 +224,7 @@ public final class SftpSession {
     }
 
     void status(int id, Status status, String message) throws IOException {
+        answered = status;
         log.debug3("request %s: sent status %d", Integer.toUnsignedString(id), status.code());
         if (log.enabled(LogLevel.DEBUG1) || (status != Status.OK && status != Status.EOF)) {
             log.info("sent status %s", status.message);
@@ -174,6 +233,7 @@ public final class SftpSession {
     }
 
     void handle(int id, HandleTable.Handle h) throws IOException {
+        answered = Status.OK;
         int index = handles.add(h);
         log.debug1("request %s: sent handle handle %d", Integer.toUnsignedString(id), index);
         send(new Encoder(Sftp.FXP_HANDLE, 16).u32(id).string(HandleTable.wire(index)));

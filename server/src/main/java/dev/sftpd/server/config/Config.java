@@ -85,6 +85,7 @@ import java.util.stream.Stream;
  * @param transportPoolSize transport processes kept started, waiting for a connection
  * @param enginePoolSize SFTP engine processes kept started, waiting for a session
  * @param controlSocket where the daemon listens for control requests (PROTOCOL.control); empty for "none"
+ * @param auditLog the JSON audit log the monitor writes; empty for "none" (the default)
  * @param chrootDirectory ChrootDirectory, a pattern with %h %u %U %%; empty for none; see
  *     {@link #chrootDirectory(String, int, Path)}
  * @param clientAliveInterval how long a silent client waits for a keepalive@openssh.com request; zero for never
@@ -115,8 +116,9 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
                      int enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
                      int clientAliveCountMax, boolean tcpKeepAlive, boolean useDns, Optional<String> versionAddendum,
-                     Optional<Path> banner, Optional<Path> controlSocket, Forwarding.Allow allowTcpForwarding,
-                     boolean disableForwarding, List<String> permitOpen, ProxySources proxyProtocol,
+                     Optional<Path> banner, Optional<Path> controlSocket, Optional<Path> auditLog,
+                     Forwarding.Allow allowTcpForwarding, boolean disableForwarding, List<String> permitOpen,
+                     ProxySources proxyProtocol,
                      Map<String, List<String>> noEffect) {
 
     /** @throws ConfigException when AuthenticationMethods needs a method that is turned off */
@@ -136,8 +138,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(Keywords.CHROOT_DIRECTORY), s.get(Keywords.CLIENT_ALIVE_INTERVAL),
                 s.get(Keywords.CLIENT_ALIVE_COUNT_MAX), s.get(Keywords.TCP_KEEP_ALIVE), s.get(Keywords.USE_DNS),
                 s.get(Keywords.VERSION_ADDENDUM), s.get(Keywords.BANNER),
-                s.get(CONTROL_SOCKET), s.get(Keywords.ALLOW_TCP_FORWARDING), s.get(Keywords.DISABLE_FORWARDING),
-                s.get(Keywords.PERMIT_OPEN), s.get(Keywords.PROXY_PROTOCOL),
+                s.get(CONTROL_SOCKET), s.get(Keywords.AUDIT_LOG), s.get(Keywords.ALLOW_TCP_FORWARDING),
+                s.get(Keywords.DISABLE_FORWARDING), s.get(Keywords.PERMIT_OPEN), s.get(Keywords.PROXY_PROTOCOL),
                 Keywords.NO_EFFECT.stream().collect(Collectors.toUnmodifiableMap(Keyword::name, s::get)));
         if (!config.authenticationMethods.isEmpty()
                 && config.authenticationMethods.stream().noneMatch(config::allEnabled)) {

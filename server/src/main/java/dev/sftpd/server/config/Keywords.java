@@ -122,6 +122,9 @@ final class Keywords {
     // sftpd's own: sshd has no PROXY protocol. Global only: it is decided before anything else is known.
     static final Keyword<ProxySources> PROXY_PROTOCOL = single("ProxyProtocol", ProxySources.SYNTAX,
             ProxySources.NONE, Config::proxyProtocol);
+    // sftpd's own: the JSON audit log the monitor writes (connections, logins, sessions, file operations).
+    static final Keyword<Optional<Path>> AUDIT_LOG = single("AuditLog", Syntax.PATH_OR_NONE, Optional.empty(),
+            Config::auditLog);
 
     /** Every keyword, in the order -T prints them. */
     /**
@@ -149,7 +152,7 @@ final class Keywords {
             MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
             PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY, CLIENT_ALIVE_INTERVAL,
-            CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, BANNER, CONTROL_SOCKET,
+            CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, BANNER, CONTROL_SOCKET, AUDIT_LOG,
             ALLOW_TCP_FORWARDING, DISABLE_FORWARDING, PERMIT_OPEN, PROXY_PROTOCOL), NO_EFFECT.stream())
             .toList();
 

@@ -46,7 +46,7 @@ public final class EngineTraining {
         TrainingThread.start("training-monitor", () -> {
             EngineHandOver.awaitReady(channel[0].fd());
             EngineHandOver.assign(channel[0].fd(), user, new int[] {user.gid()}, List.of("-e", "-l", "INFO"),
-                    "127.0.0.1", Optional.empty(), "SSH-2.0-OpenSSH_9.2p1", session[1]);
+                    "127.0.0.1", Optional.empty(), "SSH-2.0-OpenSSH_9.2p1", false, session[1]);
             session[1].close();
         });
         TrainingThread.start("training-client", () -> {

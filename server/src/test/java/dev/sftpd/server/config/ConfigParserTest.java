@@ -343,6 +343,24 @@ class ConfigParserTest {
     }
 
     @Test
+    void auditLogIsAPathOrNoneAndNoneByDefault() throws Exception {
+        assertEquals(Optional.empty(), parse(dir).auditLog());
+        assertEquals(Optional.of(Path.of("/var/log/sftpd/audit.json")),
+                parse(dir, "AuditLog /var/log/sftpd/audit.json").auditLog());
+        assertEquals(Optional.empty(), parse(dir, "AuditLog none").auditLog());
+    }
+
+    @Test
+    void anAuditLogLineWithTwoPathsIsAnErrorAtItsLine() throws IOException {
+        Path file = write(dir, "Port 2222", "AuditLog /var/log/a.json /var/log/b.json");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigParser.parse(file, List.of(), List.of(), List.of()));
+
+        assertEquals(1, e.errors().size(), e.getMessage());
+        assertTrue(e.errors().get(0).startsWith(file + " line 2: "), e.getMessage());
+    }
+
+    @Test
     void controlSocketIsAPathOrNoneAndRunSftpdControlByDefault() throws Exception {
         assertEquals(Optional.of(Path.of("/run/sftpd/control")), parse(dir).controlSocket());
         assertEquals(Optional.of(Path.of("/run/x/ctl")), parse(dir, "ControlSocket /run/x/ctl").controlSocket());

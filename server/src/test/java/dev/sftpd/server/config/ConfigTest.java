@@ -60,8 +60,8 @@ class ConfigTest {
                 "maxstartups 10:30:100", "persourcemaxstartups none", "persourcenetblocksize 32:128",
                 "transportpoolsize 2", "enginepoolsize 1", "chrootdirectory none", "clientaliveinterval 0",
                 "clientalivecountmax 3", "tcpkeepalive yes", "usedns no", "versionaddendum none", "banner none",
-                "controlsocket /run/sftpd/control", "allowtcpforwarding no", "disableforwarding no",
-                "permitopen any", "proxyprotocol none",
+                "controlsocket /run/sftpd/control", "auditlog none", "allowtcpforwarding no",
+                "disableforwarding no", "permitopen any", "proxyprotocol none",
                 "x11forwarding no", "x11displayoffset 10",
                 "x11uselocalhost yes", "xauthlocation /usr/bin/xauth", "printmotd yes", "printlastlog yes",
                 "permittty yes", "permituserrc yes", "permituserenvironment no", "debianbanner yes"),
@@ -90,7 +90,7 @@ class ConfigTest {
                 "DenyUsers mallory@*", "AllowGroups sftp \"domain users\"", "DenyGroups nosftp",
                 "TrustedUserCAKeys \"/etc/sftpd/user ca.pub\"", "AuthorizedPrincipalsFile /etc/principals/%u",
                 "MaxStartups 20:50:80", "PerSourceMaxStartups 4", "PerSourceNetBlockSize 24:64",
-                "TransportPoolSize 8", "EnginePoolSize 0");
+                "TransportPoolSize 8", "EnginePoolSize 0", "AuditLog \"/var/log/sftpd/audit log.json\"");
         assertEquals(c, reparse(dir, c));
     }
 
