@@ -146,6 +146,18 @@ class ForwardingIT {
         assertEquals("echo: key\n", stdioForward(daemon, grace, target.port(), "key\n").assertExit(0).stdout());
     }
 
+    /** Remote forwarding (ssh -R) stays refused even where local forwarding is allowed. */
+    @Test
+    void remoteForwardingStaysRefused() throws Exception {
+        SystemUser ivan = sftpd.user("ivan");
+        DaemonProcess daemon = sftpd.startDaemon("AllowTcpForwarding yes");
+
+        new OpenSsh(daemon).ssh(ivan, List.of("-N", "-o", "ExitOnForwardFailure=yes",
+                "-R", "127.0.0.1:0:127.0.0.1:" + target.port())).assertExit(255)
+                .assertStderr("remote port forwarding failed");
+        assertEquals(List.of(), target.clients());
+    }
+
     /** Nothing listens there: the client hears "connect failed", and the log says why in sshd's words. */
     @Test
     void aTargetThatRefusesTheConnectionIsReportedToTheClient() throws Exception {
