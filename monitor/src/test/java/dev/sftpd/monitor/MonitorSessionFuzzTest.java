@@ -103,7 +103,7 @@ class MonitorSessionFuzzTest {
                     new LoginRecorder(new LoginFiles(dir.resolve("utmp"), dir.resolve("wtmp"), dir.resolve("lastlog"))),
                     () -> {
                         throw new AssertionError("authenticated without the private key");
-                    });
+                    }, Metrics.NONE);
             assertNotNull(session.run());
             session.finish(false);
             C.shutdown(monitor.fd(), SHUT_WR);

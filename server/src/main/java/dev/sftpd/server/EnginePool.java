@@ -19,9 +19,16 @@ final class EnginePool implements Engines {
     private record Ready(Launcher.Child session, Fd channel, Fd loginUid) {}
 
     private final Pool<Ready> pool;
+    private final MonitorMetrics metrics;
 
-    EnginePool(Launcher launcher, int size) {
-        pool = new Pool<>("engine", size, () -> start(launcher), EnginePool::discard);
+    EnginePool(Launcher launcher, int size, MonitorMetrics metrics) {
+        this.metrics = metrics;
+        pool = new Pool<>("engine", size, () -> metrics.spawned("engine", () -> start(launcher)), EnginePool::discard);
+    }
+
+    /** Ready engines, and how many the pool keeps. */
+    int[] readyAndSize() {
+        return new int[] {pool.ready(), pool.size()};
     }
 
     void fill() throws Exception {
@@ -67,6 +74,7 @@ final class EnginePool implements Engines {
     @Override
     public Started start(Account account, int[] groups, List<String> flags, String clientAddress,
                          Optional<Path> chroot) throws SysCallException {
+        long began = System.nanoTime();
         Ready r;
         try {
             r = pool.take();
@@ -86,6 +94,7 @@ final class EnginePool implements Engines {
             r.session().kill(true);
             throw e;
         }
+        metrics.handedOver("engine", began);
         if (chroot.isPresent()) {
             // In the jail the engine's NSS cannot name owners for ls -l, nor reach /dev/log: the monitor does both.
             JailedEngine.serve(r.channel(), r.session().pid());

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
     private static final InetSocketAddress LOCAL = new InetSocketAddress(address("198.51.100.1"), 22);
     private static final NetBlockSize WHOLE_ADDRESSES = new NetBlockSize(32, 128);
+    private static final Penalties NO_PENALTIES = new Penalties(PenaltiesTest.OFF, WHOLE_ADDRESSES, Optional.empty(),
+            System::nanoTime);
 
     private final AtomicLong nanoTime = new AtomicLong();
 
@@ -43,11 +46,11 @@ class AdmissionTest {
     }
 
     private Admission admission(MaxStartups max, RandomGenerator random) {
-        return new Admission(max, OptionalInt.empty(), WHOLE_ADDRESSES, random, nanoTime::get);
+        return new Admission(max, OptionalInt.empty(), WHOLE_ADDRESSES, NO_PENALTIES, random, nanoTime::get);
     }
 
     private Admission perSource(int limit, NetBlockSize blocks) {
-        return new Admission(new MaxStartups(10, 30, 100), OptionalInt.of(limit), blocks, new Draw(0),
+        return new Admission(new MaxStartups(10, 30, 100), OptionalInt.of(limit), blocks, NO_PENALTIES, new Draw(0),
                 nanoTime::get);
     }
 
@@ -108,7 +111,7 @@ class AdmissionTest {
 
     /** The share of connections refused with {@code startups} unauthenticated ones held, over many tries. */
     private static double dropRate(MaxStartups max, int startups) {
-        Admission a = new Admission(max, OptionalInt.empty(), WHOLE_ADDRESSES, new SplittableRandom(startups),
+        Admission a = new Admission(max, OptionalInt.empty(), WHOLE_ADDRESSES, NO_PENALTIES, new SplittableRandom(startups),
                 System::nanoTime);
         int held = 0;
         while (held < startups) {
