@@ -35,6 +35,7 @@ final class Authentication {
 
     private AuthSettings settings;
     private final InetSocketAddress peer;
+    private final Metrics metrics;
     private String user;
     private Optional<Account> account = Optional.empty();
     private boolean valid;
@@ -44,9 +45,10 @@ final class Authentication {
     private volatile Account authenticated;
     private Pam pam;
 
-    Authentication(AuthSettings settings, InetSocketAddress peer) {
+    Authentication(AuthSettings settings, InetSocketAddress peer, Metrics metrics) {
         this.settings = settings;
         this.peer = peer;
+        this.metrics = metrics;
     }
 
     /** The settings Match blocks give the named user, from the first request on. */
@@ -100,19 +102,22 @@ final class Authentication {
                 return fail(method, detail);
             }
         }
-        succeeded.add(method.replaceFirst("/.*", ""));
+        succeeded.add(methodName(method));
         if (!complete()) {
             authLog(LogLevel.INFO, "Partial", method, detail);
+            metrics.authentication(methodName(method), "partial");
             return Result.PARTIAL;
         }
         authenticated = a;
         authLog(LogLevel.INFO, "Accepted", method, detail);
+        metrics.authentication(methodName(method), "accepted");
         return Result.AUTHENTICATED;
     }
 
     /** A refused attempt: counted, logged at sshd's level, and answered no sooner than the user's delay. */
     Result fail(String method, String detail) {
         failures++;
+        metrics.authentication(methodName(method), "failed");
         boolean loud = !valid || failures >= settings.maxAuthTries() / 2 || method.equals("password");
         authLog(loud ? LogLevel.INFO : LogLevel.VERBOSE, "Failed", method, detail);
         if (failures >= settings.maxAuthTries()) {
@@ -230,6 +235,11 @@ final class Authentication {
             pam.close();
             pam = null;
         }
+    }
+
+    /** The method without its device: keyboard-interactive/pam counts as keyboard-interactive. */
+    private static String methodName(String method) {
+        return method.replaceFirst("/.*", "");
     }
 
     private boolean complete() {

@@ -13,6 +13,7 @@ import dev.sftpd.sftp.NssAccounts;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.EOFException;
 import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
 
@@ -37,14 +38,16 @@ public final class EngineChannel {
      *
      * @param jailed whether the engine is in a ChrootDirectory (NAME_QUERY and LOG allowed)
      * @param audit where its AUDIT reports go; {@link SessionAudit#enabled()} false: AUDIT not allowed
+     * @param metrics counts the reported operations by type
      * @return done once the channel is closed: the engine's last reports are written by then
      */
-    public static CompletableFuture<Void> serve(Fd channel, int enginePid, boolean jailed, SessionAudit audit) {
+    public static CompletableFuture<Void> serve(Fd channel, int enginePid, boolean jailed, SessionAudit audit,
+                                                Metrics metrics) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try (channel) {
                 while (true) {
-                    answer(channel.fd(), jailed, audit);
+                    answer(channel.fd(), jailed, audit, metrics);
                 }
             } catch (EOFException e) {
                 // The engine ended.
@@ -59,13 +62,15 @@ public final class EngineChannel {
         return done;
     }
 
-    private static void answer(int fd, boolean jailed, SessionAudit audit)
+    private static void answer(int fd, boolean jailed, SessionAudit audit, Metrics metrics)
             throws EOFException, MonitorProtocolException, SysCallException {
         Buffer query = Packets.read(fd);
         MonitorMessage type = MonitorMessage.of(query.getUByte());
         if (type == MonitorMessage.AUDIT && audit.enabled()) {
-            // Every report of every session passes here: the place to count operations by type.
-            audit.operations(AuditBatch.parse(query));
+            // Every report of every session passes here: operations are counted by type as they are written.
+            List<AuditBatch.Report> reports = AuditBatch.parse(query);
+            reports.forEach(r -> metrics.operation(r.operation().request()));
+            audit.operations(reports);
             return;
         }
         if (!jailed) {

@@ -71,6 +71,12 @@ public final class MonitorSession {
     /** Why a session ended, for the daemon's log and its decision to kill the transport. */
     public enum End { CLOSED, VIOLATION }
 
+    /**
+     * How far a connection got with authentication, which sshd's listener learns from its child's exit
+     * status and penalises the source for (PerSourcePenalties), and the daemon's metrics count.
+     */
+    public enum Outcome { AUTHENTICATED, FAILED_AUTHENTICATION, NO_AUTHENTICATION, LOGIN_GRACE_EXCEEDED }
+
     private final int channel;
     private final int transportPid;
     private final InetSocketAddress peer;
@@ -104,6 +110,8 @@ public final class MonitorSession {
     private boolean finished;
     /** The LoginGraceTime alarm, cancelled once the user is authenticated. */
     private volatile ScheduledFuture<?> grace;
+    /** Set when the alarm went off before authentication and killed the transport. */
+    private volatile boolean graceExceeded;
     /** The transport's end of the engine just started, sent right after ENGINE_STARTED. */
     private Fd pendingEngine;
     /** Each engine this connection started, with its login record; logged out once each. */
@@ -116,7 +124,7 @@ public final class MonitorSession {
 
     public MonitorSession(int channel, int transportPid, InetSocketAddress peer, HostKeys hostKeys,
                           AuthSettings settings, SessionSettings sessions, MatchedSettings matched, Engines engines,
-                          LoginRecorder recorder, Runnable authenticated, ConnectionAudit trail) {
+                          LoginRecorder recorder, Runnable authenticated, ConnectionAudit trail, Metrics metrics) {
         this.authenticated = authenticated;
         this.trail = trail;
         this.channel = channel;
@@ -128,7 +136,7 @@ public final class MonitorSession {
         this.matched = matched;
         this.engines = engines;
         this.recorder = recorder;
-        this.auth = new Authentication(settings, peer);
+        this.auth = new Authentication(settings, peer, metrics);
     }
 
     /**
@@ -249,6 +257,7 @@ public final class MonitorSession {
     /** LoginGraceTime: a transport still unauthenticated is killed, as sshd's grace alarm does. */
     private void graceExpired() {
         if (auth.authenticated().isEmpty()) {
+            graceExceeded = true;
             log.info("Timeout before authentication for %s port %d", address(), peer.getPort());
             try {
                 Processes.kill(transportPid, SIGKILL);
@@ -256,6 +265,18 @@ public final class MonitorSession {
                 log.debug1("kill %d: %s", transportPid, e.getMessage());
             }
         }
+    }
+
+    /** Once the transport is gone: whether the user authenticated, and if not, whether anyone tried. */
+    public Outcome outcome() {
+        if (auth.authenticated().isPresent()) {
+            return Outcome.AUTHENTICATED;
+        }
+        if (graceExceeded) {
+            return Outcome.LOGIN_GRACE_EXCEEDED;
+        }
+        // sshd's auth_attempted: any authentication request reached the monitor.
+        return firstUser != null ? Outcome.FAILED_AUTHENTICATION : Outcome.NO_AUTHENTICATION;
     }
 
     /** The authenticated user's name; empty before authentication. For the control socket's session list. */

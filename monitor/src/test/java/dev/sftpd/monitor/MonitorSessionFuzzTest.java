@@ -128,7 +128,7 @@ class MonitorSessionFuzzTest {
                     new LoginRecorder(new LoginFiles(dir.resolve("utmp"), dir.resolve("wtmp"), dir.resolve("lastlog"))),
                     () -> {
                         throw new AssertionError("authenticated without the private key");
-                    }, NO_AUDIT.connection(peer, peer));
+                    }, NO_AUDIT.connection(peer, peer), Metrics.NONE);
             assertNotNull(session.run());
             session.finish(false);
             C.shutdown(monitor.fd(), SHUT_WR);

@@ -1,4 +1,4 @@
-// Whether a new connection is served, decided before a process is spent on it: MaxStartups and PerSourceMaxStartups.
+// Whether a new connection is served, decided before a process is spent on it: penalties, MaxStartups and PerSourceMaxStartups.
 package dev.sftpd.server;
 
 import dev.sftpd.log.Addresses;
@@ -27,6 +27,8 @@ import java.util.random.RandomGenerator;
 final class Admission {
     /** What sshd 9.2 writes to a refused client, best effort, before closing the connection. */
     static final String REFUSAL = "Exceeded MaxStartups\r\n";
+    /** What sshd 9.8 writes to a client it refuses for its source's penalty. */
+    static final String PENALISED = "Not allowed at this time\r\n";
     /** How often sshd repeats that it is still throttling, while it is. */
     private static final long THROTTLING_LOG_SECONDS = 5 * 60;
     /** ::ffff:0:0/96, where IPv6 sockets put IPv4 clients. */
@@ -36,14 +38,17 @@ final class Admission {
     record LogLine(LogLevel level, String text) {}
 
     /**
-     * @param ticket empty when the connection is refused: write {@link #REFUSAL} to it and close it
+     * @param ticket empty when the connection is refused: write {@link #REFUSAL} (or {@link #PENALISED}) to it
+     *     and close it
      * @param log what sshd logs for this connection here, in order; often nothing
+     * @param penalised refused because its source is penalised (PerSourcePenalties), not for MaxStartups
      */
-    record Decision(Optional<Ticket> ticket, List<LogLine> log) {}
+    record Decision(Optional<Ticket> ticket, List<LogLine> log, boolean penalised) {}
 
     private final MaxStartups maxStartups;
     private final OptionalInt perSourceMaxStartups;
     private final NetBlockSize netBlockSize;
+    private final Penalties penalties;
     private final RandomGenerator random;
     private final LongSupplier nanoTime;
 
@@ -58,24 +63,30 @@ final class Admission {
 
     /**
      * @param perSourceMaxStartups empty for no per-source limit
+     * @param penalties the sources refused for what their connections did, checked first as sshd does
      * @param random draws the random early drops (sshd uses arc4random: give a SecureRandom)
      * @param nanoTime a monotonic clock, System::nanoTime, for the throttling log lines' durations
      */
     Admission(MaxStartups maxStartups, OptionalInt perSourceMaxStartups, NetBlockSize netBlockSize,
-              RandomGenerator random, LongSupplier nanoTime) {
+              Penalties penalties, RandomGenerator random, LongSupplier nanoTime) {
         this.maxStartups = maxStartups;
         this.perSourceMaxStartups = perSourceMaxStartups;
         this.netBlockSize = netBlockSize;
+        this.penalties = penalties;
         this.random = random;
         this.nanoTime = nanoTime;
     }
 
     /** sshd's drop_connection() for a connection just accepted from peer on local. */
     synchronized Decision admit(InetSocketAddress peer, InetSocketAddress local) {
+        Optional<String> penalty = penalties.refusal(peer.getAddress());
+        if (penalty.isPresent()) {
+            return penalised(peer, local, penalty.get());
+        }
         Optional<ByteBuffer> block = sourceBlock(peer);
         if (!randomEarlyDrop() && block.map(this::hasRoom).orElse(true)) {
             List<LogLine> log = throttlingOver();
-            return new Decision(Optional.of(new Ticket(block, false)), log);
+            return new Decision(Optional.of(new Ticket(block, false)), log, false);
         }
         return drop(peer, local);
     }
@@ -89,13 +100,13 @@ final class Admission {
     synchronized Decision admitFromBalancer(InetSocketAddress balancer, InetSocketAddress local) {
         if (!randomEarlyDrop()) {
             List<LogLine> log = throttlingOver();
-            return new Decision(Optional.of(new Ticket(Optional.empty(), true)), log);
+            return new Decision(Optional.of(new Ticket(Optional.empty(), true)), log, false);
         }
         return drop(balancer, local);
     }
 
     private Optional<ByteBuffer> sourceBlock(InetSocketAddress peer) {
-        return perSourceMaxStartups.isPresent() ? Optional.of(block(peer.getAddress())) : Optional.empty();
+        return perSourceMaxStartups.isPresent() ? Optional.of(block(peer.getAddress(), netBlockSize)) : Optional.empty();
     }
 
     /**
@@ -114,6 +125,11 @@ final class Admission {
 
     private long now() {
         return Math.floorDiv(nanoTime.getAsLong(), 1_000_000_000L);
+    }
+
+    /** A refusal for the source's penalty (PerSourcePenalties), with sshd 9.8's line for it. */
+    private Decision penalised(InetSocketAddress peer, InetSocketAddress local, String penalty) {
+        return new Decision(Optional.empty(), List.of(new LogLine(LogLevel.INFO, drop(peer, local, penalty))), true);
     }
 
     /** A refusal, with sshd's lines for it. */
@@ -136,11 +152,15 @@ final class Admission {
         }
         lastDrop = now;
         dropped++;
-        log.add(new LogLine(level, String.format(Locale.ROOT,
-                "drop connection #%d from [%s]:%d on [%s]:%d past MaxStartups", startups,
-                Addresses.text(peer.getAddress()), peer.getPort(), Addresses.text(local.getAddress()),
-                local.getPort())));
-        return new Decision(Optional.empty(), log);
+        log.add(new LogLine(level, drop(peer, local, "past MaxStartups")));
+        return new Decision(Optional.empty(), log, false);
+    }
+
+    /** sshd's line for a refused connection, with the reason it gives. */
+    private String drop(InetSocketAddress peer, InetSocketAddress local, String reason) {
+        return String.format(Locale.ROOT, "drop connection #%d from [%s]:%d on [%s]:%d %s", startups,
+                Addresses.text(peer.getAddress()), peer.getPort(), Addresses.text(local.getAddress()), local.getPort(),
+                reason);
     }
 
     /**
@@ -168,7 +188,7 @@ final class Admission {
      * The source a client counts against: its address with only the netblock's leading bits kept. An
      * IPv4-mapped IPv6 address is the IPv4 client it stands for.
      */
-    private ByteBuffer block(InetAddress address) {
+    static ByteBuffer block(InetAddress address, NetBlockSize netBlockSize) {
         byte[] bytes = address.getAddress();
         if (bytes.length == 16 && Arrays.mismatch(bytes, IPV4_MAPPED_PREFIX) == IPV4_MAPPED_PREFIX.length) {
             bytes = Arrays.copyOfRange(bytes, IPV4_MAPPED_PREFIX.length, 16);
@@ -221,12 +241,18 @@ final class Admission {
          */
         Decision from(InetSocketAddress client, InetSocketAddress local) {
             synchronized (Admission.this) {
+                // The balancer is never penalised for its clients: the client the header names is.
+                Optional<String> penalty = penalties.refusal(client.getAddress());
+                if (penalty.isPresent()) {
+                    release();
+                    return penalised(client, local, penalty.get());
+                }
                 Optional<ByteBuffer> source = sourceBlock(client);
                 if (counted && awaitingSource && source.map(Admission.this::hasRoom).orElse(true)) {
                     awaitingSource = false;
                     block = source;
                     source.ifPresent(b -> perBlock.merge(b, 1, Integer::sum));
-                    return new Decision(Optional.of(this), List.of());
+                    return new Decision(Optional.of(this), List.of(), false);
                 }
                 release();
                 return drop(client, local);

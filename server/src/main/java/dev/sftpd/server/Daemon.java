@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -50,6 +51,9 @@ final class Daemon implements ControlSocket.Master {
     private static final Duration PROXY_HEADER_WAIT = Duration.ofSeconds(10);
     /** How a transport ends after logging the protocol error that ended its connection. */
     private static final String SAID_WHY = "exited with status " + TransportMain.PROTOCOL_ERROR;
+    /** sshd's signal_is_crash(): SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS. */
+    private static final Set<String> CRASHES = Set.of(4, 5, 6, 7, 8, 11, 31).stream()
+            .map(signal -> "killed by signal " + signal).collect(Collectors.toUnmodifiableSet());
 
     /**
      * What new connections are served with: one reading of the configuration and host keys, and
@@ -58,16 +62,20 @@ final class Daemon implements ControlSocket.Master {
      *
      * @param effectiveConfig the -T dump a transport is started with (its HELLO)
      */
-    private record Generation(Config config, HostKeys hostKeys, Policy policy, Admission admission, String banner) {
+    private record Generation(Config config, HostKeys hostKeys, Policy policy, Admission admission,
+                              Penalties penalties, String banner) {
         /** A Banner is sent whole in HELLO, well inside a monitor packet. */
         private static final int MAX_BANNER = 32 * 1024;
 
         static Generation of(ConfigSource.Loaded loaded, boolean logToStderr) {
             Config config = loaded.config();
+            // A new table each reading, as sshd's penalties start afresh with its re-execution on SIGHUP.
+            Penalties penalties = new Penalties(config.perSourcePenalties(), config.perSourceNetBlockSize(),
+                    config.perSourcePenaltyExemptList(), System::nanoTime);
             Admission admission = new Admission(config.maxStartups(), config.perSourceMaxStartups(),
-                    config.perSourceNetBlockSize(), new SecureRandom(), System::nanoTime);
+                    config.perSourceNetBlockSize(), penalties, new SecureRandom(), System::nanoTime);
             return new Generation(config, loaded.hostKeys(), Policy.of(loaded.configuration(), logToStderr),
-                    admission, config.banner().map(Generation::banner).orElse(""));
+                    admission, penalties, config.banner().map(Generation::banner).orElse(""));
         }
 
         /** The Banner file's text, read now (the transports cannot read it); none when it cannot be read. */
@@ -138,6 +146,10 @@ final class Daemon implements ControlSocket.Master {
     private final LoginRecorder recorder = new LoginRecorder(LoginFiles.SYSTEM);
     /** AuditLog: one file and one writer for every connection; reopened on SIGHUP. */
     private final AuditLog audit;
+    private final MonitorMetrics metrics = new MonitorMetrics(new Observed());
+    /** TCP byte counts of the connections that have ended; guarded by the sessions' lock with their removal. */
+    private long endedReceived;
+    private long endedSent;
     private volatile Generation current;
     /**
      * A transport's JDK takes the client socket for a channel only if the socket's family is the
@@ -201,6 +213,47 @@ final class Daemon implements ControlSocket.Master {
         }
     }
 
+    /** What the metrics read when scraped. */
+    private final class Observed implements MonitorMetrics.Live {
+        @Override
+        public int connections() {
+            return connections.get();
+        }
+
+        @Override
+        public int sessions() {
+            return sessions.values().stream().mapToInt(l -> l.session.liveSessionPids().size()).sum();
+        }
+
+        @Override
+        public long receivedBytes() {
+            synchronized (sessions) {
+                return endedReceived + sessions.values().stream().mapToLong(l -> l.counters().bytesReceived()).sum();
+            }
+        }
+
+        @Override
+        public long sentBytes() {
+            synchronized (sessions) {
+                return endedSent + sessions.values().stream().mapToLong(l -> l.counters().bytesAcked()).sum();
+            }
+        }
+
+        @Override
+        public Map<String, int[]> pools() {
+            Map<String, int[]> pools = new LinkedHashMap<>();
+            transports.forEach((family, pool) -> pools.put(family.pool, new int[] {pool.ready(), pool.size()}));
+            pools.put("engine", engines.readyAndSize());
+            return pools;
+        }
+
+        @Override
+        public Map<String, Integer> penalisedSources() {
+            int[] sources = current.penalties().sources();
+            return Map.of("ipv4", sources[0], "ipv6", sources[1]);
+        }
+    }
+
     /** Starts a new daemon with this one's command line, for sftpd -O restart; returns its pid. */
     interface Successor {
         int start() throws SysCallException;
@@ -218,7 +271,7 @@ final class Daemon implements ControlSocket.Master {
         for (InetSocketAddress address : loaded.config().listenAddresses()) {
             transports.computeIfAbsent(Family.of(address.getAddress()), this::transportPool);
         }
-        this.engines = new EnginePool(launcher, loaded.config().enginePoolSize());
+        this.engines = new EnginePool(launcher, loaded.config().enginePoolSize(), metrics);
     }
 
     /** AuditLog at start: a file that cannot be opened, or that others could write, keeps the daemon from starting. */
@@ -274,6 +327,7 @@ final class Daemon implements ControlSocket.Master {
         if (!foreign) {
             control = openControl(current.config().controlSocket());
         }
+        metrics.serveOn(current.config().metricsListenAddress());
     }
 
     /** A listening socket the running daemon handed over: the same socket, so no connection is refused meanwhile. */
@@ -312,6 +366,10 @@ final class Daemon implements ControlSocket.Master {
 
     /** A transport, jailed and unprivileged, that has loaded what a connection needs and is waiting for one. */
     private Transport startTransport(Family family) throws Exception {
+        return metrics.spawned("transport", () -> spawnTransport(family));
+    }
+
+    private Transport spawnTransport(Family family) throws Exception {
         Generation generation = current;
         Fd[] pair = Sockets.socketpair();
         Launcher.Child child;
@@ -432,6 +490,11 @@ final class Daemon implements ControlSocket.Master {
             control.ifPresent(ControlSocket::close);
             control = openControl(next.config().controlSocket());
         }
+        try {
+            metrics.serveOn(next.config().metricsListenAddress());
+        } catch (IOException e) {
+            log.error("%s; serving no metrics", e.getMessage());
+        }
         log.info("Reloaded %s: new connections use it; %d live connections go on as they were", source.describe(),
                 sessions.size());
         return true;
@@ -491,14 +554,20 @@ final class Daemon implements ControlSocket.Master {
         listener.fd.close();
     }
 
-    /** Logs what admission said; a refused connection hears sshd's refusal and is closed. */
-    private static boolean admitted(Admission.Decision decision, Fd client) {
+    /** Logs what admission said; a refused connection is counted, hears sshd's refusal and is closed. */
+    private boolean admitted(Admission.Decision decision, Fd client) {
         decision.log().forEach(line -> log.relay(line.level(), line.text()));
         if (decision.ticket().isPresent()) {
             return true;
         }
+        if (decision.penalised()) {
+            metrics.connection("penalty");
+        } else {
+            metrics.maxStartupsDrop();
+        }
         try (Fd fd = client) {
-            byte[] refusal = Admission.REFUSAL.getBytes(StandardCharsets.US_ASCII);
+            byte[] refusal = (decision.penalised() ? Admission.PENALISED : Admission.REFUSAL)
+                    .getBytes(StandardCharsets.US_ASCII);
             Sockets.writeFully(fd.fd(), refusal, 0, refusal.length);
         } catch (SysCallException e) {
             // The client went first: nothing to tell it.
@@ -568,14 +637,17 @@ final class Daemon implements ControlSocket.Master {
                 log.info("Connection closed by %s port %d [preauth]", Addresses.text(peer.getAddress()),
                         peer.getPort());
                 trail.disconnected();
+                ended(peer, MonitorSession.Outcome.LOGIN_GRACE_EXCEEDED, false);
                 return;
             }
             MonitorSession.handOver(transport.channel().fd(), peer, conn.local(), client);
+            metrics.handedOver("transport", accepted);
         } catch (Exception e) {
             client.close();
             log.error("cannot start a transport for %s port %d: %s", Addresses.text(peer.getAddress()),
                     peer.getPort(), e.getMessage());
             trail.disconnected();
+            metrics.connection("error");
             return;
         }
         int pid = transport.child().pid();
@@ -584,10 +656,11 @@ final class Daemon implements ControlSocket.Master {
             Generation g = transport.generation();
             MonitorSession session = new MonitorSession(channel.fd(), pid, peer, g.hostKeys(), g.policy().auth(),
                     g.policy().sessions(), g.policy().matched(peer, conn.local()), engines, recorder,
-                    ticket::authenticated, trail);
+                    ticket::authenticated, trail, metrics);
             Live live = new Live(session, peer, client);
             sessions.put(pid, live);
-            if (session.run(accepted) == MonitorSession.End.VIOLATION) {
+            boolean violation = session.run(accepted) == MonitorSession.End.VIOLATION;
+            if (violation) {
                 transport.child().kill(false);
             }
             String status = transport.child().exited().join();
@@ -597,7 +670,36 @@ final class Daemon implements ControlSocket.Master {
                         status);
             }
             session.finish(status.equals(SAID_WHY));
-            sessions.remove(pid);
+            synchronized (sessions) {
+                Sockets.TcpCounters bytes = live.counters();
+                endedReceived += bytes.bytesReceived();
+                endedSent += bytes.bytesAcked();
+                sessions.remove(pid);
+            }
+            ended(peer, session.outcome(), violation || CRASHES.contains(status));
+        }
+    }
+
+    /**
+     * A connection ended: counted by outcome, and its source penalised as sshd's listener penalises
+     * it for its child's exit (srclimit_penalise()); as there, nothing after authentication. A
+     * transport that crashed or broke the monitor protocol (sshd's unprivileged child crashing)
+     * counts as a crash.
+     */
+    private void ended(InetSocketAddress peer, MonitorSession.Outcome outcome, boolean crashed) {
+        metrics.connection(crashed ? "crash" : outcome.name().toLowerCase(Locale.ROOT));
+        if (outcome == MonitorSession.Outcome.AUTHENTICATED) {
+            return;
+        }
+        Penalties.Kind kind = crashed ? Penalties.Kind.CRASH : switch (outcome) {
+            case FAILED_AUTHENTICATION -> Penalties.Kind.AUTHFAIL;
+            case LOGIN_GRACE_EXCEEDED -> Penalties.Kind.GRACE_EXCEEDED;
+            default -> Penalties.Kind.NOAUTH;
+        };
+        Penalties.Penalised penalised = current.penalties().penalise(peer.getAddress(), kind);
+        penalised.log().forEach(line -> log.relay(line.level(), line.text()));
+        if (penalised.recorded()) {
+            metrics.penalty(kind);
         }
     }
 
@@ -702,6 +804,7 @@ final class Daemon implements ControlSocket.Master {
         log.info("%s", ending);
         serviceManager.stopping("Stopping: ending " + sessions.size() + " connections");
         control.ifPresent(ControlSocket::close);
+        metrics.close();
         transports.values().forEach(Pool::stop);
         engines.stop();
         sessions.forEach((pid, live) -> {

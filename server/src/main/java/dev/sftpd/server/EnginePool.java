@@ -20,9 +20,16 @@ final class EnginePool implements Engines {
     private record Ready(Launcher.Child session, Fd channel, Fd loginUid) {}
 
     private final Pool<Ready> pool;
+    private final MonitorMetrics metrics;
 
-    EnginePool(Launcher launcher, int size) {
-        pool = new Pool<>("engine", size, () -> start(launcher), EnginePool::discard);
+    EnginePool(Launcher launcher, int size, MonitorMetrics metrics) {
+        this.metrics = metrics;
+        pool = new Pool<>("engine", size, () -> metrics.spawned("engine", () -> start(launcher)), EnginePool::discard);
+    }
+
+    /** Ready engines, and how many the pool keeps. */
+    int[] readyAndSize() {
+        return new int[] {pool.ready(), pool.size()};
     }
 
     void fill() throws Exception {
@@ -90,6 +97,7 @@ final class EnginePool implements Engines {
     /** A ready engine, given the account's loginuid through its session shell, then its assignment. */
     private Started handOver(Account account, Optional<Path> chroot, SessionAudit audit, Assignment assignment)
             throws SysCallException {
+        long began = System.nanoTime();
         Ready r;
         try {
             r = pool.take();
@@ -109,11 +117,12 @@ final class EnginePool implements Engines {
             r.session().kill(true);
             throw e;
         }
+        metrics.handedOver("engine", began);
         CompletableFuture<Void> channelClosed = CompletableFuture.completedFuture(null);
         if (chroot.isPresent() || audit.enabled()) {
             // In the jail the engine's NSS cannot name owners for ls -l, nor reach /dev/log: the monitor does
             // both. With AuditLog the engine reports its operations, and the monitor writes them.
-            channelClosed = EngineChannel.serve(r.channel(), r.session().pid(), chroot.isPresent(), audit);
+            channelClosed = EngineChannel.serve(r.channel(), r.session().pid(), chroot.isPresent(), audit, metrics);
         } else {
             r.channel().close();
         }

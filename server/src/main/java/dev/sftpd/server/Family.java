@@ -12,16 +12,19 @@ import java.util.List;
  */
 enum Family {
     /** preferIPv4Stack: an IPv6-capable JDK would refuse an AF_INET socket. */
-    IPV4("transport (IPv4)", List.of("-Djava.net.preferIPv4Stack=true")),
+    IPV4("transport (IPv4)", "transport_ipv4", List.of("-Djava.net.preferIPv4Stack=true")),
     /** The JDK's own choice where it can read the loopback line of /proc/net/if_inet6 (the jail has it). */
-    IPV6("transport (IPv6)", List.of());
+    IPV6("transport (IPv6)", "transport_ipv6", List.of());
 
     /** How the family's pool names its processes in log lines. */
     final String transports;
+    /** The pool's name in the metrics. */
+    final String pool;
     final List<String> jvmFlags;
 
-    Family(String transports, List<String> jvmFlags) {
+    Family(String transports, String pool, List<String> jvmFlags) {
         this.transports = transports;
+        this.pool = pool;
         this.jvmFlags = jvmFlags;
     }
 

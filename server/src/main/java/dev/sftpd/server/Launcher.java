@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +36,8 @@ final class Launcher {
     private static final Path NATIVE = RUNTIME_DIR.resolve("native");
     private static final String TRANSPORT_MAIN = "dev.sftpd.transport.TransportMain";
     private static final String ENGINE_MAIN = "dev.sftpd.engine.EngineMain";
+    /** The packages of libraries on the daemon's class path that no child may load. */
+    private static final String DAEMON_LIBRARY = "io/prometheus/";
     /**
      * The engine does file I/O, not cryptography, so C1 alone serves it as well (bench/sftpd-vs-sshd:
      * the same get and put times) with 3 MiB less PSS. Its class-data archive is mapped where it
@@ -237,9 +240,26 @@ final class Launcher {
             throw new IOException(own + " is missing: the " + kind + " has no class path (build with mvn package)");
         }
         List<String> classPath = new ArrayList<>(List.of(own.toString()));
-        daemonClassPath.stream().filter(e -> !e.equals(daemon.toString()) && !e.equals(monitor.toString()))
-                .forEach(classPath::add);
+        for (String entry : daemonClassPath) {
+            if (!entry.equals(daemon.toString()) && !entry.equals(monitor.toString()) && !isDaemonLibrary(entry)) {
+                classPath.add(entry);
+            }
+        }
         return List.copyOf(classPath);
+    }
+
+    /**
+     * Whether a class-path jar belongs to a library only the daemon uses: the Prometheus client
+     * (MonitorMetrics and its HTTP endpoint) is no code for a process that reads a client's bytes.
+     */
+    private static boolean isDaemonLibrary(String entry) throws IOException {
+        Path path = Path.of(entry);
+        if (!Files.isRegularFile(path)) {
+            return false;
+        }
+        try (JarFile jar = new JarFile(path.toFile())) {
+            return jar.stream().anyMatch(e -> e.getName().startsWith(DAEMON_LIBRARY));
+        }
     }
 
     private static Path jarOf(Class<?> c) throws IOException {

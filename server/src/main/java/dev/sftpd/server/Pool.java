@@ -72,6 +72,16 @@ final class Pool<T> {
         return starter.start();
     }
 
+    /** How many are ready now. */
+    int ready() {
+        return ready.size();
+    }
+
+    /** How many it keeps ready. */
+    int size() {
+        return size;
+    }
+
     /** How many to keep ready from now on; those over the new size are ended. */
     void resize(int newSize) {
         size = newSize;

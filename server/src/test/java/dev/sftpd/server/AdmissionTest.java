@@ -10,12 +10,14 @@ import dev.sftpd.server.Admission.LogLine;
 import dev.sftpd.server.Admission.Ticket;
 import dev.sftpd.server.config.MaxStartups;
 import dev.sftpd.server.config.NetBlockSize;
+import dev.sftpd.server.config.PerSourcePenalties;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
     private static final InetSocketAddress LOCAL = new InetSocketAddress(address("198.51.100.1"), 22);
     private static final NetBlockSize WHOLE_ADDRESSES = new NetBlockSize(32, 128);
+    private static final Penalties NO_PENALTIES = new Penalties(PenaltiesTest.OFF, WHOLE_ADDRESSES, Optional.empty(),
+            System::nanoTime);
 
     private final AtomicLong nanoTime = new AtomicLong();
 
@@ -43,11 +47,11 @@ class AdmissionTest {
     }
 
     private Admission admission(MaxStartups max, RandomGenerator random) {
-        return new Admission(max, OptionalInt.empty(), WHOLE_ADDRESSES, random, nanoTime::get);
+        return new Admission(max, OptionalInt.empty(), WHOLE_ADDRESSES, NO_PENALTIES, random, nanoTime::get);
     }
 
     private Admission perSource(int limit, NetBlockSize blocks) {
-        return new Admission(new MaxStartups(10, 30, 100), OptionalInt.of(limit), blocks, new Draw(0),
+        return new Admission(new MaxStartups(10, 30, 100), OptionalInt.of(limit), blocks, NO_PENALTIES, new Draw(0),
                 nanoTime::get);
     }
 
@@ -108,7 +112,7 @@ class AdmissionTest {
 
     /** The share of connections refused with {@code startups} unauthenticated ones held, over many tries. */
     private static double dropRate(MaxStartups max, int startups) {
-        Admission a = new Admission(max, OptionalInt.empty(), WHOLE_ADDRESSES, new SplittableRandom(startups),
+        Admission a = new Admission(max, OptionalInt.empty(), WHOLE_ADDRESSES, NO_PENALTIES, new SplittableRandom(startups),
                 System::nanoTime);
         int held = 0;
         while (held < startups) {
@@ -328,12 +332,31 @@ class AdmissionTest {
 
     @Test
     void aBalancerConnectionRefusedForItsClientFreesItsStartup() {
-        Admission a = new Admission(new MaxStartups(2, 30, 2), OptionalInt.of(1), WHOLE_ADDRESSES, new Draw(99),
+        Admission a = new Admission(new MaxStartups(2, 30, 2), OptionalInt.of(1), WHOLE_ADDRESSES, NO_PENALTIES, new Draw(99),
                 nanoTime::get);
         named(fromBalancer(a), "203.0.113.9");
 
         assertTrue(named(fromBalancer(a), "203.0.113.9").ticket().isEmpty());
 
+        admitted(a, "192.0.2.1");
+    }
+
+    /** A penalty is the client's: the balancer is admitted, the penalised client it names is refused, and freed. */
+    @Test
+    void aPenalisedClientBehindABalancerIsRefusedOnceItsHeaderNamesIt() {
+        Penalties penalties = new Penalties(PerSourcePenalties.DEFAULT, WHOLE_ADDRESSES, Optional.empty(),
+                nanoTime::get);
+        for (int i = 0; i < 4; i++) {
+            penalties.penalise(address("203.0.113.9"), Penalties.Kind.AUTHFAIL);
+        }
+        Admission a = new Admission(new MaxStartups(1, 30, 1), OptionalInt.empty(), WHOLE_ADDRESSES, penalties,
+                new Draw(99), nanoTime::get);
+
+        Decision refused = named(fromBalancer(a), "203.0.113.9");
+
+        assertTrue(refused.ticket().isEmpty() && refused.penalised(), refused.toString());
+        assertEquals("drop connection #0 from [203.0.113.9]:50000 on [198.51.100.1]:22 penalty: failed authentication",
+                refused.log().get(0).text());
         admitted(a, "192.0.2.1");
     }
 

@@ -28,6 +28,9 @@ import static dev.sftpd.server.config.Keywords.PERMIT_EMPTY_PASSWORDS;
 import static dev.sftpd.server.config.Keywords.PERMIT_ROOT_LOGIN;
 import static dev.sftpd.server.config.Keywords.PER_SOURCE_MAX_STARTUPS;
 import static dev.sftpd.server.config.Keywords.PER_SOURCE_NET_BLOCK_SIZE;
+import static dev.sftpd.server.config.Keywords.PER_SOURCE_PENALTIES;
+import static dev.sftpd.server.config.Keywords.PER_SOURCE_PENALTY_EXEMPT_LIST;
+import static dev.sftpd.server.config.Keywords.METRICS_LISTEN_ADDRESS;
 import static dev.sftpd.server.config.Keywords.PID_FILE;
 import static dev.sftpd.server.config.Keywords.PORT;
 import static dev.sftpd.server.config.Keywords.PUBKEY_AUTHENTICATION;
@@ -82,6 +85,10 @@ import java.util.stream.Stream;
  * @param perSourceMaxStartups unauthenticated connections allowed from one source (one perSourceNetBlockSize
  *     block); empty for "none", no limit
  * @param perSourceNetBlockSize the prefix lengths that group client addresses into sources
+ * @param perSourcePenalties what a connection that ends before authenticating costs its source, and when a
+ *     source is refused for it
+ * @param perSourcePenaltyExemptList addresses never penalised (an address list as for Match Address); empty for none
+ * @param metricsListenAddress where the monitor serves Prometheus metrics over HTTP; empty for nowhere
  * @param transportPoolSize transport processes kept started, waiting for a connection
  * @param enginePoolSize SFTP engine processes kept started, waiting for a session
  * @param controlSocket where the daemon listens for control requests (PROTOCOL.control); empty for "none"
@@ -113,7 +120,9 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      Duration loginGraceTime,
                      AccessRules accessRules, Optional<String> trustedUserCaKeys,
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
-                     OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize, int transportPoolSize,
+                     OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize,
+                     PerSourcePenalties perSourcePenalties, Optional<String> perSourcePenaltyExemptList,
+                     Optional<InetSocketAddress> metricsListenAddress, int transportPoolSize,
                      int enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
                      int clientAliveCountMax, boolean tcpKeepAlive, boolean useDns, Optional<String> versionAddendum,
                      Optional<Path> banner, Optional<Path> controlSocket, Optional<Path> auditLog,
@@ -134,7 +143,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(PERMIT_EMPTY_PASSWORDS), s.get(PERMIT_ROOT_LOGIN), s.get(AUTHENTICATION_METHODS),
                 s.get(MAX_AUTH_TRIES), s.get(MAX_SESSIONS), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
                 s.get(AUTHORIZED_PRINCIPALS_FILE), s.get(MAX_STARTUPS), s.get(PER_SOURCE_MAX_STARTUPS),
-                s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
+                s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(PER_SOURCE_PENALTIES).resolve(),
+                s.get(PER_SOURCE_PENALTY_EXEMPT_LIST), s.get(METRICS_LISTEN_ADDRESS), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
                 s.get(Keywords.CHROOT_DIRECTORY), s.get(Keywords.CLIENT_ALIVE_INTERVAL),
                 s.get(Keywords.CLIENT_ALIVE_COUNT_MAX), s.get(Keywords.TCP_KEEP_ALIVE), s.get(Keywords.USE_DNS),
                 s.get(Keywords.VERSION_ADDENDUM), s.get(Keywords.BANNER),

@@ -111,6 +111,15 @@ final class Keywords {
             Syntax.COUNT_OR_NONE, OptionalInt.empty(), Config::perSourceMaxStartups);
     static final Keyword<NetBlockSize> PER_SOURCE_NET_BLOCK_SIZE = single("PerSourceNetBlockSize",
             NetBlockSize.SYNTAX, NetBlockSize.DEFAULT, Config::perSourceNetBlockSize);
+    // sshd's since 9.8, and on by default as there. The value's options each keep their first setting.
+    static final Keyword<PerSourcePenalties.Lines> PER_SOURCE_PENALTIES = new Keyword<>("PerSourcePenalties",
+            PerSourcePenalties.Lines.SYNTAX, PerSourcePenalties.Lines.NONE, PerSourcePenalties.Lines::then, false,
+            c -> c.perSourcePenalties().lines());
+    static final Keyword<Optional<String>> PER_SOURCE_PENALTY_EXEMPT_LIST = single("PerSourcePenaltyExemptList",
+            Syntax.ADDRESS_LIST_OR_NONE, Optional.empty(), Config::perSourcePenaltyExemptList);
+    // sftpd's own: where the monitor serves Prometheus metrics over HTTP (docs/SCALE.md).
+    static final Keyword<Optional<InetSocketAddress>> METRICS_LISTEN_ADDRESS = single("MetricsListenAddress",
+            Syntax.ADDRESS_PORT_OR_NONE, Optional.empty(), Config::metricsListenAddress);
     // sftpd's own keywords, not sshd's: sshd forks per connection, sftpd keeps processes started ahead.
     static final Keyword<Integer> TRANSPORT_POOL_SIZE = single("TransportPoolSize", Syntax.POOL_SIZE, 2,
             Config::transportPoolSize);
@@ -151,7 +160,8 @@ final class Keywords {
             KBD_INTERACTIVE_AUTHENTICATION, PERMIT_EMPTY_PASSWORDS, PERMIT_ROOT_LOGIN, AUTHENTICATION_METHODS,
             MAX_AUTH_TRIES, MAX_SESSIONS, LOGIN_GRACE_TIME, ALLOW_USERS, DENY_USERS, ALLOW_GROUPS, DENY_GROUPS,
             TRUSTED_USER_CA_KEYS, AUTHORIZED_PRINCIPALS_FILE, MAX_STARTUPS, PER_SOURCE_MAX_STARTUPS,
-            PER_SOURCE_NET_BLOCK_SIZE, TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY, CLIENT_ALIVE_INTERVAL,
+            PER_SOURCE_NET_BLOCK_SIZE, PER_SOURCE_PENALTIES, PER_SOURCE_PENALTY_EXEMPT_LIST, METRICS_LISTEN_ADDRESS,
+            TRANSPORT_POOL_SIZE, ENGINE_POOL_SIZE, CHROOT_DIRECTORY, CLIENT_ALIVE_INTERVAL,
             CLIENT_ALIVE_COUNT_MAX, TCP_KEEP_ALIVE, USE_DNS, VERSION_ADDENDUM, BANNER, CONTROL_SOCKET, AUDIT_LOG,
             ALLOW_TCP_FORWARDING, DISABLE_FORWARDING, PERMIT_OPEN, PROXY_PROTOCOL), NO_EFFECT.stream())
             .toList();
@@ -182,8 +192,8 @@ final class Keywords {
             "HostbasedUsesNameFromPacketOnly", "HostCertificate", "HostKeyAgent", "IgnoreRhosts",
             "IgnoreUserKnownHosts", "IPQoS", "KerberosAuthentication", "KerberosGetAFSToken",
             "KerberosOrLocalPasswd", "KerberosTicketCleanup", "LogVerbose", "ModuliFile", "PermitListen",
-            "PermitTunnel", "PerSourcePenalties", "PerSourcePenaltyExemptList",
-            "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions", "RDomain", "RefuseConnection",
+            "PermitTunnel", "PubkeyAcceptedAlgorithms", "PubkeyAcceptedKeyTypes", "PubkeyAuthOptions", "RDomain",
+            "RefuseConnection",
             "RequiredRSASize", "RevokedKeys", "SecurityKeyProvider", "SetEnv", "SshdAuthPath", "SshdSessionPath",
             "StreamLocalBindMask", "StreamLocalBindUnlink", "UnusedConnectionTimeout")
             .map(Keywords::lowerCase).collect(Collectors.toUnmodifiableSet());

@@ -8,6 +8,7 @@ import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.SyslogFacility;
 import dev.sftpd.monitor.Forwarding;
 import dev.sftpd.monitor.auth.AccessRules;
+import dev.sftpd.monitor.auth.HostPatterns;
 import dev.sftpd.monitor.auth.PermitRoot;
 import java.math.BigInteger;
 import java.net.Inet6Address;
@@ -82,6 +83,12 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
     static final Syntax<SyslogFacility> SYSLOG_FACILITY = named(SyslogFacility::parse, "log facility");
     static final Syntax<List<Integer>> PORT = linePerValue(d -> List.of(port(d, d.argument())), String::valueOf);
     static final Syntax<List<InetSocketAddress>> LISTEN_ADDRESS = linePerValue(Syntax::listenAddress, Syntax::hostPort);
+    /** MetricsListenAddress: one address with its port, or none. */
+    static final Syntax<Optional<InetSocketAddress>> ADDRESS_PORT_OR_NONE = oneLine(Syntax::addressPortOrNone,
+            address -> address.map(Syntax::hostPort).orElse("none"));
+    /** PerSourcePenaltyExemptList: an address list as Match Address takes it (CIDR, wildcards, '!'), or none. */
+    static final Syntax<Optional<String>> ADDRESS_LIST_OR_NONE = oneLine(Syntax::addressListOrNone,
+            list -> list.orElse("none"));
     static final Syntax<List<Path>> PATH = linePerValue(d -> List.of(path(d, d.argument())), Syntax::printPath);
     static final Syntax<Optional<Path>> PATH_OR_NONE =
             oneLine(Syntax::pathOrNone, path -> path.map(Syntax::printPath).orElse("none"));
@@ -169,7 +176,7 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
     }
 
     /** A count from 0, as sshd's atoi_err(): strtonum() in base 10, with its three complaints. */
-    private static int count(Directive d) throws ConfigException {
+    static int count(Directive d) throws ConfigException {
         String number = d.argument();
         String why;
         if (!number.matches("[+-]?[0-9]+")) {
@@ -234,7 +241,7 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
      * sshd's convtime(): seconds, or a sum such as "1h30m", up to INT_MAX seconds; 0 means no limit. RekeyLimit's
      * interval has this syntax, plus a "none" that convtime() refuses, so RekeyLimit reads it.
      */
-    private static Duration time(Directive d) throws ConfigException {
+    static Duration time(Directive d) throws ConfigException {
         String time = d.argument();
         if (isNone(time)) {
             throw d.error(INVALID_TIME);
@@ -288,6 +295,28 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
         } catch (UnknownHostException e) {
             throw d.error("bad addr or host: " + host);
         }
+    }
+
+    private static Optional<InetSocketAddress> addressPortOrNone(Directive d) throws ConfigException {
+        if (isNone(d.argument())) {
+            return Optional.empty();
+        }
+        InetSocketAddress address = listenAddress(d).get(0);
+        if (address.getPort() == 0) {
+            throw d.error(d.keyword() + " needs a port: ADDRESS:PORT or [ADDRESS]:PORT");
+        }
+        return Optional.of(address);
+    }
+
+    private static Optional<String> addressListOrNone(Directive d) throws ConfigException {
+        String list = keywordArgument(d);
+        if (isNone(list)) {
+            return Optional.empty();
+        }
+        if (HostPatterns.addressList(InetAddress.getLoopbackAddress(), list) == HostPatterns.Match.INVALID) {
+            throw d.error("keyword " + d.keyword() + " invalid address argument.");
+        }
+        return Optional.of(list);
     }
 
     private static String hostPort(InetSocketAddress address) {

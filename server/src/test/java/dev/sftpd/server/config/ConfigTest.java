@@ -58,6 +58,9 @@ class ConfigTest {
                 "maxauthtries 6", "maxsessions 10", "logingracetime 120", "trustedusercakeys none",
                 "authorizedprincipalsfile none",
                 "maxstartups 10:30:100", "persourcemaxstartups none", "persourcenetblocksize 32:128",
+                "persourcepenalties crash:90 authfail:5 noauth:1 grace-exceeded:10 max:600 min:15 max-sources4:65536 "
+                        + "max-sources6:65536 overflow:permissive overflow6:permissive",
+                "persourcepenaltyexemptlist none", "metricslistenaddress none",
                 "transportpoolsize 2", "enginepoolsize 1", "chrootdirectory none", "clientaliveinterval 0",
                 "clientalivecountmax 3", "tcpkeepalive yes", "usedns no", "versionaddendum none", "banner none",
                 "controlsocket /run/sftpd/control", "auditlog none", "allowtcpforwarding no",
