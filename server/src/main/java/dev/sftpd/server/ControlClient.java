@@ -149,7 +149,9 @@ final class ControlClient {
             for (InetSocketAddress address : addresses) {
                 sockets.put(address, Sockets.receiveFd(fd.fd()));
             }
-            log.info("Took %d listening sockets over from the daemon with pid %d (%s).", count, pid, path);
+            if (count > 0) {
+                log.info("Took %d listening sockets over from the daemon with pid %d (%s).", count, pid, path);
+            }
             return Optional.of(new Takeover(fd, pid, sockets));
         } catch (IOException | SysCallException | MonitorProtocolException | Failed e) {
             log.error("A daemon answers at %s but did not hand its sockets over: %s", path, e.getMessage());

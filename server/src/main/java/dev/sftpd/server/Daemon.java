@@ -169,6 +169,8 @@ final class Daemon implements ControlSocket.Master {
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Set by MUX_C_STOP_LISTENING: no listener, no pool, and the daemon exits when the last connection ends. */
     private volatile boolean draining;
+    /** The write end of the stand-in main process's stdin, held until this daemon exits (see stepAside). */
+    private Fd standInPipe;
     /** Set by serve(): listeners a reload adds before then are started with the others. */
     private boolean serving;
     /** What stop() logs: why the daemon ends. */
@@ -308,6 +310,14 @@ final class Daemon implements ControlSocket.Master {
         Map<InetSocketAddress, Fd> taken = new LinkedHashMap<>();
         takeover = current.config().controlSocket().flatMap(path -> ControlClient.takeOver(path.toString()));
         takeover.ifPresent(t -> taken.putAll(t.sockets()));
+        if (takeover.isPresent() && taken.isEmpty()) {
+            // A daemon that stopped listening (sftpd -O stop, as systemctl stop and restart run it) and
+            // drains its connections: nothing to take over, and the control socket becomes this one's.
+            log.info("The daemon with pid %d at ControlSocket %s is draining its connections; this one takes the "
+                    + "ControlSocket over.", takeover.get().pid(), current.config().controlSocket().get());
+            takeover.get().connection().close();
+            takeover = Optional.empty();
+        }
         boolean foreign = takeover.isPresent()
                 && taken.keySet().stream().noneMatch(current.config().listenAddresses()::contains);
         if (foreign) {
@@ -792,6 +802,33 @@ final class Daemon implements ControlSocket.Master {
         serviceManager.status("Not listening; " + left + " connections left");
         if (left == 0) {
             exit("No connection left; exiting.");
+        } else if (serviceManager.speaksForService()) {
+            stepAside(left);
+        }
+    }
+
+    /**
+     * Under systemd, with connections left: a stand-in becomes the service's main process, so that
+     * the SIGTERM systemctl stop or restart sends after ExecStop (sftpd -O stop) ends it, not the
+     * sessions (KillMode=process leaves this daemon running in the unit's cgroup, as it leaves
+     * sshd's sessions). A restart's new daemon binds the ports this one has closed. The stand-in
+     * lives as long as this daemon, so a stop asked for by hand leaves the unit active until the
+     * last connection here ends.
+     */
+    private void stepAside(int left) {
+        try {
+            Fd[] pipe = Sockets.pipe();
+            try (Fd standInEnd = pipe[0]) {
+                Launcher.Child standIn = launcher.spawnStandIn(standInEnd);
+                standInPipe = pipe[1];
+                serviceManager.stepAside(standIn.pid(), "Not listening; pid " + Processes.getpid() + " drains "
+                        + left + " connections");
+                log.info("The service's main process is now %d, a stand-in: stopping or restarting the service "
+                        + "leaves the %d connections here to finish.", standIn.pid(), left);
+            }
+        } catch (SysCallException e) {
+            log.error("cannot start a stand-in main process: %s; stopping the service ends the connections here",
+                    e.getMessage());
         }
     }
 

@@ -174,6 +174,17 @@ final class Launcher {
         return Child.watch(Spawner.spawn(argv, environment(), loginUid.fd(), logFd, channel.fd(), true));
     }
 
+    /**
+     * The service's stand-in main process while this daemon drains after MUX_C_STOP_LISTENING
+     * (systemctl stop and restart run sftpd -O stop first, see systemd/sftpd.service): a shell that
+     * reads its stdin, a pipe whose other end only the daemon holds, so that it ends when the
+     * daemon does, or at once on the SIGTERM systemd sends the main process.
+     */
+    Child spawnStandIn(Fd daemonEnd) throws SysCallException {
+        return Child.watch(Spawner.spawn(List.of("/bin/sh", "-c", "read -r _", "sftpd-draining"), environment(),
+                daemonEnd.fd(), devNull.fd(), devNull.fd(), false));
+    }
+
     private List<String> java(String mainClass, List<String> classPath, List<String> flags) {
         List<String> argv = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(),
                 // Short-lived, one session each: a small heap that grows if a transfer needs it, the

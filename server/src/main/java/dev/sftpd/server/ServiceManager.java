@@ -55,8 +55,26 @@ final class ServiceManager {
      * users' engines in the same cgroup from speaking for the service), then says nothing more.
      */
     synchronized void handOff(int successor) {
-        send("MAINPID=" + successor + "\nSTATUS=Handed over to pid " + successor);
+        handOff(successor, "Handed over to pid " + successor);
+    }
+
+    /**
+     * As {@link #handOff(int)}, to a stand-in: this daemon stopped listening and drains its
+     * connections, so the SIGTERM that systemctl stop or restart sends the main process next ends
+     * the stand-in instead of the sessions.
+     */
+    synchronized void stepAside(int standIn, String status) {
+        handOff(standIn, status);
+    }
+
+    private void handOff(int pid, String status) {
+        send("MAINPID=" + pid + "\nSTATUS=" + status);
         handedOff = true;
+    }
+
+    /** Whether this daemon speaks for a service: started under one, and not handed over. */
+    synchronized boolean speaksForService() {
+        return socket.isPresent() && !handedOff;
     }
 
     /** A lost notification is logged, never fatal: the daemon serves whether or not systemd hears it. */
