@@ -625,6 +625,8 @@ final class Daemon implements ControlSocket.Master {
             return;
         }
         Sockets.Accepted conn = named.get();
+        // A balancer's health check (LOCAL, UNKNOWN) never logs in: its source earns no penalty.
+        boolean healthCheck = proxied && conn == socket;
         InetSocketAddress peer = conn.peer();
         log.verbose("Connection from %s port %d on %s port %d", Addresses.text(peer.getAddress()), peer.getPort(),
                 Addresses.text(conn.local().getAddress()), conn.local().getPort());
@@ -647,7 +649,7 @@ final class Daemon implements ControlSocket.Master {
                 log.info("Connection closed by %s port %d [preauth]", Addresses.text(peer.getAddress()),
                         peer.getPort());
                 trail.disconnected();
-                ended(peer, MonitorSession.Outcome.LOGIN_GRACE_EXCEEDED, false);
+                ended(peer, MonitorSession.Outcome.LOGIN_GRACE_EXCEEDED, false, healthCheck);
                 return;
             }
             MonitorSession.handOver(transport.channel().fd(), peer, conn.local(), client);
@@ -686,7 +688,7 @@ final class Daemon implements ControlSocket.Master {
                 endedSent += bytes.bytesAcked();
                 sessions.remove(pid);
             }
-            ended(peer, session.outcome(), violation || CRASHES.contains(status));
+            ended(peer, session.outcome(), violation || CRASHES.contains(status), healthCheck);
         }
     }
 
@@ -694,11 +696,12 @@ final class Daemon implements ControlSocket.Master {
      * A connection ended: counted by outcome, and its source penalised as sshd's listener penalises
      * it for its child's exit (srclimit_penalise()); as there, nothing after authentication. A
      * transport that crashed or broke the monitor protocol (sshd's unprivileged child crashing)
-     * counts as a crash.
+     * counts as a crash. A balancer's health check is never penalised: every client behind it would
+     * pay for it.
      */
-    private void ended(InetSocketAddress peer, MonitorSession.Outcome outcome, boolean crashed) {
+    private void ended(InetSocketAddress peer, MonitorSession.Outcome outcome, boolean crashed, boolean healthCheck) {
         metrics.connection(crashed ? "crash" : outcome.name().toLowerCase(Locale.ROOT));
-        if (outcome == MonitorSession.Outcome.AUTHENTICATED) {
+        if (outcome == MonitorSession.Outcome.AUTHENTICATED || healthCheck) {
             return;
         }
         Penalties.Kind kind = crashed ? Penalties.Kind.CRASH : switch (outcome) {
