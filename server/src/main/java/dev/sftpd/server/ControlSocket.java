@@ -55,8 +55,15 @@ final class ControlSocket implements AutoCloseable {
         /** MUX_C_TERMINATE, after the reply: the daemon ends its sessions and exits. */
         void terminate();
 
-        /** MUX_C_STOP_LISTENING, after the reply: no new connections; exit when the last ends. */
+        /**
+         * MUX_C_STOP_LISTENING, before the reply: no new connections; under systemd, with connections
+         * left, a stand-in becomes the main process (so the service manager hears MAINPID= before
+         * ExecStop's sftpd -O stop hears OK and exits).
+         */
         void stopListening();
+
+        /** After MUX_C_STOP_LISTENING's reply: exit now if no connection is left (else when the last ends). */
+        void exitIfIdle();
 
         /** The listening sockets by configured address, for MUX_C_HANDOVER; none while draining. */
         Map<InetSocketAddress, Fd> listeningSockets();
@@ -105,7 +112,8 @@ final class ControlSocket implements AutoCloseable {
             },
             MUX_C_STOP_LISTENING, (rid, body, master) -> {
                 ControlProtocol.end(body);
-                return new Reply(new Message(MUX_S_OK).putInt(rid), (client, peer) -> master.stopListening());
+                master.stopListening();
+                return new Reply(new Message(MUX_S_OK).putInt(rid), (client, peer) -> master.exitIfIdle());
             },
             MUX_C_HANDOVER, (rid, body, master) -> {
                 ControlProtocol.end(body);

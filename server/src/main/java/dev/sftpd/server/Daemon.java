@@ -803,10 +803,15 @@ final class Daemon implements ControlSocket.Master {
         log.info("Stopped listening at the control socket's request; exiting when the last of %d connections ends.",
                 left);
         serviceManager.status("Not listening; " + left + " connections left");
-        if (left == 0) {
-            exit("No connection left; exiting.");
-        } else if (serviceManager.speaksForService()) {
+        if (left > 0 && serviceManager.speaksForService()) {
             stepAside(left);
+        }
+    }
+
+    @Override
+    public void exitIfIdle() {
+        if (connections.get() == 0) {
+            exit("No connection left; exiting.");
         }
     }
 
