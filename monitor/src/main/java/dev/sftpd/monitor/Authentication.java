@@ -8,6 +8,7 @@ import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.auth.AccessPolicy;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.AllowedUser;
+import dev.sftpd.monitor.auth.Client;
 import dev.sftpd.monitor.auth.Pam;
 import dev.sftpd.monitor.auth.PamException;
 import dev.sftpd.monitor.auth.ShadowPasswords;
@@ -35,6 +36,7 @@ final class Authentication {
 
     private AuthSettings settings;
     private final InetSocketAddress peer;
+    private final Client client;
     private final Metrics metrics;
     private String user;
     private Optional<Account> account = Optional.empty();
@@ -45,9 +47,10 @@ final class Authentication {
     private volatile Account authenticated;
     private Pam pam;
 
-    Authentication(AuthSettings settings, InetSocketAddress peer, Metrics metrics) {
+    Authentication(AuthSettings settings, InetSocketAddress peer, Client client, Metrics metrics) {
         this.settings = settings;
         this.peer = peer;
+        this.client = client;
         this.metrics = metrics;
     }
 
@@ -70,7 +73,7 @@ final class Authentication {
                 log.info("Invalid user %s from %s port %d", name, address(), peer.getPort());
             } else if (AllowedUser.refusal(account.get()).isPresent()
                     || (!settings.usePam() && ShadowPasswords.accountRefusal(account.get()).isPresent())
-                    || !AccessPolicy.allowed(account.get(), settings.accessRules(), peer.getAddress())) {
+                    || !AccessPolicy.allowed(account.get(), settings.accessRules(), client)) {
                 account = Optional.empty();
             }
             valid = account.isPresent();
@@ -94,7 +97,7 @@ final class Authentication {
         if (settings.usePam() && pam == null) {
             // sshd runs PAM account management whatever the method (expired, locked accounts).
             try {
-                pam = Pam.start(AuthSettings.PAM_SERVICE, a.name(), address(), Authentication::noAnswers);
+                pam = Pam.start(AuthSettings.PAM_SERVICE, a.name(), client.host(), Authentication::noAnswers);
                 pam.accountManagement();
             } catch (PamException e) {
                 log.error("Access denied for user %s by PAM account configuration [preauth]", a.name());
@@ -169,7 +172,7 @@ final class Authentication {
                 .substring(0, Math.max(password.length(), 1));
         Pam attempt = null;
         try {
-            attempt = Pam.start(AuthSettings.PAM_SERVICE, name, address(), Authentication::noAnswers);
+            attempt = Pam.start(AuthSettings.PAM_SERVICE, name, client.host(), Authentication::noAnswers);
             attempt.authenticatePassword(tried, settings.permitEmptyPasswords());
             if (account.isEmpty()) {
                 attempt.close();

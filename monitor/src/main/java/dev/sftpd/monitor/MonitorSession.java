@@ -9,6 +9,7 @@ import dev.sftpd.monitor.audit.ConnectionAudit;
 import dev.sftpd.monitor.audit.SessionAudit;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.AuthorizedKeys;
+import dev.sftpd.monitor.auth.Client;
 import dev.sftpd.monitor.auth.Certificates;
 import dev.sftpd.monitor.auth.KeyPermissions;
 import dev.sftpd.monitor.auth.Pam;
@@ -80,6 +81,8 @@ public final class MonitorSession {
     private final int channel;
     private final int transportPid;
     private final InetSocketAddress peer;
+    /** The address and, with UseDNS yes, the name that host patterns, PAM and login records see. */
+    private final Client client;
     private final HostKeys hostKeys;
     /** The global settings, until the first authentication request names the user and Match applies. */
     private AuthSettings settings;
@@ -122,7 +125,7 @@ public final class MonitorSession {
     /** Engines connecting for direct-tcpip: each ends once it has handed its connection over. */
     private final List<Engines.Started> connectors = new ArrayList<>();
 
-    public MonitorSession(int channel, int transportPid, InetSocketAddress peer, HostKeys hostKeys,
+    public MonitorSession(int channel, int transportPid, InetSocketAddress peer, Client client, HostKeys hostKeys,
                           AuthSettings settings, SessionSettings sessions, MatchedSettings matched, Engines engines,
                           LoginRecorder recorder, Runnable authenticated, ConnectionAudit trail, Metrics metrics) {
         this.authenticated = authenticated;
@@ -130,13 +133,14 @@ public final class MonitorSession {
         this.channel = channel;
         this.transportPid = transportPid;
         this.peer = peer;
+        this.client = client;
         this.hostKeys = hostKeys;
         this.settings = settings;
         this.sessions = sessions;
         this.matched = matched;
         this.engines = engines;
         this.recorder = recorder;
-        this.auth = new Authentication(settings, peer, metrics);
+        this.auth = new Authentication(settings, peer, client, metrics);
     }
 
     /**
@@ -453,12 +457,12 @@ public final class MonitorSession {
         List<Path> files = settings.authorizedKeysFiles().apply(account);
         if (key instanceof OpenSshCertificate cert) {
             // authorized_keys (cert-authority lines) first, then TrustedUserCAKeys, as sshd.
-            return Certificates.checkAuthorizedKeysCa(account, files, cert, peer.getAddress(), settings.strictModes())
+            return Certificates.checkAuthorizedKeysCa(account, files, cert, client, settings.strictModes())
                     .or(() -> Certificates.checkTrustedCa(account, cert, settings.trustedUserCaKeys().apply(account),
-                            principals(account), peer.getAddress()))
+                            principals(account), client))
                     .map(Certificates.Accepted::permissions);
         }
-        return AuthorizedKeys.find(account, files, key, peer.getAddress(), settings.strictModes())
+        return AuthorizedKeys.find(account, files, key, client, settings.strictModes())
                 .map(KeyPermissions::of);
     }
 
@@ -672,7 +676,7 @@ public final class MonitorSession {
         log.verbose("Starting session: %s for %s from %s port %d id %d", describe(r), account.name(), address(),
                 peer.getPort(), id);
         Session login = new Session(engine.sessionPid(), LoginRecorder.LINE_PREFIX + engine.sessionPid(), account.name(),
-                account.uid(), peer.getAddress(), address(), Instant.now());
+                account.uid(), peer.getAddress(), client.host(), Instant.now());
         recorder.login(login);
         EngineLogin e = new EngineLogin(login, engine, new AtomicBoolean());
         synchronized (this) {

@@ -13,6 +13,7 @@ import dev.sftpd.monitor.audit.AuditLog;
 import dev.sftpd.monitor.audit.SessionAudit;
 import dev.sftpd.monitor.auth.AccessRules;
 import dev.sftpd.monitor.auth.Account;
+import dev.sftpd.monitor.auth.Client;
 import dev.sftpd.monitor.auth.PermitRoot;
 import dev.sftpd.monitor.login.LoginFiles;
 import dev.sftpd.monitor.login.LoginRecorder;
@@ -123,7 +124,7 @@ class MonitorSessionFuzzTest {
             Sockets.writeFully(transport.fd(), stream, 0, stream.length);
             C.shutdown(transport.fd(), SHUT_WR);
             InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
-            MonitorSession session = new MonitorSession(monitor.fd(), NO_PID, peer, hostKeys, auth, sessions, MatchedSettings.NONE,
+            MonitorSession session = new MonitorSession(monitor.fd(), NO_PID, peer, Client.of(peer.getAddress()), hostKeys, auth, sessions, MatchedSettings.NONE,
                     NO_ENGINES,
                     new LoginRecorder(new LoginFiles(dir.resolve("utmp"), dir.resolve("wtmp"), dir.resolve("lastlog"))),
                     () -> {

@@ -5,6 +5,8 @@ import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.HostKeys;
 import dev.sftpd.monitor.MonitorSession;
+import dev.sftpd.monitor.auth.Client;
+import dev.sftpd.monitor.auth.ClientName;
 import dev.sftpd.monitor.audit.AuditLog;
 import dev.sftpd.monitor.audit.ConnectionAudit;
 import dev.sftpd.monitor.login.LoginFiles;
@@ -666,9 +668,12 @@ final class Daemon implements ControlSocket.Master {
         log.verbose("transport %d serves %s port %d", pid, Addresses.text(peer.getAddress()), peer.getPort());
         try (Fd channel = transport.channel(); client) {
             Generation g = transport.generation();
-            MonitorSession session = new MonitorSession(channel.fd(), pid, peer, g.hostKeys(), g.policy().auth(),
-                    g.policy().sessions(), g.policy().matched(peer, conn.local()), engines, recorder,
-                    ticket::authenticated, trail, metrics);
+            // sshd's remote_hostname(): once, in this connection's monitor thread, within LoginGraceTime.
+            Client remote = g.config().useDns() ? ClientName.verified(peer.getAddress(), g.config().loginGraceTime())
+                    : Client.of(peer.getAddress());
+            MonitorSession session = new MonitorSession(channel.fd(), pid, peer, remote, g.hostKeys(),
+                    g.policy().auth(), g.policy().sessions(), g.policy().matched(remote, conn.local()), engines,
+                    recorder, ticket::authenticated, trail, metrics);
             Live live = new Live(session, peer, client);
             sessions.put(pid, live);
             boolean violation = session.run(accepted) == MonitorSession.End.VIOLATION;

@@ -7,6 +7,7 @@ import dev.sftpd.monitor.MatchedSettings;
 import dev.sftpd.monitor.SessionSettings;
 import dev.sftpd.monitor.auth.AccessPolicy;
 import dev.sftpd.monitor.auth.Account;
+import dev.sftpd.monitor.auth.Client;
 import dev.sftpd.monitor.auth.TrustedCaFile;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigException;
@@ -32,13 +33,13 @@ record Policy(Configuration configuration, AuthSettings auth, SessionSettings se
     }
 
     /** What Match gives one connection, asked for with the name its first authentication request gives. */
-    MatchedSettings matched(InetSocketAddress peer, InetSocketAddress local) {
+    MatchedSettings matched(Client client, InetSocketAddress local) {
         if (!configuration.hasMatchBlocks()) {
             return MatchedSettings.NONE;
         }
         return user -> {
             try {
-                Config config = configuration.forConnection(ConnectionSpec.of(user, groupsOf(user), peer, local));
+                Config config = configuration.forConnection(ConnectionSpec.of(user, groupsOf(user), client.host(), client.address(), local));
                 return Optional.of(new MatchedSettings.Matched(auth(config), sessions(config, logToStderr)));
             } catch (ConfigException e) {
                 // sshd fatal()s here: the connection gets the global settings, which the daemon checked at start.

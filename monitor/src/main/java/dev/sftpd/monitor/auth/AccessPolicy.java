@@ -6,7 +6,6 @@ import dev.sftpd.log.SshLog;
 import dev.sftpd.privsep.PrivilegeDrop;
 import dev.sftpd.sftp.PatternList;
 import dev.sftpd.sftp.posix.SysCallException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -16,8 +15,8 @@ import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
- * The refusals are logged at INFO in sshd's words: fail2ban's stock sshd filter and logwatch read them. With
- * UseDNS no (sshd's default, and sftpd's only mode) the client's "host name" is its address text.
+ * The refusals are logged at INFO in sshd's words: fail2ban's stock sshd filter and logwatch read them. A
+ * USER@HOST pattern matches the client's {@link Client#host()} or its address.
  */
 public final class AccessPolicy {
     private static final SshLog LOG = SshLog.get(AccessPolicy.class);
@@ -33,14 +32,14 @@ public final class AccessPolicy {
      * account's primary and supplementary groups (getgrouplist), by name; they are looked up only when a
      * group rule exists, and an account with no named group is refused by any group rule.
      */
-    public static boolean allowed(Account user, AccessRules rules, InetAddress client) {
+    public static boolean allowed(Account user, AccessRules rules, Client client) {
         Optional<String> because = refusal(user, rules, client);
         because.ifPresent(reason -> LOG.info("User %.100s from %.100s not allowed because %s", user.name(),
-                Addresses.text(client), reason));
+                client.host(), reason));
         return because.isEmpty();
     }
 
-    private static Optional<String> refusal(Account user, AccessRules rules, InetAddress client) {
+    private static Optional<String> refusal(Account user, AccessRules rules, Client client) {
         if (rules.denyUsers().stream().anyMatch(p -> userMatches(p, user.name(), client))) {
             return Optional.of("listed in DenyUsers");
         }
@@ -68,7 +67,7 @@ public final class AccessPolicy {
      * match_user(): "pattern" for the name, or "pattern@addresses" where the part after the first "@" is
      * matched as from="..." is. {@link AccessRules} admits only patterns whose address part is valid.
      */
-    private static boolean userMatches(String pattern, String name, InetAddress client) {
+    private static boolean userMatches(String pattern, String name, Client client) {
         int at = pattern.indexOf('@');
         if (at < 0) {
             return glob(name, pattern);

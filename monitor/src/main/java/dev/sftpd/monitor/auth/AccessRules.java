@@ -43,6 +43,6 @@ public record AccessRules(List<String> allowUsers, List<String> denyUsers, List<
         String addresses = Stream.of(pattern.substring(at + 1).split(",", -1))
                 .map(entry -> entry.startsWith("!") ? entry.substring(1) : entry)
                 .collect(Collectors.joining(","));
-        return HostPatterns.match(InetAddress.getLoopbackAddress(), addresses) != HostPatterns.Match.INVALID;
+        return HostPatterns.match(Client.of(InetAddress.getLoopbackAddress()), addresses) != HostPatterns.Match.INVALID;
     }
 }

@@ -2,7 +2,6 @@
 package dev.sftpd.monitor.auth;
 
 import dev.sftpd.log.SshLog;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.List;
@@ -26,7 +25,7 @@ public final class AuthorizedKeys {
      * is StrictModes. Unlike sshd, which opens them with the user's uid (temporarily_use_uid()),
      * the monitor reads them as root: a file the user could not read still counts.
      */
-    public static Optional<KeyOptions> find(Account user, List<Path> files, PublicKey key, InetAddress clientAddress,
+    public static Optional<KeyOptions> find(Account user, List<Path> files, PublicKey key, Client clientAddress,
                                             boolean strict) {
         for (Path file : files) {
             LOG.debug1("trying public key file %s", file);
@@ -40,7 +39,7 @@ public final class AuthorizedKeys {
     }
 
     /** auth_check_authkey_line() for a plain key: cert-authority lines are for certificates only. */
-    private static Optional<KeyOptions> check(Account user, PublicKey key, InetAddress client, String loc, String line) {
+    private static Optional<KeyOptions> check(Account user, PublicKey key, Client client, String loc, String line) {
         Optional<AuthorizedKeysLine> entry = AuthorizedKeysLine.read(loc, line);
         if (entry.isEmpty() || entry.get().options().certAuthority() || !KeyUtils.compareKeys(entry.get().key(), key)) {
             return Optional.empty();

@@ -1,9 +1,7 @@
 // The options a user certificate carries, read and applied as sshd's sshauthopt_from_cert() and auth_authorise_keyopts() do.
 package dev.sftpd.monitor.auth;
 
-import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
-import java.net.InetAddress;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -62,12 +60,12 @@ record CertificateOptions(Optional<String> forceCommand, Optional<String> source
     }
 
     /** The source-address part of auth_authorise_keyopts(); {@code loc} is "cert" or the authorized_keys line. */
-    boolean admit(Account user, InetAddress client, String loc) {
+    boolean admit(Account user, Client client, String loc) {
         if (sourceAddress.isEmpty()) {
             return true;
         }
         // Entries are known to hold address characters only: no negation, no wildcard, so this is CIDR matching.
-        HostPatterns.Match match = HostPatterns.match(client, sourceAddress.get());
+        HostPatterns.Match match = HostPatterns.match(Client.of(client.address()), sourceAddress.get());
         if (match == HostPatterns.Match.YES) {
             return true;
         }
@@ -75,7 +73,7 @@ record CertificateOptions(Optional<String> forceCommand, Optional<String> source
             LOG.error("%s: Certificate source-address invalid", loc);
         }
         LOG.info("%s: Authentication tried for %.100s with valid certificate but not from a permitted source "
-                + "address (%.200s).", loc, user.name(), Addresses.text(client));
+                + "address (%.200s).", loc, user.name(), client.addressText());
         return false;
     }
 

@@ -4,7 +4,6 @@ package dev.sftpd.monitor.auth;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.sftp.posix.Errno;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -57,7 +56,7 @@ public final class Certificates {
      */
     public static Optional<Accepted> checkTrustedCa(Account user, OpenSshCertificate cert,
                                                     List<TrustedCaFile> trustedUserCaKeys,
-                                                    Optional<List<String>> authorizedPrincipals, InetAddress client) {
+                                                    Optional<List<String>> authorizedPrincipals, Client client) {
         if (trustedUserCaKeys.isEmpty() || !signedByItsCa(cert)) {
             return Optional.empty();
         }
@@ -98,7 +97,7 @@ public final class Certificates {
      * {@code strictModes} is StrictModes, as for {@link AuthorizedKeys#find}.
      */
     public static Optional<Accepted> checkAuthorizedKeysCa(Account user, List<Path> authorizedKeysFiles,
-                                                           OpenSshCertificate cert, InetAddress client,
+                                                           OpenSshCertificate cert, Client client,
                                                            boolean strictModes) {
         if (!signedByItsCa(cert)) {
             return Optional.empty();
@@ -115,7 +114,7 @@ public final class Certificates {
     }
 
     /** auth_check_authkey_line() for a certificate. */
-    private static Optional<Accepted> checkCaLine(Account user, OpenSshCertificate cert, InetAddress client,
+    private static Optional<Accepted> checkCaLine(Account user, OpenSshCertificate cert, Client client,
                                                   String loc, String line) {
         PublicKey ca = cert.getCaPubKey();
         Optional<AuthorizedKeysLine> entry = AuthorizedKeysLine.read(loc, line);
@@ -303,7 +302,7 @@ public final class Certificates {
     }
 
     /** sshauthopt_from_cert(), then auth_authorise_keyopts() on what it read. */
-    private static CertificateOptions admittedOptions(OpenSshCertificate cert, Account user, InetAddress client,
+    private static CertificateOptions admittedOptions(OpenSshCertificate cert, Account user, Client client,
                                                       String loc) throws Refusal {
         CertificateOptions options = CertificateOptions.of(cert)
                 .orElseThrow(() -> new Refusal("Invalid certificate options"));

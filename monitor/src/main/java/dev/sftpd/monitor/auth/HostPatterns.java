@@ -1,4 +1,4 @@
-// OpenSSH's match_host_and_ip() for from="...": address patterns, CIDR blocks and negation, without DNS.
+// OpenSSH's match_host_and_ip() for from="...": name and address patterns, CIDR blocks and negation.
 package dev.sftpd.monitor.auth;
 
 import dev.sftpd.log.Addresses;
@@ -11,25 +11,26 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * With UseDNS no (sshd's default, and ours) the client's "host name" is its address text, so a
- * list matches when some entry matches that text or contains the address and no negated entry
- * does. A malformed CIDR entry makes the whole list invalid, which sshd treats as a refusal.
+ * With UseDNS no (sshd's default) the client's "host name" is its address text; with UseDNS yes
+ * its verified name. A list matches when some entry matches that name or contains the address and
+ * no negated entry does. A malformed CIDR entry makes the whole list invalid, which sshd treats as a refusal.
  */
 public final class HostPatterns {
     public enum Match { YES, NO, INVALID }
 
     private HostPatterns() {}
 
-    public static Match match(InetAddress client, String patterns) {
-        String ip = Addresses.text(client);
-        int mip = addrMatchList(client, ip, patterns);
+    /** match_host_and_ip(): the list matches the client's host name (with UseDNS no, its address text) or address. */
+    public static Match match(Client client, String patterns) {
+        String ip = client.addressText();
+        int mip = addrMatchList(client.address(), ip, patterns);
         if (mip == -2) {
             return Match.INVALID;
         }
         if (mip == -1) {
             return Match.NO;
         }
-        int mhost = matchHostname(ip, patterns);
+        int mhost = matchHostname(client.host(), patterns);
         return mhost == -1 || (mhost == 0 && mip == 0) ? Match.NO : Match.YES;
     }
 

@@ -1,9 +1,7 @@
 // sshd's auth_authorise_keyopts(): whether an entry's options let it be used now, from this address.
 package dev.sftpd.monitor.auth;
 
-import dev.sftpd.log.Addresses;
 import dev.sftpd.log.SshLog;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -21,7 +19,7 @@ final class KeyOptionChecks {
     private KeyOptionChecks() {}
 
     /** {@code allowCertAuthority}: the entry is an authorized_keys line judged for a certificate; {@code loc} prefixes log lines. */
-    static boolean admit(Account user, KeyOptions opts, boolean allowCertAuthority, InetAddress client, String loc) {
+    static boolean admit(Account user, KeyOptions opts, boolean allowCertAuthority, Client client, String loc) {
         Optional<Instant> expiry = opts.expiryTime();
         if (expiry.isPresent() && expiry.get().getEpochSecond() < Instant.now().getEpochSecond()) {
             LOG.debug1("%s: entry expired at %s", loc, ABSOLUTE_TIME.format(expiry.get().atZone(ZoneId.systemDefault())));
@@ -46,9 +44,9 @@ final class KeyOptionChecks {
         if (match == HostPatterns.Match.INVALID) {
             LOG.debug1("%s: invalid from criteria", loc);
         }
-        String ip = Addresses.text(client);
+        String ip = client.addressText();
         LOG.info("%s: Authentication tried for %.100s with correct key but not from a permitted host "
-                + "(host=%.200s, ip=%.200s, required=%.200s).", loc, user.name(), ip, ip, required);
+                + "(host=%.200s, ip=%.200s, required=%.200s).", loc, user.name(), client.host(), ip, required);
         return false;
     }
 }

@@ -25,8 +25,8 @@ class AccessPolicyTest {
         return new Account(name, 1000, gid, Path.of("/home/" + name), Path.of("/bin/sh"));
     }
 
-    private static InetAddress ip(String address) throws UnknownHostException {
-        return InetAddress.getByName(address);
+    private static Client ip(String address) throws UnknownHostException {
+        return Client.of(InetAddress.getByName(address));
     }
 
     private static AccessRules users(List<String> allow, List<String> deny) {
@@ -215,7 +215,7 @@ class AccessPolicyTest {
     void permitRootLogin(PermitRoot mode, String method, boolean forced, boolean permitted) throws Exception {
         try (LogCapture log = new LogCapture()) {
             assertEquals(permitted, AccessPolicy.rootLoginPermitted(mode, method, forced,
-                    new InetSocketAddress(ip("192.0.2.7"), 50022)));
+                    new InetSocketAddress(ip("192.0.2.7").address(), 50022)));
             assertEquals(!permitted, log.text().contains("ROOT LOGIN REFUSED FROM 192.0.2.7 port 50022\r\n"),
                     log.text());
         }
@@ -225,7 +225,7 @@ class AccessPolicyTest {
     void aForcedCommandRootLoginIsLogged() throws Exception {
         try (LogCapture log = new LogCapture()) {
             AccessPolicy.rootLoginPermitted(PermitRoot.FORCED_COMMANDS_ONLY, "publickey", true,
-                    new InetSocketAddress(ip(LOCAL), 22));
+                    new InetSocketAddress(ip(LOCAL).address(), 22));
             assertTrue(log.text().contains("Root login accepted for forced command.\r\n"), log.text());
         }
     }

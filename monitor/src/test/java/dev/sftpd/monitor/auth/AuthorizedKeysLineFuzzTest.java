@@ -44,7 +44,7 @@ class AuthorizedKeysLineFuzzTest {
             Optional<AuthorizedKeysLine> withKey = AuthorizedKeysLine.read(loc, line + " " + KEY);
             assertEquals(AuthorizedKeysLine.readKey(KEY), withKey.map(AuthorizedKeysLine::key), line);
             for (InetAddress client : CLIENTS) {
-                KeyOptionChecks.admit(USER, options, true, client, loc);
+                KeyOptionChecks.admit(USER, options, true, Client.of(client), loc);
             }
         }
     }

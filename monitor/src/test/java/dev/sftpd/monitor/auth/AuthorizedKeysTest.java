@@ -303,9 +303,9 @@ class AuthorizedKeysTest {
         return AuthorizedKeys.find(alice, List.of(authorizedKeys), ed25519.key(), ip(client), true);
     }
 
-    private static InetAddress ip(String literal) {
+    private static Client ip(String literal) {
         try {
-            return InetAddress.getByName(literal);
+            return Client.of(InetAddress.getByName(literal));
         } catch (IOException e) {
             throw new AssertionError(e);
         }

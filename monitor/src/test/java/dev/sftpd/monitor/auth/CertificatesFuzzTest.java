@@ -79,7 +79,7 @@ class CertificatesFuzzTest {
     }
 
     private static Optional<Certificates.Accepted> judge(OpenSshCertificate cert, Optional<List<String>> principals) {
-        return Certificates.checkTrustedCa(USER, cert, trustedCaKeys, principals, CLIENT);
+        return Certificates.checkTrustedCa(USER, cert, trustedCaKeys, principals, Client.of(CLIENT));
     }
 
     private static void assertAcceptable(OpenSshCertificate cert, List<String> allowed) {

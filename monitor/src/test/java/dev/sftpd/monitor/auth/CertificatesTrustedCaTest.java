@@ -259,9 +259,9 @@ class CertificatesTrustedCaTest {
         assertTrue(("\n" + log.text()).contains("\n" + line + "\r\n"), log.text());
     }
 
-    static InetAddress ip(String literal) {
+    static Client ip(String literal) {
         try {
-            return InetAddress.getByName(literal);
+            return Client.of(InetAddress.getByName(literal));
         } catch (IOException e) {
             throw new AssertionError(e);
         }

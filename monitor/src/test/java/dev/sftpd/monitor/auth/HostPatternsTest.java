@@ -1,4 +1,4 @@
-// Specifies from="..." matching as OpenSSH's match_host_and_ip() does it with UseDNS no.
+// Specifies from="..." matching as OpenSSH's match_host_and_ip() does it: the address, and the name UseDNS yes found.
 package dev.sftpd.monitor.auth;
 
 import static dev.sftpd.monitor.auth.HostPatterns.Match.INVALID;
@@ -48,7 +48,22 @@ class HostPatternsTest {
         "192.0.2.10    | 010.0.0.0/8                  | NO",
     })
     void matches(String client, String patterns, HostPatterns.Match expected) throws UnknownHostException {
-        assertEquals(expected, HostPatterns.match(InetAddress.getByName(client), patterns));
+        assertEquals(expected, HostPatterns.match(Client.of(InetAddress.getByName(client)), patterns));
+    }
+
+    @ParameterizedTest(name = "{0} named {1} against \"{2}\" is {3}")
+    @CsvSource(delimiter = '|', value = {
+        "127.0.0.1  | localhost        | localhost          | YES",
+        "127.0.0.1  | localhost        | LOCALHOST          | YES",
+        "127.0.0.1  | localhost        | local*             | YES",
+        "127.0.0.1  | localhost        | 127.0.0.1          | YES",
+        "127.0.0.1  | localhost        | !localhost,127.*   | NO",
+        "127.0.0.1  | localhost        | other.example      | NO",
+        "127.0.0.1  | 127.0.0.1        | localhost          | NO",
+    })
+    void aNameMatchesWhereTheAddressWouldToo(String address, String host, String patterns, HostPatterns.Match expected)
+            throws UnknownHostException {
+        assertEquals(expected, HostPatterns.match(new Client(InetAddress.getByName(address), host), patterns));
     }
 
     @ParameterizedTest(name = "{0} in CIDR list \"{1}\" is {2}")

@@ -194,7 +194,7 @@ class UserFileTest {
     }
 
     private Optional<KeyOptions> findKey() {
-        return AuthorizedKeys.find(user, List.of(authorizedKeys), key.key(), InetAddress.getLoopbackAddress(), false);
+        return AuthorizedKeys.find(user, List.of(authorizedKeys), key.key(), Client.of(InetAddress.getLoopbackAddress()), false);
     }
 
     private static void assertRefusedAsNotRegular(Path file) {

@@ -99,7 +99,7 @@ import java.util.stream.Stream;
  * @param clientAliveCountMax unanswered keepalive requests after which the connection ends
  * @param tcpKeepAlive SO_KEEPALIVE on client connections
  * @param banner the file whose text is sent before authentication (SSH_MSG_USERAUTH_BANNER); empty for none
- * @param useDns always false: client addresses are matched, never names from reverse DNS
+ * @param useDns the monitor looks the client's name up and checks it maps back (sshd's remote_hostname())
  * @param versionAddendum text after the software version in the identification line; empty for none
  * @param allowTcpForwarding AllowTcpForwarding: whether direct-tcpip (local) forwarding may be asked for; remote
  *     forwarding is always refused

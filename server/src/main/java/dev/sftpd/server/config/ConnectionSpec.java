@@ -14,7 +14,7 @@ import java.util.function.Function;
  * a {@code -T -C} specification may leave anything out, and a criterion on a field it lacks does
  * not match, as in sshd's test mode.
  *
- * @param host the client's host name: with UseDNS no (sshd's default and sftpd's only mode) its address text
+ * @param host the client's host name: with UseDNS no (sshd's default) its address text, with yes its verified name
  * @param groups the names of the user's groups (getgrouplist), for Match Group; empty for an unknown user
  */
 public record ConnectionSpec(Optional<String> user, List<String> groups, Optional<String> host,
@@ -24,11 +24,10 @@ public record ConnectionSpec(Optional<String> user, List<String> groups, Optiona
         groups = List.copyOf(groups);
     }
 
-    /** A daemon's connection once the user is named. */
-    public static ConnectionSpec of(String user, List<String> groups, InetSocketAddress client,
+    /** A daemon's connection once the user is named; {@code host} as sshd's remote_hostname() gives it. */
+    public static ConnectionSpec of(String user, List<String> groups, String host, InetAddress client,
                                     InetSocketAddress local) {
-        return new ConnectionSpec(Optional.of(user), groups, Optional.of(Addresses.text(client.getAddress())),
-                Optional.of(client.getAddress()), Optional.of(local.getAddress()), OptionalInt.of(local.getPort()),
+        return new ConnectionSpec(Optional.of(user), groups, Optional.of(host), Optional.of(client), Optional.of(local.getAddress()), OptionalInt.of(local.getPort()),
                 Optional.empty());
     }
 

@@ -91,7 +91,7 @@ final class Keywords {
             Config::tcpKeepAlive);
     static final Keyword<Optional<Path>> BANNER = single("Banner", Syntax.PATH_OR_NONE, Optional.empty(),
             Config::banner).allowedInMatch();
-    static final Keyword<Boolean> USE_DNS = single("UseDNS", Syntax.USE_DNS, false, Config::useDns);
+    static final Keyword<Boolean> USE_DNS = single("UseDNS", Syntax.YES_NO, false, Config::useDns);
     static final Keyword<Optional<String>> VERSION_ADDENDUM = single("VersionAddendum", Syntax.TEXT_OR_NONE,
             Optional.empty(), Config::versionAddendum);
     static final Keyword<Optional<String>> CHROOT_DIRECTORY = single("ChrootDirectory", Syntax.CHROOT_DIRECTORY,

@@ -56,16 +56,6 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             entry("yes", PermitRoot.YES), entry("no", PermitRoot.NO)));
     static final Syntax<Integer> COUNT = oneLine(Syntax::count, String::valueOf);
     /** The no-effect keywords' forms: checked as sshd checks them, kept as the words -T prints. */
-    /**
-     * UseDNS: "no", sshd's default and the only mode here (names from reverse lookups are the
-     * client's to choose); "yes" is refused with the line rather than silently not done.
-     */
-    static final Syntax<Boolean> USE_DNS = oneLine(d -> {
-        if (YES_NO.parser().parse(d)) {
-            throw d.error("UseDNS yes is not supported: sftpd matches client addresses, never names from DNS");
-        }
-        return false;
-    }, yes -> "no");
     static final Syntax<List<String>> YES_NO_WORD = oneLine(d -> List.of(YES_NO.parser().parse(d) ? "yes" : "no"),
             words -> words.get(0));
     static final Syntax<List<String>> COUNT_WORD = oneLine(d -> List.of(String.valueOf(count(d))),
