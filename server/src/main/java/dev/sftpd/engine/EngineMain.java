@@ -45,6 +45,8 @@ public final class EngineMain {
         ServerOptions options;
         try {
             openClassPath();
+            // As root, before any session exists: nothing here depends on who the user will be.
+            SftpServerMain.bindNatives();
             session = monitor.awaitAssignment();
             options = ServerFlags.parse(PROGRAM, session.flags().toArray(String[]::new)).options()
                     .withQuirks(ClientQuirks.of(session.clientIdentification()));

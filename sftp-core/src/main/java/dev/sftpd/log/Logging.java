@@ -30,6 +30,14 @@ public final class Logging {
                 : new SyslogSink(ident, facility, System.getProperty(SOCKET_PROPERTY, "/dev/log")));
     }
 
+    /**
+     * Makes the native binding that syslog lines go through (jnr-ffi generates it on first use),
+     * without opening anything: for a process that logs only after it has waited for its work.
+     */
+    public static void bindNatives() {
+        SyslogSocket.bind();
+    }
+
     /** As {@link #init}, with a sink of the caller's: a confined process sends its lines to the monitor. */
     public static void init(LogLevel level, LogSink sink) {
         install(level, Objects.requireNonNull(sink, "sink"));

@@ -26,6 +26,9 @@ final class SyslogSocket {
     // A stream peer that went away must not raise SIGPIPE; glibc sends with it too.
     private static final int MSG_NOSIGNAL = 0x4000;
 
+    /** Nothing but this class's initialisation, which binds LIBC. */
+    static void bind() {}
+
     /**
      * The socket calls syslog(3) makes; the JDK cannot open AF_UNIX datagram sockets. Public only
      * because jnr-ffi implements it in a class loader of its own; the enclosing class keeps it

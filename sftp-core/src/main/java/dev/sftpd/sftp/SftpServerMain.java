@@ -4,10 +4,12 @@ package dev.sftpd.sftp;
 import dev.sftpd.log.LogLevel;
 import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
+import dev.sftpd.sftp.posix.Posix;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
+import jnr.posix.POSIXFactory;
 
 public final class SftpServerMain {
     private static final String PROGRAM = "sftp-server";
@@ -55,6 +57,17 @@ public final class SftpServerMain {
             clientAddress = connection.substring(0, space);
         }
         return serve(options, accounts, user, clientAddress);
+    }
+
+    /**
+     * Binds the native calls a session makes before there is a session: jnr-ffi generates each
+     * library's code on first use, about 0.1 s in all. The daemon's pooled engine does it while
+     * it waits for its session, so that no client waits for it.
+     */
+    public static void bindNatives() {
+        Posix.get();
+        POSIXFactory.getNativePOSIX().getpid();
+        Logging.bindNatives();
     }
 
     /**
