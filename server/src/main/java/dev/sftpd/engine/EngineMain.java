@@ -46,7 +46,7 @@ public final class EngineMain {
         try {
             openClassPath();
             // As root, before any session exists: nothing here depends on who the user will be.
-            SftpServerMain.bindNatives();
+            SftpServerMain.prepare();
             session = monitor.awaitAssignment();
             options = ServerFlags.parse(PROGRAM, session.flags().toArray(String[]::new)).options()
                     .withQuirks(ClientQuirks.of(session.clientIdentification()));

@@ -21,6 +21,9 @@ final class FileRequests {
     private static final int COPY_BUFFER = 64 * 1024;
     private static final DateTimeFormatter MODTIME = DateTimeFormatter.ofPattern("yyyyMMdd-HH:mm:ss");
 
+    /** Nothing but this class's initialisation: see {@link SftpServerMain#prepare}. */
+    static void prepare() {}
+
     private FileRequests() {}
 
     static void open(SftpSession s, int id, Decoder in) throws MalformedPacketException, IOException {
