@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.kex.KexState;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.ServerFactoryManager;
@@ -35,6 +37,8 @@ final class PreauthSession extends ServerSessionImpl {
     private static final long MIN_PACKET_LENGTH = 5;
     /** How much of a bad identification line sshd quotes ("%.100s"). */
     private static final int QUOTED = 100;
+    /** How long a key exchange message waits for the negotiation it follows: a few ms of work. */
+    private static final long NEGOTIATION_WAIT = TimeUnit.SECONDS.toNanos(10);
     private static final Set<KexProposalOption> LANGUAGES = Set.of(KexProposalOption.C2SLANG,
             KexProposalOption.S2CLANG);
 
@@ -63,6 +67,38 @@ final class PreauthSession extends ServerSessionImpl {
     void clientNotResponding() {
         fail("Timeout, client not responding from user %s %s", getUsername(), remote());
         close(true);
+    }
+
+    /**
+     * When both sides start a key re-exchange at once (a chacha20 session reaches the client's and
+     * the server's rekey limit after about 1 GiB), MINA negotiates in the thread that sends our
+     * KEXINIT, once it is out, while this reading thread goes on to the client's next message, its
+     * KEX(DH)_INIT. Taken too early, that meets a key exchange not yet initialised (the JDK's X25519:
+     * "Not initialized") and the session ends. sshd handles one message after the other; here a key
+     * exchange message waits until the negotiation it follows is done.
+     */
+    @Override
+    protected void handleKexMessage(int cmd, Buffer buffer) throws Exception {
+        synchronized (kexState) {
+            long deadline = System.nanoTime() + NEGOTIATION_WAIT;
+            // MINA clears kexInitializedFuture once kex.init has run (performKexNegotiation).
+            while (kexState.get() == KexState.RUN && kexInitializedFuture != null && isOpen()
+                    && System.nanoTime() < deadline) {
+                kexState.wait(100);
+            }
+        }
+        super.handleKexMessage(cmd, buffer);
+    }
+
+    @Override
+    protected void performKexNegotiation() throws Exception {
+        try {
+            super.performKexNegotiation();
+        } finally {
+            synchronized (kexState) {
+                kexState.notifyAll();
+            }
+        }
     }
 
     /** Whether the connection ended on a protocol error, already logged. */
