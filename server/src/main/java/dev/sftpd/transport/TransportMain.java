@@ -77,10 +77,11 @@ public final class TransportMain {
     public record Prepared(SessionFactory sessions) {}
 
     /**
-     * Everything before the client's first byte: logging to the monitor, the SSH server as HELLO
-     * configures it, and the seccomp filter on every thread.
+     * Everything before the client's first byte: the JDK's security providers only, logging to
+     * the monitor, the SSH server as HELLO configures it, and the seccomp filter on every thread.
      */
     public static Prepared prepare(MonitorCalls monitor, MonitorCalls.Hello hello) throws Exception {
+        JdkEd25519Registrar.install();
         Config config = ConfigParser.parseDump(hello.config());
         Logging.init(config.logLevel(), new MonitorLogSink(monitor));
         TransportServer server = TransportServer.create(settings(config), monitor, hello.hostKeyBlobs(),

@@ -9,6 +9,7 @@ import dev.sftpd.privsep.MonitorMessage;
 import dev.sftpd.privsep.Packets;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.server.config.ConfigParser;
+import dev.sftpd.transport.JdkEd25519Registrar;
 import dev.sftpd.transport.TransportMain;
 import java.io.EOFException;
 import java.io.InputStream;
@@ -48,6 +49,8 @@ public final class TransportTraining {
     private TransportTraining() {}
 
     public static void main(String[] args) throws Exception {
+        // Before any thread uses MINA: the transport's providers, so that its archive holds no Bouncy Castle provider.
+        JdkEd25519Registrar.install();
         // The JDK takes an inherited socket for a SocketChannel only if its family is the one the JDK prefers.
         // In the jail it finds no /proc/net/if_inet6, so that is IPv4, as it must be here for the 127.0.0.1 client.
         System.setProperty("java.net.preferIPv4Stack", "true");

@@ -1,7 +1,8 @@
-// The class-data archives every transport and engine maps: made by root, writable by no one else, and really mapped.
+// The class-data archives every transport and engine maps: root's alone, really mapped, the transport's without Bouncy Castle's provider.
 package dev.sftpd.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,6 +11,7 @@ import dev.sftpd.testkit.SystemAccounts;
 import dev.sftpd.testkit.SystemUser;
 import dev.sftpd.testkit.UserSession;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -40,6 +42,7 @@ class ClassArchiveIT {
                 if (transport.isPresent() && engine.isPresent()) {
                     assertArchive(transport.get(), "transport-", session.transport());
                     assertArchive(engine.get(), "engine-", session.engine());
+                    assertTrainedWithoutBouncyCastlesProvider(transport.get());
                     return;
                 }
             }
@@ -60,6 +63,19 @@ class ClassArchiveIT {
         List<String> maps = Files.readAllLines(Path.of("/proc", Long.toString(pid), "maps"));
         assertTrue(maps.stream().anyMatch(line -> line.endsWith(archive.toString())),
                 "process " + pid + " maps " + archive + ": " + maps.stream().filter(l -> l.contains(".jsa")).toList());
+    }
+
+    /**
+     * The transport's archive holds the classes its training run loaded: MINA's server, and not Bouncy
+     * Castle's provider, which a transport never constructs (JdkEd25519Registrar); before that class,
+     * constructing it put some 2,200 Bouncy Castle classes into every transport's archive. An archive
+     * stores class names as symbols, so a name missing from the file is a class the training never met.
+     */
+    private static void assertTrainedWithoutBouncyCastlesProvider(Path archive) throws IOException {
+        String symbols = new String(Files.readAllBytes(archive), StandardCharsets.ISO_8859_1);
+        assertTrue(symbols.contains("org/apache/sshd/server/SshServer"), archive + " holds MINA's SshServer");
+        assertFalse(symbols.contains("org/bouncycastle/jce/provider/BouncyCastleProvider"),
+                archive + " holds Bouncy Castle's provider");
     }
 
     private static void assertRootsAlone(Path p, String mode) throws IOException {
