@@ -264,10 +264,11 @@ final class ClassArchives {
         }).toList();
     }
 
-    /** A JVM as the pools start one (class path, collector, jffi's stub), with these flags. */
+    /** A JVM as the pools start one (class path, collector, native calls), with these flags. */
     private static List<String> java(Path javaHome, List<String> classPath, List<String> flags, String mainClass) {
         List<String> argv = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-XX:+UseSerialGC",
-                "-XX:-UsePerfData", "-Djffi.boot.library.path=" + Launcher.RUNTIME_DIR.resolve("native")));
+                "-XX:-UsePerfData"));
+        argv.addAll(Launcher.NATIVE_CALLS);
         argv.addAll(flags);
         argv.addAll(List.of("-cp", String.join(File.pathSeparator, classPath)));
         if (mainClass != null) {

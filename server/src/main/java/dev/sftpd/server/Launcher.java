@@ -34,6 +34,15 @@ final class Launcher {
     private static final Path EMPTY = RUNTIME_DIR.resolve("empty");
     /** jffi's native stub, where a jailed JVM can load it (it cannot unpack it to /tmp as usual). */
     private static final Path NATIVE = RUNTIME_DIR.resolve("native");
+    /**
+     * How a child calls C through jnr-ffi: jffi's stub from where a jailed JVM can load it, and
+     * calls made through reflection rather than a class jnr-ffi generates with ASM for every
+     * method of an interface as it binds it. The generation cost a pooled engine 0.08 s of its
+     * 0.41 s of CPU before its session (the transport's start did not change beyond noise), and a
+     * 1 GiB get, one engine pread per request, took no longer (docs/BENCHMARKS.md).
+     */
+    static final List<String> NATIVE_CALLS = List.of("-Djffi.boot.library.path=" + NATIVE,
+            "-Djnr.ffi.asm.enabled=false");
     private static final String TRANSPORT_MAIN = "dev.sftpd.transport.TransportMain";
     private static final String ENGINE_MAIN = "dev.sftpd.engine.EngineMain";
     /** The packages of libraries on the daemon's class path that no child may load. */
@@ -190,8 +199,8 @@ final class Launcher {
                 // Short-lived, one session each: a small heap that grows if a transfer needs it, the
                 // serial collector, JIT scratch memory handed back to the system, no attach.
                 "-XX:+UseSerialGC", "-Xms4m", "-Xmx128m", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
-                "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xshare:auto",
-                "-Djffi.boot.library.path=" + NATIVE));
+                "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xshare:auto"));
+        argv.addAll(NATIVE_CALLS);
         argv.addAll(flags);
         argv.addAll(ClassArchives.flags(javaHome, classPath, mainClass));
         argv.addAll(List.of("-cp", String.join(":", classPath), mainClass));
