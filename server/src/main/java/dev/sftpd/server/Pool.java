@@ -16,6 +16,13 @@ final class Pool<T> {
     private static final SshLog log = SshLog.get(Pool.class);
     /** After a failed start, how long the refill thread waits before the next try. */
     private static final Duration RETRY = Duration.ofSeconds(5);
+    /**
+     * How long after a take leaves the pool short the refill thread waits before starting a
+     * replacement: a JVM's start is half a second of CPU, which on a small machine would share the
+     * cores with the set-up of the very session the take was for. A connection finding the pool
+     * empty meanwhile starts its own (take), as it would while the replacement boots.
+     */
+    private static final long REFILL_DELAY_NANOS = Duration.ofMillis(500).toNanos();
 
     interface Starter<T> {
         /** Starts one process and returns it once it is ready for its connection or session. */
@@ -30,6 +37,9 @@ final class Pool<T> {
     /** Bumped by {@link #retire()}: a process whose start began under an older value is out of date. */
     private volatile long epoch;
     private volatile boolean stopped;
+    /** System.nanoTime() when a take left the pool short, if it still is; guarded by this. */
+    private long shortSince;
+    private boolean isShort;
 
     /** discard ends a ready process that will never be used (the daemon stopping, a reload retiring it). */
     Pool(String kind, int size, Starter<T> starter, Consumer<T> discard) {
@@ -64,7 +74,13 @@ final class Pool<T> {
     /** A ready process, never handed out twice: from the pool, or started now when it is empty. */
     T take() throws Exception {
         T t = ready.poll();
-        wake();
+        synchronized (this) {
+            if (!isShort) {
+                isShort = true;
+                shortSince = System.nanoTime();
+            }
+            notifyAll();
+        }
         if (t != null) {
             return t;
         }
@@ -122,12 +138,19 @@ final class Pool<T> {
     private void refill() {
         while (!stopped) {
             synchronized (this) {
-                while (ready.size() >= size && !stopped) {
-                    try {
+                try {
+                    while (ready.size() >= size && !stopped) {
+                        isShort = false;
                         wait();
-                    } catch (InterruptedException e) {
-                        return;
                     }
+                    // Short because of a take: the replacement waits for the session's set-up.
+                    long waited;
+                    while (isShort && !stopped
+                            && (waited = System.nanoTime() - shortSince) < REFILL_DELAY_NANOS) {
+                        wait(Math.max(1, (REFILL_DELAY_NANOS - waited) / 1_000_000));
+                    }
+                } catch (InterruptedException e) {
+                    return;
                 }
             }
             long startedIn = epoch;
