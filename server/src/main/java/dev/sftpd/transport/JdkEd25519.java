@@ -71,8 +71,7 @@ final class JdkEd25519 implements EdDSASupport<EdECPublicKey, EdECPrivateKey> {
         if (keySize != KEY_SIZE) {
             throw new InvalidKeyException("Ed25519 keys have " + KEY_SIZE + " bits, not " + keySize);
         }
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519", PROVIDER);
-        return generator.generateKeyPair();
+        return generator().generateKeyPair();
     }
 
     @Override
@@ -112,7 +111,7 @@ final class JdkEd25519 implements EdDSASupport<EdECPublicKey, EdECPrivateKey> {
         }
         byte[] seed = ed.getBytes().orElseThrow(() -> new InvalidKeyException("the Ed25519 private key hides its bytes"));
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519", PROVIDER);
+            KeyPairGenerator generator = generator();
             generator.initialize(NamedParameterSpec.ED25519, new Seed(seed));
             return (EdECPublicKey) generator.generateKeyPair().getPublic();
         } finally {
@@ -152,6 +151,10 @@ final class JdkEd25519 implements EdDSASupport<EdECPublicKey, EdECPrivateKey> {
 
     private static KeyFactory keyFactory() throws GeneralSecurityException {
         return KeyFactory.getInstance("Ed25519", PROVIDER);
+    }
+
+    private static KeyPairGenerator generator() throws GeneralSecurityException {
+        return KeyPairGenerator.getInstance("Ed25519", PROVIDER);
     }
 
     @Override
