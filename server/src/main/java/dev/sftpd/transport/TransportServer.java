@@ -56,8 +56,9 @@ final class TransportServer extends SshServer {
         setKeyPairProvider(new PlaceholderKeys(hostKeyBlobs));
         setSignatureFactories(MonitorSignatures.wrap(
                 List.copyOf(builtins(settings.hostKeyAlgorithms(), BuiltinSignatures::fromFactoryName)), monitor));
-        setCipherFactories(List.copyOf(builtins(settings.ciphers(), BuiltinCiphers::fromFactoryName)));
-        setMacFactories(List.copyOf(builtins(settings.macs(), BuiltinMacs::fromFactoryName)));
+        setCipherFactories(builtins(settings.ciphers(), BuiltinCiphers::fromFactoryName).stream()
+                .map(Libcrypto::cipher).toList());
+        setMacFactories(builtins(settings.macs(), BuiltinMacs::fromFactoryName).stream().map(Libcrypto::mac).toList());
         setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
                 builtins(settings.kexAlgorithms(), BuiltinDHFactories::fromFactoryName), ServerBuilder.DH2KEX));
         setCompressionFactories(List.of(BuiltinCompressions.none));

@@ -1,0 +1,270 @@
+// The transport's AEAD ciphers from OpenSSL's libcrypto, the library OpenSSH's sshd encrypts with, when it loads.
+package dev.sftpd.transport;
+
+import dev.sftpd.log.SshLog;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.Pinned;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.mac.Mac;
+
+/**
+ * Why not the JDK's: JDK 17 has no intrinsic for ChaCha20 or Poly1305, and MINA's
+ * chacha20-poly1305 in Java costs 4.3 CPU-seconds per GiB, libcrypto's 0.5. The JDK's AES, GHASH
+ * and SHA intrinsics serve only code C2 has compiled, and every transport is a fresh JVM: a cold
+ * JVM spends 1.3 CPU-seconds on its first GiB of AES-GCM, libcrypto 0.7 (docs/BENCHMARKS.md).
+ * The library is in every Debian system that has OpenSSH's server; where it does not load, or
+ * lacks a function called here, the transport keeps MINA's ciphers and MACs.
+ */
+public final class Libcrypto {
+    private static final SshLog log = SshLog.get(Libcrypto.class);
+
+    /** The functions OpenSSH's cipher.c, cipher-chachapoly-libcrypto.c and mac.c call. Public only because jnr-ffi implements it in another class loader. */
+    public interface Api {
+        Pointer EVP_CIPHER_CTX_new();
+
+        void EVP_CIPHER_CTX_free(Pointer ctx);
+
+        Pointer EVP_aes_128_gcm();
+
+        Pointer EVP_aes_256_gcm();
+
+        Pointer EVP_aes_128_ctr();
+
+        Pointer EVP_aes_192_ctr();
+
+        Pointer EVP_aes_256_ctr();
+
+        Pointer EVP_chacha20();
+
+        int EVP_CipherInit_ex(Pointer ctx, Pointer cipher, Pointer engine, @In byte[] key, @In byte[] iv, int enc);
+
+        int EVP_CIPHER_CTX_ctrl(Pointer ctx, int type, int arg, @In @Out byte[] ptr);
+
+        /** Returns the bytes written, or -1 (for GCM's final call, when the tag does not match). */
+        int EVP_Cipher(Pointer ctx, @Pinned @Out ByteBuffer out, @Pinned @In ByteBuffer in, int length);
+
+        Pointer EVP_MAC_fetch(Pointer libraryContext, String algorithm, Pointer properties);
+
+        Pointer EVP_MAC_CTX_new(Pointer mac);
+
+        void EVP_MAC_CTX_free(Pointer ctx);
+
+        int EVP_MAC_init(Pointer ctx, @In byte[] key, long keyLength, Pointer params);
+
+        int EVP_MAC_update(Pointer ctx, @Pinned @In ByteBuffer data, long length);
+
+        int EVP_MAC_final(Pointer ctx, @Out byte[] out, @Out long[] written, long size);
+
+        Pointer EVP_md5();
+
+        Pointer EVP_sha1();
+
+        Pointer EVP_sha256();
+
+        Pointer EVP_sha512();
+
+        Pointer HMAC_CTX_new();
+
+        void HMAC_CTX_free(Pointer ctx);
+
+        /** With a null key and digest, starts the next message under the same key. */
+        int HMAC_Init_ex(Pointer ctx, @In byte[] key, int keyLength, Pointer digest, Pointer engine);
+
+        int HMAC_Update(Pointer ctx, @Pinned @In ByteBuffer data, long length);
+
+        int HMAC_Final(Pointer ctx, @Out byte[] out, @Out int[] written);
+
+        /** With 0, OPENSSL_VERSION: "OpenSSL 3.0.17 1 Jul 2025". */
+        String OpenSSL_version(int type);
+    }
+
+    /** Frees each cipher's and MAC's native contexts once MINA has dropped it, after a rekey or at the end. */
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final Optional<Library> LIBRARY = load();
+    private static final Map<BuiltinCiphers, Function<Library, Cipher>> CIPHERS = Map.of(
+            BuiltinCiphers.aes128gcm, lib -> new LibcryptoGcm(lib.api(), BuiltinCiphers.aes128gcm, lib.api().EVP_aes_128_gcm()),
+            BuiltinCiphers.aes256gcm, lib -> new LibcryptoGcm(lib.api(), BuiltinCiphers.aes256gcm, lib.api().EVP_aes_256_gcm()),
+            BuiltinCiphers.cc20p1305_openssh, lib -> new LibcryptoChaChaPoly(lib.api(), lib.poly1305()),
+            BuiltinCiphers.aes128ctr, lib -> new LibcryptoCtr(lib.api(), BuiltinCiphers.aes128ctr, lib.api().EVP_aes_128_ctr()),
+            BuiltinCiphers.aes192ctr, lib -> new LibcryptoCtr(lib.api(), BuiltinCiphers.aes192ctr, lib.api().EVP_aes_192_ctr()),
+            BuiltinCiphers.aes256ctr, lib -> new LibcryptoCtr(lib.api(), BuiltinCiphers.aes256ctr, lib.api().EVP_aes_256_ctr()));
+    /** Every HMAC MINA has, by its digest; the -96 ones send the digest's first 12 bytes. */
+    private static final Map<BuiltinMacs, Function<Api, Pointer>> HMACS = Map.of(
+            BuiltinMacs.hmacmd5, Api::EVP_md5, BuiltinMacs.hmacmd596, Api::EVP_md5,
+            BuiltinMacs.hmacsha1, Api::EVP_sha1, BuiltinMacs.hmacsha196, Api::EVP_sha1,
+            BuiltinMacs.hmacsha1etm, Api::EVP_sha1,
+            BuiltinMacs.hmacsha256, Api::EVP_sha256, BuiltinMacs.hmacsha256etm, Api::EVP_sha256,
+            BuiltinMacs.hmacsha512, Api::EVP_sha512, BuiltinMacs.hmacsha512etm, Api::EVP_sha512);
+
+    /** The bound library and its Poly1305 implementation, fetched once. */
+    private record Library(Api api, Pointer poly1305) {}
+
+    private Libcrypto() {}
+
+    /** The cipher: libcrypto's where this class has it and the library loaded, MINA's otherwise. */
+    static NamedFactory<Cipher> cipher(BuiltinCiphers builtin) {
+        var create = CIPHERS.get(builtin);
+        return create == null || LIBRARY.isEmpty() ? builtin : factory(builtin, () -> create.apply(LIBRARY.get()));
+    }
+
+    /** The MAC: libcrypto's HMAC where the library loaded, MINA's otherwise. */
+    static NamedFactory<Mac> mac(BuiltinMacs builtin) {
+        var digest = HMACS.get(builtin);
+        return digest == null || LIBRARY.isEmpty() ? builtin
+                : factory(builtin, () -> new LibcryptoHmac(LIBRARY.get().api(), builtin, digest.apply(LIBRARY.get().api())));
+    }
+
+    /** Whether the transport encrypts with libcrypto (false: MINA's ciphers, as logged at start). */
+    static boolean loaded() {
+        return LIBRARY.isPresent();
+    }
+
+    /** libcrypto.so.3, with every function called here resolved now rather than in the middle of a session. */
+    private static Optional<Library> load() {
+        try {
+            Api api = LibraryLoader.create(Api.class).failImmediately().load("libcrypto.so.3");
+            Pointer poly1305 = api.EVP_MAC_fetch(null, "POLY1305", null);
+            if (poly1305 == null || Stream.<Function<Api, Pointer>>of(Api::EVP_aes_128_gcm, Api::EVP_aes_256_gcm,
+                    Api::EVP_aes_128_ctr, Api::EVP_aes_192_ctr, Api::EVP_aes_256_ctr, Api::EVP_chacha20, Api::EVP_md5,
+                    Api::EVP_sha1, Api::EVP_sha256, Api::EVP_sha512).anyMatch(algorithm -> algorithm.apply(api) == null)) {
+                log.verbose("libcrypto lacks an algorithm the transport takes from it; using MINA's ciphers and MACs");
+                return Optional.empty();
+            }
+            log.debug1("ciphers and MACs from %s", api.OpenSSL_version(0));
+            return Optional.of(new Library(api, poly1305));
+        } catch (LinkageError e) {
+            log.verbose("libcrypto.so.3 not loaded (%s); using MINA's ciphers and MACs", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** MINA's factory in all but what it creates, so that the name and sizes are MINA's. */
+    private static <T> NamedFactory<T> factory(NamedResource builtin, Supplier<T> create) {
+        final class Factory implements NamedFactory<T> {
+            @Override
+            public String getName() {
+                return builtin.getName();
+            }
+
+            @Override
+            public T create() {
+                return create.get();
+            }
+
+            @Override
+            public String toString() {
+                return builtin.getName() + " (libcrypto)";
+            }
+        }
+        return new Factory();
+    }
+
+    /** Frees a native context when its owner, which the action must not hold, is unreachable. */
+    static void freeWith(Object owner, Runnable free) {
+        CLEANER.register(owner, free);
+    }
+
+    /**
+     * What every cipher here shares: MINA's name and sizes for the algorithm, and native contexts
+     * freed when MINA drops the cipher (after a rekey, or at the end of the connection).
+     */
+    abstract static class EvpCipher implements Cipher {
+        final Api api;
+        private final BuiltinCiphers builtin;
+
+        EvpCipher(Api api, BuiltinCiphers builtin) {
+            this.api = api;
+            this.builtin = builtin;
+        }
+
+        /** A new context for this cipher, freed with it. */
+        final Pointer cipherContext() {
+            Pointer ctx = api.EVP_CIPHER_CTX_new();
+            if (ctx == null) {
+                throw new IllegalStateException("EVP_CIPHER_CTX_new failed");
+            }
+            Api a = api; // the cleaning action must not hold the cipher
+            freeWith(this, () -> a.EVP_CIPHER_CTX_free(ctx));
+            return ctx;
+        }
+
+        /** A new context of the given MAC, freed with this cipher. */
+        final Pointer macContext(Pointer mac) {
+            Pointer ctx = api.EVP_MAC_CTX_new(mac);
+            if (ctx == null) {
+                throw new IllegalStateException("EVP_MAC_CTX_new failed");
+            }
+            Api a = api;
+            freeWith(this, () -> a.EVP_MAC_CTX_free(ctx));
+            return ctx;
+        }
+
+        /** Encrypts or decrypts length bytes of data in place, with the array pinned rather than copied. */
+        final void crypt(Pointer ctx, byte[] data, int offset, int length) {
+            ByteBuffer bytes = ByteBuffer.wrap(data, offset, length);
+            if (api.EVP_Cipher(ctx, bytes, bytes, length) < 0) {
+                throw new IllegalStateException("EVP_Cipher failed");
+            }
+        }
+
+        static void check(String call, int rc) {
+            if (rc <= 0) {
+                throw new IllegalStateException(call + " failed");
+            }
+        }
+
+        @Override
+        public String getAlgorithm() {
+            return builtin.getAlgorithm();
+        }
+
+        @Override
+        public String getTransformation() {
+            return builtin.getTransformation();
+        }
+
+        @Override
+        public int getIVSize() {
+            return builtin.getIVSize();
+        }
+
+        @Override
+        public int getAuthenticationTagSize() {
+            return builtin.getAuthenticationTagSize();
+        }
+
+        @Override
+        public int getCipherBlockSize() {
+            return builtin.getCipherBlockSize();
+        }
+
+        @Override
+        public int getKdfSize() {
+            return builtin.getKdfSize();
+        }
+
+        @Override
+        public int getKeySize() {
+            return builtin.getKeySize();
+        }
+
+        @Override
+        public String toString() {
+            return builtin.getName() + " (libcrypto)";
+        }
+    }
+}

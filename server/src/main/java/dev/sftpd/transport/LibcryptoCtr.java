@@ -1,0 +1,35 @@
+// aes128-ctr, aes192-ctr and aes256-ctr (RFC 4344) on libcrypto: a key stream over whole packets, the MAC apart.
+package dev.sftpd.transport;
+
+import java.util.Arrays;
+import jnr.ffi.Pointer;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+
+/** The counter runs on across packets; MINA passes block-aligned lengths, first the packet's first block to read its length. */
+final class LibcryptoCtr extends Libcrypto.EvpCipher {
+    private final Pointer type;
+    private Pointer ctx;
+
+    LibcryptoCtr(Libcrypto.Api api, BuiltinCiphers builtin, Pointer type) {
+        super(api, builtin);
+        this.type = type;
+    }
+
+    /** Counter mode is the same both ways. MINA's key and IV may be longer than the cipher's: their first bytes are used, as MINA's ciphers do. */
+    @Override
+    public void init(Mode mode, byte[] key, byte[] iv) {
+        ctx = cipherContext();
+        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(ctx, type, null, Arrays.copyOf(key, getKdfSize()),
+                Arrays.copyOf(iv, getIVSize()), 1));
+    }
+
+    @Override
+    public void update(byte[] data, int offset, int length) {
+        crypt(ctx, data, offset, length);
+    }
+
+    @Override
+    public void updateAAD(byte[] data, int offset, int length) {
+        throw new UnsupportedOperationException(this + " takes no additional data");
+    }
+}

@@ -1,0 +1,71 @@
+// aes128-gcm@openssh.com and aes256-gcm@openssh.com (RFC 5647) on libcrypto, called as OpenSSH's cipher.c calls it.
+package dev.sftpd.transport;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import jnr.ffi.Pointer;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+
+/**
+ * MINA calls {@link #updateAAD} with a packet's length field, then {@link #update} with the rest
+ * of the packet, followed by room for (encrypting) or the received (decrypting) 16-byte tag. The
+ * 12-byte nonce is a fixed field and a 64-bit invocation counter that libcrypto advances for
+ * each packet (EVP_CTRL_GCM_IV_GEN), as RFC 5647 has it.
+ */
+final class LibcryptoGcm extends Libcrypto.EvpCipher {
+    private static final int EVP_CTRL_AEAD_GET_TAG = 0x10;
+    private static final int EVP_CTRL_AEAD_SET_TAG = 0x11;
+    private static final int EVP_CTRL_GCM_SET_IV_FIXED = 0x12;
+    private static final int EVP_CTRL_GCM_IV_GEN = 0x13;
+    private static final int TAG = 16;
+
+    private final Pointer type;
+    private final byte[] tag = new byte[TAG];
+    private final byte[] invocation = new byte[8];
+    private Pointer ctx;
+    private boolean encrypt;
+
+    LibcryptoGcm(Libcrypto.Api api, BuiltinCiphers builtin, Pointer type) {
+        super(api, builtin);
+        this.type = type;
+    }
+
+    /** MINA's key and IV may be longer than the cipher's (hash output): their first bytes are used, as MINA's ciphers do. */
+    @Override
+    public void init(Mode mode, byte[] key, byte[] iv) {
+        encrypt = mode == Mode.Encrypt;
+        ctx = cipherContext();
+        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(ctx, type, null, Arrays.copyOf(key, getKdfSize()),
+                null, encrypt ? 1 : 0));
+        check("EVP_CTRL_GCM_SET_IV_FIXED",
+                api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IV_FIXED, -1, Arrays.copyOf(iv, getIVSize())));
+    }
+
+    /** The packet's length field: this packet's nonce, then the field as additional authenticated data. */
+    @Override
+    public void updateAAD(byte[] data, int offset, int length) {
+        check("EVP_CTRL_GCM_IV_GEN", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_IV_GEN, invocation.length, invocation));
+        // With no output buffer, libcrypto takes the input as additional data.
+        if (api.EVP_Cipher(ctx, null, ByteBuffer.wrap(data, offset, length), length) < 0) {
+            throw new IllegalStateException("EVP_Cipher(additional data) failed");
+        }
+    }
+
+    @Override
+    public void update(byte[] data, int offset, int length) throws AEADBadTagException {
+        if (!encrypt) {
+            System.arraycopy(data, offset + length, tag, 0, TAG);
+            check("EVP_CTRL_AEAD_SET_TAG", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG, tag));
+        }
+        crypt(ctx, data, offset, length);
+        // The final call: -1 when the tag does not match.
+        if (api.EVP_Cipher(ctx, null, null, 0) < 0) {
+            throw new AEADBadTagException("Tag mismatch");
+        }
+        if (encrypt) {
+            check("EVP_CTRL_AEAD_GET_TAG", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TAG, tag));
+            System.arraycopy(tag, 0, data, offset + length, TAG);
+        }
+    }
+}
