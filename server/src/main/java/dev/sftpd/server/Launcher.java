@@ -60,6 +60,16 @@ final class Launcher {
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
 
     /**
+     * The transport compiles with C1 alone. A transport is a fresh JVM per connection, and C2
+     * spent a third of its CPU compiling in the first seconds of a transfer while the
+     * transfer waited for it; with the ciphers and MACs in libcrypto (dev.sftpd.transport.Libcrypto)
+     * what is left to compile is MINA's packet path, which C1 serves as fast
+     * (docs/BENCHMARKS.md, 2026-12-06: a 1 GiB aes128-gcm get 3.3 to 2.4 s, a pooled transport's
+     * start 0.6 to 0.4 CPU-seconds).
+     */
+    private static final List<String> TRANSPORT_FLAGS = List.of("-XX:TieredStopAtLevel=1");
+
+    /**
      * Runs as root in a private mount namespace (unshare): a read-only tmpfs root holding only
      * what the JVM reads (the directories given, read-only, nosuid, nodev; /dev/null and the
      * random devices), chroot into it, then setpriv: the unprivileged ids, no groups, empty
@@ -168,7 +178,7 @@ final class Launcher {
         argv.add("--");
         // Tests replace the transport's main class with one that misbehaves on purpose.
         argv.addAll(java(System.getProperty("sftpd.transport.main", TRANSPORT_MAIN), transportClassPath,
-                family.jvmFlags));
+                Stream.concat(TRANSPORT_FLAGS.stream(), family.jvmFlags.stream()).toList()));
         // The jail's own errors go to the daemon's stderr; the JVM gets /dev/null on 1 and 2.
         return Child.watch(Spawner.spawn(argv, environment(), devNull.fd(), 2, channel.fd(), false));
     }

@@ -22,12 +22,12 @@ import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.mac.Mac;
 
 /**
- * Why not the JDK's: JDK 17 has no intrinsic for ChaCha20 or Poly1305, and MINA's
- * chacha20-poly1305 in Java costs 4.3 CPU-seconds per GiB, libcrypto's 0.5. The JDK's AES, GHASH
- * and SHA intrinsics serve only code C2 has compiled, and every transport is a fresh JVM: a cold
- * JVM spends 1.3 CPU-seconds on its first GiB of AES-GCM, libcrypto 0.7 (docs/BENCHMARKS.md).
- * The library is in every Debian system that has OpenSSH's server; where it does not load, or
- * lacks a function called here, the transport keeps MINA's ciphers and MACs.
+ * Why not the JDK's: the transport runs C1 alone (compiling with C2 cost each fresh transport a
+ * third of its CPU in its first seconds), and only C2 has the JDK's AES, GHASH and SHA
+ * intrinsics; JDK 17 has none for ChaCha20 or Poly1305 at all. MINA's chacha20-poly1305 in Java
+ * costs 4.3 CPU-seconds per GiB even compiled by C2, libcrypto's 0.5 (docs/BENCHMARKS.md). The
+ * library is in every Debian system that has OpenSSH's server; where it does not load, or lacks a
+ * function called here, the transport keeps MINA's ciphers and MACs.
  */
 public final class Libcrypto {
     private static final SshLog log = SshLog.get(Libcrypto.class);
