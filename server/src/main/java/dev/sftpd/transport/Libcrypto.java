@@ -4,6 +4,7 @@ package dev.sftpd.transport;
 import dev.sftpd.log.SshLog;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -210,6 +211,18 @@ public final class Libcrypto {
             }
             Api a = api;
             freeWith(this, () -> a.EVP_MAC_CTX_free(ctx));
+            return ctx;
+        }
+
+        /**
+         * A new context for the algorithm under MINA's key, of which the first {@link #getKdfSize}
+         * bytes are the cipher's (MINA derives more, as hash output), with the IV given or none yet.
+         */
+        final Pointer keyed(Pointer type, byte[] key, byte[] iv, boolean encrypt) {
+            Pointer ctx = cipherContext();
+            byte[] k = Arrays.copyOf(key, getKdfSize());
+            check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(ctx, type, null, k, iv, encrypt ? 1 : 0));
+            Arrays.fill(k, (byte) 0);
             return ctx;
         }
 

@@ -41,10 +41,12 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
     @Override
     public void init(Mode mode, byte[] key, byte[] iv) {
         encrypt = mode == Mode.Encrypt;
-        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(payload, api.EVP_chacha20(), null,
-                Arrays.copyOfRange(key, 0, 32), null, 1));
-        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(header, api.EVP_chacha20(), null,
-                Arrays.copyOfRange(key, 32, 64), null, 1));
+        byte[] payloadKey = Arrays.copyOfRange(key, 0, 32);
+        byte[] headerKey = Arrays.copyOfRange(key, 32, 64);
+        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(payload, api.EVP_chacha20(), null, payloadKey, null, 1));
+        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(header, api.EVP_chacha20(), null, headerKey, null, 1));
+        Arrays.fill(payloadKey, (byte) 0);
+        Arrays.fill(headerKey, (byte) 0);
         firstSequence = ByteBuffer.wrap(iv, 0, 8).getLong();
         if (firstSequence >>> 32 != 0) {
             throw new IllegalStateException("ChaCha20 nonce is not a valid SSH packet sequence number");

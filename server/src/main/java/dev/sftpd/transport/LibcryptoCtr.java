@@ -15,12 +15,10 @@ final class LibcryptoCtr extends Libcrypto.EvpCipher {
         this.type = type;
     }
 
-    /** Counter mode is the same both ways. MINA's key and IV may be longer than the cipher's: their first bytes are used, as MINA's ciphers do. */
+    /** Counter mode is the same both ways; the IV's first 16 bytes are the first counter block (MINA derives more). */
     @Override
     public void init(Mode mode, byte[] key, byte[] iv) {
-        ctx = cipherContext();
-        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(ctx, type, null, Arrays.copyOf(key, getKdfSize()),
-                Arrays.copyOf(iv, getIVSize()), 1));
+        ctx = keyed(type, key, Arrays.copyOf(iv, getIVSize()), true);
     }
 
     @Override

@@ -31,13 +31,11 @@ final class LibcryptoGcm extends Libcrypto.EvpCipher {
         this.type = type;
     }
 
-    /** MINA's key and IV may be longer than the cipher's (hash output): their first bytes are used, as MINA's ciphers do. */
+    /** The IV's first 12 bytes are the fixed field and the first invocation counter (MINA derives more). */
     @Override
     public void init(Mode mode, byte[] key, byte[] iv) {
         encrypt = mode == Mode.Encrypt;
-        ctx = cipherContext();
-        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(ctx, type, null, Arrays.copyOf(key, getKdfSize()),
-                null, encrypt ? 1 : 0));
+        ctx = keyed(type, key, null, encrypt);
         check("EVP_CTRL_GCM_SET_IV_FIXED",
                 api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IV_FIXED, -1, Arrays.copyOf(iv, getIVSize())));
     }
