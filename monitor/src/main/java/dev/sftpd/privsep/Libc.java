@@ -63,6 +63,8 @@ final class Libc {
         int sigfillset(Pointer sigset);
         int waitpid(int pid, @Out int[] status, int options);
         int kill(int pid, int signal);
+        /** sighandler_t signal(int, sighandler_t), the handler as its address: 0 SIG_DFL, 1 SIG_IGN, -1 SIG_ERR. */
+        long signal(int signal, long handler);
         int clock_gettime(int clock, @Out long[] timespec);
 
         // glibc's set*id and setgroups apply to every thread of the process (its setxid broadcast).

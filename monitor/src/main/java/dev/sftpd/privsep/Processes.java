@@ -16,6 +16,7 @@ import java.util.OptionalInt;
 
 public final class Processes {
     private static final int WNOHANG = 1;
+    private static final long SIG_DFL = 0;
     private static final int CLOCK_MONOTONIC = 1;
 
     private Processes() {}
@@ -56,6 +57,14 @@ public final class Processes {
 
     public static void kill(int pid, int signal) throws SysCallException {
         call("kill " + pid, () -> C.kill(pid, signal));
+    }
+
+    /**
+     * The signal's default action, for a signal the process inherited as ignored: the JVM installs
+     * no handler for SIGHUP, SIGINT or SIGTERM if it found them ignored when it started.
+     */
+    public static void unignore(int signal) throws SysCallException {
+        call("signal " + signal, () -> C.signal(signal, SIG_DFL));
     }
 
     /** A process's live children, from /proc (a thread of its own lists them: the main thread's file). */

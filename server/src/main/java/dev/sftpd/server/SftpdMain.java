@@ -13,6 +13,7 @@ import dev.sftpd.server.config.ConfigParser;
 import dev.sftpd.server.config.Configuration;
 import dev.sftpd.server.config.ConnectionSpec;
 import dev.sftpd.privsep.Fd;
+import dev.sftpd.privsep.Processes;
 import dev.sftpd.privsep.Spawner;
 import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import jnr.posix.POSIXFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 public final class SftpdMain {
     private static final SshLog log = SshLog.get(SftpdMain.class);
@@ -194,7 +196,18 @@ public final class SftpdMain {
             t.setDaemon(true);
             return t;
         });
-        Signal.handle(new Signal("HUP"), signal -> reloads.execute(reload));
+        Signal hup = new Signal("HUP");
+        SignalHandler handler = signal -> reloads.execute(reload);
+        if (Signal.handle(hup, handler) == SignalHandler.SIG_IGN) {
+            // Started with SIGHUP ignored (nohup, a shell's trap '' HUP), the JVM kept ignoring it and
+            // would never call the handler. sshd reloads on SIGHUP whatever it inherited; so does sftpd.
+            try {
+                Processes.unignore(hup.getNumber());
+                Signal.handle(hup, handler);
+            } catch (SysCallException e) {
+                log.error("SIGHUP stays ignored, as inherited (%s): no reload on SIGHUP", e.getMessage());
+            }
+        }
     }
 
     private static void reload(Daemon daemon, DaemonFlags flags) {
