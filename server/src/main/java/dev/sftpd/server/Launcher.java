@@ -64,8 +64,8 @@ final class Launcher {
      * spent a third of its CPU compiling in the first seconds of a transfer while the
      * transfer waited for it; with the ciphers and MACs in libcrypto (dev.sftpd.transport.Libcrypto)
      * what is left to compile is MINA's packet path, which C1 serves as fast
-     * (docs/BENCHMARKS.md, 2026-12-06: a 1 GiB aes128-gcm get 3.3 to 2.4 s, a pooled transport's
-     * start 0.6 to 0.4 CPU-seconds).
+     * (docs/BENCHMARKS.md, 2026-12-06: a 1 GiB aes128-gcm get 3.2-3.3 s to 2.4-2.8 s, a pooled
+     * transport's start 0.54-0.66 to 0.45-0.48 CPU-seconds).
      */
     private static final List<String> TRANSPORT_FLAGS = List.of("-XX:TieredStopAtLevel=1");
 

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -33,7 +34,10 @@ import org.apache.sshd.common.mac.Mac;
 public final class Libcrypto {
     private static final SshLog log = SshLog.get(Libcrypto.class);
 
-    /** The functions OpenSSH's cipher.c, cipher-chachapoly-libcrypto.c and mac.c call. Public only because jnr-ffi implements it in another class loader. */
+    /**
+     * The functions OpenSSH's cipher.c, cipher-chachapoly-libcrypto.c and mac.c call. Public only
+     * because jnr-ffi implements it in another class loader.
+     */
     public interface Api {
         Pointer EVP_CIPHER_CTX_new();
 
@@ -96,13 +100,14 @@ public final class Libcrypto {
     /** Frees each cipher's and MAC's native contexts once MINA has dropped it, after a rekey or at the end. */
     private static final Cleaner CLEANER = Cleaner.create();
     private static final Optional<Library> LIBRARY = load();
-    private static final Map<BuiltinCiphers, Function<Library, Cipher>> CIPHERS = Map.of(
-            BuiltinCiphers.aes128gcm, lib -> new LibcryptoGcm(lib.api(), BuiltinCiphers.aes128gcm, lib.api().EVP_aes_128_gcm()),
-            BuiltinCiphers.aes256gcm, lib -> new LibcryptoGcm(lib.api(), BuiltinCiphers.aes256gcm, lib.api().EVP_aes_256_gcm()),
-            BuiltinCiphers.cc20p1305_openssh, lib -> new LibcryptoChaChaPoly(lib.api(), lib.poly1305()),
-            BuiltinCiphers.aes128ctr, lib -> new LibcryptoCtr(lib.api(), BuiltinCiphers.aes128ctr, lib.api().EVP_aes_128_ctr()),
-            BuiltinCiphers.aes192ctr, lib -> new LibcryptoCtr(lib.api(), BuiltinCiphers.aes192ctr, lib.api().EVP_aes_192_ctr()),
-            BuiltinCiphers.aes256ctr, lib -> new LibcryptoCtr(lib.api(), BuiltinCiphers.aes256ctr, lib.api().EVP_aes_256_ctr()));
+    private static final Map<BuiltinCiphers, BiFunction<Library, BuiltinCiphers, Cipher>> CIPHERS = Map.of(
+            BuiltinCiphers.aes128gcm, (lib, b) -> new LibcryptoGcm(lib.api(), b, lib.api().EVP_aes_128_gcm()),
+            BuiltinCiphers.aes256gcm, (lib, b) -> new LibcryptoGcm(lib.api(), b, lib.api().EVP_aes_256_gcm()),
+            BuiltinCiphers.cc20p1305_openssh,
+            (lib, b) -> new LibcryptoChaChaPoly(lib.api(), lib.api().EVP_chacha20(), lib.poly1305()),
+            BuiltinCiphers.aes128ctr, (lib, b) -> new LibcryptoCtr(lib.api(), b, lib.api().EVP_aes_128_ctr()),
+            BuiltinCiphers.aes192ctr, (lib, b) -> new LibcryptoCtr(lib.api(), b, lib.api().EVP_aes_192_ctr()),
+            BuiltinCiphers.aes256ctr, (lib, b) -> new LibcryptoCtr(lib.api(), b, lib.api().EVP_aes_256_ctr()));
     /** Every HMAC MINA has, by its digest; the -96 ones send the digest's first 12 bytes. */
     private static final Map<BuiltinMacs, Function<Api, Pointer>> HMACS = Map.of(
             BuiltinMacs.hmacmd5, Api::EVP_md5, BuiltinMacs.hmacmd596, Api::EVP_md5,
@@ -119,7 +124,8 @@ public final class Libcrypto {
     /** The cipher: libcrypto's where this class has it and the library loaded, MINA's otherwise. */
     static NamedFactory<Cipher> cipher(BuiltinCiphers builtin) {
         var create = CIPHERS.get(builtin);
-        return create == null || LIBRARY.isEmpty() ? builtin : factory(builtin, () -> create.apply(LIBRARY.get()));
+        return create == null || LIBRARY.isEmpty() ? builtin
+                : factory(builtin, () -> create.apply(LIBRARY.get(), builtin));
     }
 
     /** The MAC: libcrypto's HMAC where the library loaded, MINA's otherwise. */
@@ -127,11 +133,6 @@ public final class Libcrypto {
         var digest = HMACS.get(builtin);
         return digest == null || LIBRARY.isEmpty() ? builtin
                 : factory(builtin, () -> new LibcryptoHmac(LIBRARY.get().api(), builtin, digest.apply(LIBRARY.get().api())));
-    }
-
-    /** Whether the transport encrypts with libcrypto (false: MINA's ciphers, as logged at start). */
-    static boolean loaded() {
-        return LIBRARY.isPresent();
     }
 
     /** libcrypto.so.3, with every function called here resolved now rather than in the middle of a session. */
@@ -174,6 +175,13 @@ public final class Libcrypto {
         return new Factory();
     }
 
+    /** libcrypto's calls return 1 (or a positive count) on success, 0 or -1 on failure. */
+    static void check(String call, int rc) {
+        if (rc <= 0) {
+            throw new IllegalStateException(call + " failed");
+        }
+    }
+
     /** Frees a native context when its owner, which the action must not hold, is unreachable. */
     static void freeWith(Object owner, Runnable free) {
         CLEANER.register(owner, free);
@@ -185,11 +193,14 @@ public final class Libcrypto {
      */
     abstract static class EvpCipher implements Cipher {
         final Api api;
+        /** libcrypto's algorithm (EVP_CIPHER) for the cipher's contexts. */
+        final Pointer type;
         private final BuiltinCiphers builtin;
 
-        EvpCipher(Api api, BuiltinCiphers builtin) {
+        EvpCipher(Api api, BuiltinCiphers builtin, Pointer type) {
             this.api = api;
             this.builtin = builtin;
+            this.type = type;
         }
 
         /** A new context for this cipher, freed with it. */
@@ -218,7 +229,7 @@ public final class Libcrypto {
          * A new context for the algorithm under MINA's key, of which the first {@link #getKdfSize}
          * bytes are the cipher's (MINA derives more, as hash output), with the IV given or none yet.
          */
-        final Pointer keyed(Pointer type, byte[] key, byte[] iv, boolean encrypt) {
+        final Pointer keyed(byte[] key, byte[] iv, boolean encrypt) {
             Pointer ctx = cipherContext();
             byte[] k = Arrays.copyOf(key, getKdfSize());
             check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(ctx, type, null, k, iv, encrypt ? 1 : 0));
@@ -231,12 +242,6 @@ public final class Libcrypto {
             ByteBuffer bytes = ByteBuffer.wrap(data, offset, length);
             if (api.EVP_Cipher(ctx, bytes, bytes, length) < 0) {
                 throw new IllegalStateException("EVP_Cipher failed");
-            }
-        }
-
-        static void check(String call, int rc) {
-            if (rc <= 0) {
-                throw new IllegalStateException(call + " failed");
             }
         }
 

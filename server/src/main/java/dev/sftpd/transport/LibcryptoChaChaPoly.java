@@ -2,11 +2,11 @@
 package dev.sftpd.transport;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import jnr.ffi.Pointer;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.mac.Mac;
 
 /**
  * Two ChaCha20 keys: the second 32 bytes of the key encrypt each packet's length field, the
@@ -30,8 +30,8 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
     private long firstSequence;
     private long sequence;
 
-    LibcryptoChaChaPoly(Libcrypto.Api api, Pointer poly1305Mac) {
-        super(api, BuiltinCiphers.cc20p1305_openssh);
+    LibcryptoChaChaPoly(Libcrypto.Api api, Pointer chacha20, Pointer poly1305Mac) {
+        super(api, BuiltinCiphers.cc20p1305_openssh, chacha20);
         header = cipherContext();
         payload = cipherContext();
         poly1305 = macContext(poly1305Mac);
@@ -43,8 +43,8 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
         encrypt = mode == Mode.Encrypt;
         byte[] payloadKey = Arrays.copyOfRange(key, 0, 32);
         byte[] headerKey = Arrays.copyOfRange(key, 32, 64);
-        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(payload, api.EVP_chacha20(), null, payloadKey, null, 1));
-        check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(header, api.EVP_chacha20(), null, headerKey, null, 1));
+        Libcrypto.check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(payload, type, null, payloadKey, null, 1));
+        Libcrypto.check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(header, type, null, headerKey, null, 1));
         Arrays.fill(payloadKey, (byte) 0);
         Arrays.fill(headerKey, (byte) 0);
         firstSequence = ByteBuffer.wrap(iv, 0, 8).getLong();
@@ -63,7 +63,7 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
         ByteBuffer.wrap(iv, 8, 8).putLong(sequence);
         startBlocks(payload, 0);
         crypt(payload, polyKey, 0, polyKey.length); // zeros in, the key stream out
-        check("EVP_MAC_init", api.EVP_MAC_init(poly1305, polyKey, polyKey.length, null));
+        Libcrypto.check("EVP_MAC_init", api.EVP_MAC_init(poly1305, polyKey, polyKey.length, null));
         Arrays.fill(polyKey, (byte) 0);
         if (!encrypt) {
             mac(data, offset, length);
@@ -80,7 +80,7 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
         if (!encrypt) {
             mac(data, offset, length);
             finishMac();
-            if (!MessageDigest.isEqual(Arrays.copyOfRange(data, offset + length, offset + length + TAG), tag)) {
+            if (!Mac.equals(data, offset + length, tag, 0, TAG)) {
                 throw new AEADBadTagException("Tag mismatch");
             }
         }
@@ -100,14 +100,14 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
     /** Sets the context's IV to this packet's nonce and the given block counter. */
     private void startBlocks(Pointer ctx, int counter) {
         iv[0] = (byte) counter;
-        check("EVP_CipherInit_ex(IV)", api.EVP_CipherInit_ex(ctx, null, null, null, iv, 1));
+        Libcrypto.check("EVP_CipherInit_ex(IV)", api.EVP_CipherInit_ex(ctx, null, null, null, iv, 1));
     }
 
     private void mac(byte[] data, int offset, int length) {
-        check("EVP_MAC_update", api.EVP_MAC_update(poly1305, ByteBuffer.wrap(data, offset, length), length));
+        Libcrypto.check("EVP_MAC_update", api.EVP_MAC_update(poly1305, ByteBuffer.wrap(data, offset, length), length));
     }
 
     private void finishMac() {
-        check("EVP_MAC_final", api.EVP_MAC_final(poly1305, tag, tagLength, TAG));
+        Libcrypto.check("EVP_MAC_final", api.EVP_MAC_final(poly1305, tag, tagLength, TAG));
     }
 }

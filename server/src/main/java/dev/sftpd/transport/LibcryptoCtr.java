@@ -7,18 +7,16 @@ import org.apache.sshd.common.cipher.BuiltinCiphers;
 
 /** The counter runs on across packets; MINA passes block-aligned lengths, first the packet's first block to read its length. */
 final class LibcryptoCtr extends Libcrypto.EvpCipher {
-    private final Pointer type;
     private Pointer ctx;
 
     LibcryptoCtr(Libcrypto.Api api, BuiltinCiphers builtin, Pointer type) {
-        super(api, builtin);
-        this.type = type;
+        super(api, builtin, type);
     }
 
     /** Counter mode is the same both ways; the IV's first 16 bytes are the first counter block (MINA derives more). */
     @Override
     public void init(Mode mode, byte[] key, byte[] iv) {
-        ctx = keyed(type, key, Arrays.copyOf(iv, getIVSize()), true);
+        ctx = keyed(key, Arrays.copyOf(iv, getIVSize()), true);
     }
 
     @Override

@@ -20,30 +20,28 @@ final class LibcryptoGcm extends Libcrypto.EvpCipher {
     private static final int EVP_CTRL_GCM_IV_GEN = 0x13;
     private static final int TAG = 16;
 
-    private final Pointer type;
     private final byte[] tag = new byte[TAG];
     private final byte[] invocation = new byte[8];
     private Pointer ctx;
     private boolean encrypt;
 
     LibcryptoGcm(Libcrypto.Api api, BuiltinCiphers builtin, Pointer type) {
-        super(api, builtin);
-        this.type = type;
+        super(api, builtin, type);
     }
 
     /** The IV's first 12 bytes are the fixed field and the first invocation counter (MINA derives more). */
     @Override
     public void init(Mode mode, byte[] key, byte[] iv) {
         encrypt = mode == Mode.Encrypt;
-        ctx = keyed(type, key, null, encrypt);
-        check("EVP_CTRL_GCM_SET_IV_FIXED",
+        ctx = keyed(key, null, encrypt);
+        Libcrypto.check("EVP_CTRL_GCM_SET_IV_FIXED",
                 api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IV_FIXED, -1, Arrays.copyOf(iv, getIVSize())));
     }
 
     /** The packet's length field: this packet's nonce, then the field as additional authenticated data. */
     @Override
     public void updateAAD(byte[] data, int offset, int length) {
-        check("EVP_CTRL_GCM_IV_GEN", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_IV_GEN, invocation.length, invocation));
+        Libcrypto.check("EVP_CTRL_GCM_IV_GEN", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_IV_GEN, invocation.length, invocation));
         // With no output buffer, libcrypto takes the input as additional data.
         if (api.EVP_Cipher(ctx, null, ByteBuffer.wrap(data, offset, length), length) < 0) {
             throw new IllegalStateException("EVP_Cipher(additional data) failed");
@@ -54,7 +52,7 @@ final class LibcryptoGcm extends Libcrypto.EvpCipher {
     public void update(byte[] data, int offset, int length) throws AEADBadTagException {
         if (!encrypt) {
             System.arraycopy(data, offset + length, tag, 0, TAG);
-            check("EVP_CTRL_AEAD_SET_TAG", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG, tag));
+            Libcrypto.check("EVP_CTRL_AEAD_SET_TAG", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG, tag));
         }
         crypt(ctx, data, offset, length);
         // The final call: -1 when the tag does not match.
@@ -62,7 +60,7 @@ final class LibcryptoGcm extends Libcrypto.EvpCipher {
             throw new AEADBadTagException("Tag mismatch");
         }
         if (encrypt) {
-            check("EVP_CTRL_AEAD_GET_TAG", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TAG, tag));
+            Libcrypto.check("EVP_CTRL_AEAD_GET_TAG", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TAG, tag));
             System.arraycopy(tag, 0, data, offset + length, TAG);
         }
     }

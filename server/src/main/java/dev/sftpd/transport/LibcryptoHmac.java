@@ -34,7 +34,7 @@ final class LibcryptoHmac implements Mac {
     @Override
     public void init(byte[] key) {
         byte[] k = Arrays.copyOf(key, Math.min(key.length, getDefaultBlockSize()));
-        Libcrypto.EvpCipher.check("HMAC_Init_ex", api.HMAC_Init_ex(ctx, k, k.length, digest, null));
+        Libcrypto.check("HMAC_Init_ex", api.HMAC_Init_ex(ctx, k, k.length, digest, null));
         Arrays.fill(k, (byte) 0);
         started = true;
     }
@@ -48,13 +48,13 @@ final class LibcryptoHmac implements Mac {
     @Override
     public void update(byte[] data, int offset, int length) {
         start();
-        Libcrypto.EvpCipher.check("HMAC_Update", api.HMAC_Update(ctx, ByteBuffer.wrap(data, offset, length), length));
+        Libcrypto.check("HMAC_Update", api.HMAC_Update(ctx, ByteBuffer.wrap(data, offset, length), length));
     }
 
     @Override
     public void doFinal(byte[] out, int offset) {
         start();
-        Libcrypto.EvpCipher.check("HMAC_Final", api.HMAC_Final(ctx, result, resultLength));
+        Libcrypto.check("HMAC_Final", api.HMAC_Final(ctx, result, resultLength));
         started = false;
         System.arraycopy(result, 0, out, offset, getBlockSize());
     }
@@ -62,7 +62,7 @@ final class LibcryptoHmac implements Mac {
     /** The next message under the same key, unless one is under way. */
     private void start() {
         if (!started) {
-            Libcrypto.EvpCipher.check("HMAC_Init_ex", api.HMAC_Init_ex(ctx, null, 0, null, null));
+            Libcrypto.check("HMAC_Init_ex", api.HMAC_Init_ex(ctx, null, 0, null, null));
             started = true;
         }
     }
