@@ -1,4 +1,4 @@
-// The transport's AEAD ciphers from OpenSSL's libcrypto, the library OpenSSH's sshd encrypts with, when it loads.
+// The transport's ciphers, MACs and X25519 from OpenSSL's libcrypto, the library OpenSSH's sshd encrypts with, when it loads.
 package dev.sftpd.transport;
 
 import dev.sftpd.log.SshLog;
@@ -16,10 +16,14 @@ import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.Pinned;
+import jnr.ffi.byref.PointerByReference;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.kex.AbstractDH;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.DHFactory;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.mac.Mac;
 
@@ -28,14 +32,16 @@ import org.apache.sshd.common.mac.Mac;
  * third of its CPU in its first seconds), and only C2 has the JDK's AES, GHASH and SHA
  * intrinsics; JDK 17 has none for ChaCha20 or Poly1305 at all. MINA's chacha20-poly1305 in Java
  * costs 4.3 CPU-seconds per GiB even compiled by C2, libcrypto's 0.5 (docs/BENCHMARKS.md). The
- * library is in every Debian system that has OpenSSH's server; where it does not load, or lacks a
- * function called here, the transport keeps MINA's ciphers and MACs.
+ * same holds for the JDK's X25519 (see LibcryptoX25519). The library is in every Debian system
+ * that has OpenSSH's server; where it does not load, or lacks a function called here, the
+ * transport keeps MINA's ciphers, MACs and key exchanges.
  */
 public final class Libcrypto {
     private static final SshLog log = SshLog.get(Libcrypto.class);
 
     /**
-     * The functions OpenSSH's cipher.c, cipher-chachapoly-libcrypto.c and mac.c call. Public only
+     * The functions OpenSSH's cipher.c, cipher-chachapoly-libcrypto.c and mac.c call, and the
+     * EVP_PKEY ones for X25519. Public only
      * because jnr-ffi implements it in another class loader.
      */
     public interface Api {
@@ -93,6 +99,28 @@ public final class Libcrypto {
 
         int HMAC_Final(Pointer ctx, @Out byte[] out, @Out int[] written);
 
+        Pointer EVP_PKEY_CTX_new_id(int type, Pointer engine);
+
+        Pointer EVP_PKEY_CTX_new(Pointer key, Pointer engine);
+
+        void EVP_PKEY_CTX_free(Pointer ctx);
+
+        int EVP_PKEY_keygen_init(Pointer ctx);
+
+        int EVP_PKEY_keygen(Pointer ctx, PointerByReference key);
+
+        Pointer EVP_PKEY_new_raw_public_key(int type, Pointer engine, @In byte[] key, long length);
+
+        int EVP_PKEY_get_raw_public_key(Pointer key, @Out byte[] out, @In @Out long[] length);
+
+        void EVP_PKEY_free(Pointer key);
+
+        int EVP_PKEY_derive_init(Pointer ctx);
+
+        int EVP_PKEY_derive_set_peer(Pointer ctx, Pointer peer);
+
+        int EVP_PKEY_derive(Pointer ctx, @Out byte[] secret, @In @Out long[] length);
+
         /** With 0, OPENSSL_VERSION: "OpenSSL 3.0.17 1 Jul 2025". */
         String OpenSSL_version(int type);
     }
@@ -135,6 +163,41 @@ public final class Libcrypto {
                 : factory(builtin, () -> new LibcryptoHmac(LIBRARY.get().api(), builtin, digest.apply(LIBRARY.get().api())));
     }
 
+    /** The key exchange: curve25519-sha256 (both names) on libcrypto's X25519 where the library loaded, MINA's otherwise. */
+    static DHFactory kex(DHFactory builtin) {
+        if (LIBRARY.isEmpty() || builtin != BuiltinDHFactories.curve25519 && builtin != BuiltinDHFactories.curve25519_libssh) {
+            return builtin;
+        }
+        Api api = LIBRARY.get().api();
+        final class Factory implements DHFactory {
+            @Override
+            public String getName() {
+                return builtin.getName();
+            }
+
+            @Override
+            public boolean isGroupExchange() {
+                return false;
+            }
+
+            @Override
+            public boolean isSupported() {
+                return true;
+            }
+
+            @Override
+            public AbstractDH create(Object... params) {
+                return new LibcryptoX25519(api);
+            }
+
+            @Override
+            public String toString() {
+                return builtin.getName() + " (libcrypto)";
+            }
+        }
+        return new Factory();
+    }
+
     /** libcrypto.so.3, with every function called here resolved now rather than in the middle of a session. */
     private static Optional<Library> load() {
         try {
@@ -146,7 +209,7 @@ public final class Libcrypto {
                 log.verbose("libcrypto lacks an algorithm the transport takes from it; using MINA's ciphers and MACs");
                 return Optional.empty();
             }
-            log.debug1("ciphers and MACs from %s", api.OpenSSL_version(0));
+            log.debug1("ciphers, MACs and X25519 from %s", api.OpenSSL_version(0));
             return Optional.of(new Library(api, poly1305));
         } catch (LinkageError e) {
             log.verbose("libcrypto.so.3 not loaded (%s); using MINA's ciphers and MACs", e.getMessage());

@@ -60,7 +60,8 @@ final class TransportServer extends SshServer {
                 .map(Libcrypto::cipher).toList());
         setMacFactories(builtins(settings.macs(), BuiltinMacs::fromFactoryName).stream().map(Libcrypto::mac).toList());
         setKeyExchangeFactories(NamedFactory.setUpTransformedFactories(false,
-                builtins(settings.kexAlgorithms(), BuiltinDHFactories::fromFactoryName), ServerBuilder.DH2KEX));
+                builtins(settings.kexAlgorithms(), BuiltinDHFactories::fromFactoryName).stream().map(Libcrypto::kex).toList(),
+                ServerBuilder.DH2KEX));
         setCompressionFactories(List.of(BuiltinCompressions.none));
         Map<String, UserAuthFactory> methods = Map.of(
                 MonitorPublicKeyAuth.NAME, MonitorPublicKeyAuth.factory(monitor),

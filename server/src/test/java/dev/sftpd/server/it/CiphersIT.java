@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CiphersIT {
-    private static final Pattern LIBCRYPTO = Pattern.compile("ciphers and MACs from OpenSSL 3\\.");
+    private static final Pattern LIBCRYPTO = Pattern.compile("ciphers, MACs and X25519 from OpenSSL 3\\.");
 
     @RegisterExtension
     static final Sftpd sftpd = Sftpd.withConfig("LogLevel DEBUG1");

@@ -1,0 +1,131 @@
+// curve25519-sha256 on libcrypto against the JDK's X25519 (MINA's), and against the client keys RFC 7748 and 8731 say to refuse.
+package dev.sftpd.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigInteger;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.XECPublicKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.XECPublicKeySpec;
+import java.util.HexFormat;
+import javax.crypto.KeyAgreement;
+import org.apache.sshd.common.kex.AbstractDH;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.DHFactory;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class LibcryptoX25519Test {
+    @ParameterizedTest
+    @EnumSource(names = {"curve25519", "curve25519_libssh"})
+    void bothNamesOfCurve25519AreLibcryptos(BuiltinDHFactories builtin) throws Exception {
+        DHFactory factory = Libcrypto.kex(builtin);
+
+        assertEquals(builtin.getName(), factory.getName());
+        assertEquals(LibcryptoX25519.class, factory.create().getClass());
+    }
+
+    @Test
+    void otherKeyExchangesStayMinas() {
+        assertSame(BuiltinDHFactories.ecdhp256, Libcrypto.kex(BuiltinDHFactories.ecdhp256));
+        assertSame(BuiltinDHFactories.dhg14_256, Libcrypto.kex(BuiltinDHFactories.dhg14_256));
+    }
+
+    @Test
+    void agreesWithTheJdksX25519EachTime() throws Exception {
+        KeyPairGenerator jdk = KeyPairGenerator.getInstance("X25519");
+        for (int round = 0; round < 20; round++) {
+            AbstractDH server = Libcrypto.kex(BuiltinDHFactories.curve25519).create();
+            KeyPair client = jdk.generateKeyPair();
+
+            byte[] serverPublic = server.getE();
+            server.setF(raw((XECPublicKey) client.getPublic()));
+            KeyAgreement agreement = KeyAgreement.getInstance("X25519");
+            agreement.init(client.getPrivate());
+            agreement.doPhase(jdkPublic(serverPublic), true);
+
+            assertEquals(32, serverPublic.length);
+            assertArrayEquals(AbstractDH.stripLeadingZeroes(agreement.generateSecret()), server.getK());
+        }
+    }
+
+    @Test
+    void eachExchangeHasAKeyPairOfItsOwn() throws Exception {
+        DHFactory factory = Libcrypto.kex(BuiltinDHFactories.curve25519);
+
+        assertNotEquals(HexFormat.of().formatHex(factory.create().getE()),
+                HexFormat.of().formatHex(factory.create().getE()));
+    }
+
+    @Test
+    void refusesAClientKeyOfTheWrongSize() throws Exception {
+        for (int size : new int[] {0, 31, 33, 65}) {
+            AbstractDH server = Libcrypto.kex(BuiltinDHFactories.curve25519).create();
+            server.getE();
+            server.setF(new byte[size]);
+
+            assertThrows(IllegalArgumentException.class, server::getK, size + " bytes");
+        }
+    }
+
+    /** Points of small order give an all-zero secret, which RFC 8731 section 3 says to refuse. */
+    @Test
+    void refusesAClientKeyOfLowOrder() throws Exception {
+        for (String point : new String[] {
+                "0000000000000000000000000000000000000000000000000000000000000000",
+                "0100000000000000000000000000000000000000000000000000000000000000",
+                "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800"}) {
+            AbstractDH server = Libcrypto.kex(BuiltinDHFactories.curve25519).create();
+            server.getE();
+            server.setF(HexFormat.of().parseHex(point));
+
+            assertThrows(RuntimeException.class, server::getK, point);
+        }
+    }
+
+    @Test
+    void sendsItsPublicKeyAsAStringNotAnMpint() throws Exception {
+        AbstractDH server = Libcrypto.kex(BuiltinDHFactories.curve25519).create();
+        byte[] f = new byte[32];
+        f[0] = (byte) 0x80; // an mpint would gain a leading zero byte
+        ByteArrayBuffer buffer = new ByteArrayBuffer();
+
+        server.putF(buffer, f);
+
+        assertEquals(4 + 32, buffer.available());
+        assertArrayEquals(f, buffer.getBytes());
+    }
+
+    @Test
+    void hashesWithSha256() throws Exception {
+        assertEquals("SHA-256", Libcrypto.kex(BuiltinDHFactories.curve25519).create().getHash().getAlgorithm());
+    }
+
+    private static byte[] raw(XECPublicKey key) {
+        byte[] bigEndian = key.getU().toByteArray();
+        byte[] little = new byte[32];
+        for (int i = 0; i < Math.min(32, bigEndian.length); i++) {
+            little[i] = bigEndian[bigEndian.length - 1 - i];
+        }
+        return little;
+    }
+
+    private static PublicKey jdkPublic(byte[] little) throws Exception {
+        byte[] bigEndian = new byte[little.length];
+        for (int i = 0; i < little.length; i++) {
+            bigEndian[i] = little[little.length - 1 - i];
+        }
+        return KeyFactory.getInstance("X25519").generatePublic(
+                new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, bigEndian)));
+    }
+}
