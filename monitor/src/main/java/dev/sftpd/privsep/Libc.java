@@ -59,6 +59,9 @@ final class Libc {
         int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
         int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
         int posix_spawnattr_destroy(Pointer attr);
+        /** pid is a thread's id: the policy is per thread; param is struct sched_param, one int. */
+        int sched_setscheduler(int pid, int policy, @In int[] param);
+        int getsid(int pid);
         int sigemptyset(Pointer sigset);
         int sigfillset(Pointer sigset);
         int waitpid(int pid, @Out int[] status, int options);

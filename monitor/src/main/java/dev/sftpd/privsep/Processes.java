@@ -18,6 +18,13 @@ public final class Processes {
     private static final int WNOHANG = 1;
     private static final long SIG_DFL = 0;
     private static final int CLOCK_MONOTONIC = 1;
+    private static final int SCHED_OTHER = 0;
+    private static final int ENOENT = 2;
+    private static final int ESRCH = 3;
+    private static final int O_WRONLY = 1;
+    private static final int O_CLOEXEC = 02000000;
+    /** Passes over a process's threads before giving up on one that keeps starting new ones. */
+    private static final int FOREGROUND_PASSES = 10;
 
     private Processes() {}
 
@@ -73,6 +80,65 @@ public final class Processes {
             String list = Files.readString(Path.of("/proc", Integer.toString(pid), "task", Integer.toString(pid),
                     "children"), StandardCharsets.US_ASCII).strip();
             return list.isEmpty() ? List.of() : Arrays.stream(list.split(" ")).map(Integer::valueOf).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Ends a background start (SCHED_IDLE, its session's autogroup at nice 19) for the process and
+     * its descendants: every thread
+     * back to SCHED_OTHER (a thread started meanwhile inherits its creator's policy, so the threads
+     * are listed again until a pass finds no new one), and the autogroup of a session leader back
+     * to nice 0. Root may; anyone else may only if RLIMIT_NICE allows nice 0.
+     */
+    public static void toForeground(int pid) throws SysCallException {
+        for (int child : children(pid)) {
+            toForeground(child);
+        }
+        List<Integer> done = List.of();
+        for (int pass = 0; pass < FOREGROUND_PASSES; pass++) {
+            List<Integer> threads = threads(pid);
+            if (threads.equals(done)) {
+                break;
+            }
+            for (int tid : threads) {
+                if (C.sched_setscheduler(tid, SCHED_OTHER, new int[] {0}) != 0 && Libc.errno() != ESRCH) {
+                    throw new SysCallException("sched_setscheduler " + tid, Libc.errno());
+                }
+            }
+            done = threads;
+        }
+        if (C.getsid(pid) == pid) {
+            setAutogroupNice(pid, 0);
+        }
+    }
+
+    /**
+     * The nice value of the process's autogroup (sched(7)), which the kernel weighs sessions by
+     * when autogroups are on; nothing where the kernel has none (no /proc/PID/autogroup).
+     */
+    public static void setAutogroupNice(int pid, int nice) throws SysCallException {
+        String autogroup = "/proc/" + pid + "/autogroup";
+        Fd file;
+        try {
+            file = new Fd((int) call("open " + autogroup, () -> C.open(Libc.cstring(autogroup), O_WRONLY | O_CLOEXEC, 0)));
+        } catch (SysCallException e) {
+            if (e.errno() == ENOENT) {
+                return; // a kernel built without CONFIG_SCHED_AUTOGROUP, or the process already gone
+            }
+            throw e;
+        }
+        try (file) {
+            byte[] value = Integer.toString(nice).getBytes(StandardCharsets.US_ASCII);
+            Sockets.writeFully(file.fd(), value, 0, value.length);
+        }
+    }
+
+    /** The ids of a process's threads, in /proc's order; none once it is gone. */
+    private static List<Integer> threads(int pid) {
+        try (var tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
+            return tasks.map(task -> Integer.valueOf(task.getFileName().toString())).sorted().toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -288,7 +288,8 @@ final class Daemon implements ControlSocket.Master {
     }
 
     private Pool<Transport> transportPool(Family family) {
-        return new Pool<>(family.transports, current.config().transportPoolSize(), () -> startTransport(family),
+        return new Pool<>(family.transports, current.config().transportPoolSize(),
+                priority -> startTransport(family, priority), t -> Processes.toForeground(t.child().pid()),
                 t -> {
                     t.child().kill(false);
                     t.channel().close();
@@ -377,16 +378,16 @@ final class Daemon implements ControlSocket.Master {
     }
 
     /** A transport, jailed and unprivileged, that has loaded what a connection needs and is waiting for one. */
-    private Transport startTransport(Family family) throws Exception {
-        return metrics.spawned("transport", () -> spawnTransport(family));
+    private Transport startTransport(Family family, Launcher.Priority priority) throws Exception {
+        return metrics.spawned("transport", () -> spawnTransport(family, priority));
     }
 
-    private Transport spawnTransport(Family family) throws Exception {
+    private Transport spawnTransport(Family family, Launcher.Priority priority) throws Exception {
         Generation generation = current;
         Fd[] pair = Sockets.socketpair();
         Launcher.Child child;
         try (Fd transportEnd = pair[1]) {
-            child = launcher.spawnTransport(transportEnd, family);
+            child = launcher.spawnTransport(transportEnd, family, priority);
         }
         try {
             MonitorSession.awaitReady(pair[0].fd(), generation.effectiveConfig(), generation.hostKeys(),

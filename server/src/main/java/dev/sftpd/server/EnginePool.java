@@ -7,6 +7,7 @@ import dev.sftpd.monitor.EngineChannel;
 import dev.sftpd.monitor.audit.SessionAudit;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.privsep.Fd;
+import dev.sftpd.privsep.Processes;
 import dev.sftpd.privsep.Sockets;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ final class EnginePool implements Engines {
 
     EnginePool(Launcher launcher, int size, MonitorMetrics metrics) {
         this.metrics = metrics;
-        pool = new Pool<>("engine", size, () -> metrics.spawned("engine", () -> start(launcher)), EnginePool::discard);
+        pool = new Pool<>("engine", size, priority -> metrics.spawned("engine", () -> start(launcher, priority)),
+                r -> Processes.toForeground(r.session().pid()), EnginePool::discard);
     }
 
     /** Ready engines, and how many the pool keeps. */
@@ -48,12 +50,12 @@ final class EnginePool implements Engines {
         pool.resize(size);
     }
 
-    private static Ready start(Launcher launcher) throws Exception {
+    private static Ready start(Launcher launcher, Launcher.Priority priority) throws Exception {
         Fd[] pair = Sockets.socketpair();
         Fd[] pipe = Sockets.pipe();
         Launcher.Child session;
         try (Fd engineEnd = pair[1]; Fd shellEnd = pipe[0]) {
-            session = launcher.spawnEngine(engineEnd, shellEnd);
+            session = launcher.spawnEngine(engineEnd, shellEnd, priority);
         }
         Ready ready = new Ready(session, pair[0], pipe[1]);
         try {

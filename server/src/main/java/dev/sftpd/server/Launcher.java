@@ -68,6 +68,9 @@ final class Launcher {
      * transport's start 0.54-0.66 to 0.45-0.48 CPU-seconds).
      */
     private static final List<String> TRANSPORT_FLAGS = List.of("-XX:TieredStopAtLevel=1");
+    /** Priority.BACKGROUND: the command that starts the exec chain at SCHED_IDLE, and the autogroup's nice value. */
+    private static final List<String> IDLE_SCHEDULING = List.of("/usr/bin/chrt", "--idle", "0");
+    private static final int BACKGROUND_AUTOGROUP_NICE = 19;
 
     /**
      * Runs as root in a private mount namespace (unshare): a read-only tmpfs root holding only
@@ -170,9 +173,24 @@ final class Launcher {
                 logToStderr ? 2 : devNull.fd());
     }
 
+    /** How a child competes for the CPU. */
+    enum Priority {
+        /** As the daemon: for a connection or session waiting for it. */
+        FOREGROUND,
+        /**
+         * Only on CPU that would otherwise be idle: ahead of need, while sessions are served.
+         * SCHED_IDLE from its first instruction (chrt, before the exec chain; threads inherit
+         * it) and, for an engine, which leads a session of its own, that session's autogroup at
+         * nice 19: where autogroups are on, the kernel shares the CPU between sessions before
+         * it looks at the threads of each. Processes.toForeground ends both.
+         */
+        BACKGROUND
+    }
+
     /** A transport for connections of this family on this channel: fds 0, 1 and 2 /dev/null, 3 the channel. */
-    Child spawnTransport(Fd channel, Family family) throws SysCallException {
-        List<String> argv = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "--",
+    Child spawnTransport(Fd channel, Family family, Priority priority) throws SysCallException {
+        List<String> argv = new ArrayList<>(priority == Priority.BACKGROUND ? IDLE_SCHEDULING : List.of());
+        argv.addAll(List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "--",
                 "/bin/sh", "-c", JAIL, "sftpd-jail", EMPTY.toString(), Integer.toString(uid), Integer.toString(gid)));
         argv.addAll(readOnlyDirectories());
         argv.add("--");
@@ -187,10 +205,16 @@ final class Launcher {
      * An engine under its session's shell, in a session of its own (so that one signal to the
      * group ends both); stdin is where the monitor writes the user's uid for the loginuid.
      */
-    Child spawnEngine(Fd channel, Fd loginUid) throws SysCallException {
-        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SESSION, "sftpd-session"));
+    Child spawnEngine(Fd channel, Fd loginUid, Priority priority) throws SysCallException {
+        List<String> argv = new ArrayList<>(priority == Priority.BACKGROUND ? IDLE_SCHEDULING : List.of());
+        argv.addAll(List.of("/bin/sh", "-c", SESSION, "sftpd-session"));
         argv.addAll(java(ENGINE_MAIN, engineClassPath, ENGINE_FLAGS));
-        return Child.watch(Spawner.spawn(argv, environment(), loginUid.fd(), logFd, channel.fd(), true));
+        int pid = Spawner.spawn(argv, environment(), loginUid.fd(), logFd, channel.fd(), true);
+        if (priority == Priority.BACKGROUND) {
+            // Its setsid happened before posix_spawn returned: glibc's returns once the child has exec'd.
+            Processes.setAutogroupNice(pid, BACKGROUND_AUTOGROUP_NICE);
+        }
+        return Child.watch(pid);
     }
 
     /**

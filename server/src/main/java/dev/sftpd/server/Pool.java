@@ -2,13 +2,16 @@
 package dev.sftpd.server;
 
 import dev.sftpd.log.SshLog;
+import dev.sftpd.server.Launcher.Priority;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * One refill thread keeps {@code size} ready; a taker finding none starts one itself and waits for it.
+ * One refill thread keeps {@code size} ready, starting them in the background (Launcher.Priority)
+ * so that they take only CPU the sessions being served leave idle; a ready one taken is moved to
+ * the foreground first. A taker finding none starts one itself, in the foreground, and waits for it.
  * A reload may change the size, or retire every ready process because what they were started with
  * changed: a process started before a retirement is discarded, never handed out.
  */
@@ -25,12 +28,18 @@ final class Pool<T> {
     private static final long REFILL_DELAY_NANOS = Duration.ofMillis(500).toNanos();
 
     interface Starter<T> {
-        /** Starts one process and returns it once it is ready for its connection or session. */
-        T start() throws Exception;
+        /** Starts one process at this priority and returns it once it is ready for its connection or session. */
+        T start(Priority priority) throws Exception;
+    }
+
+    interface Foreground<T> {
+        /** Ends the background priority of a process the refill thread started. */
+        void move(T t) throws Exception;
     }
 
     private final String kind;
     private final Starter<T> starter;
+    private final Foreground<T> foreground;
     private final Consumer<T> discard;
     private final BlockingQueue<T> ready = new LinkedBlockingQueue<>();
     private volatile int size;
@@ -42,10 +51,11 @@ final class Pool<T> {
     private boolean isShort;
 
     /** discard ends a ready process that will never be used (the daemon stopping, a reload retiring it). */
-    Pool(String kind, int size, Starter<T> starter, Consumer<T> discard) {
+    Pool(String kind, int size, Starter<T> starter, Foreground<T> foreground, Consumer<T> discard) {
         this.kind = kind;
         this.size = size;
         this.starter = starter;
+        this.foreground = foreground;
         this.discard = discard;
     }
 
@@ -55,7 +65,7 @@ final class Pool<T> {
      * the refill thread does the rest.
      */
     void fill() throws Exception {
-        T first = starter.start();
+        T first = starter.start(Priority.FOREGROUND);
         if (size > 0) {
             ready.add(first);
         } else {
@@ -82,10 +92,17 @@ final class Pool<T> {
             notifyAll();
         }
         if (t != null) {
-            return t;
+            try {
+                foreground.move(t);
+                return t;
+            } catch (Exception e) {
+                log.error("cannot move a pre-started %s to the foreground: %s", kind, e.getMessage());
+                discard.accept(t);
+            }
+        } else {
+            log.verbose("no %s ready: starting one for this connection", kind);
         }
-        log.verbose("no %s ready: starting one for this connection", kind);
-        return starter.start();
+        return starter.start(Priority.FOREGROUND);
     }
 
     /** How many are ready now. */
@@ -155,7 +172,7 @@ final class Pool<T> {
             }
             long startedIn = epoch;
             try {
-                T t = starter.start();
+                T t = starter.start(Priority.BACKGROUND);
                 synchronized (this) {
                     if (stopped || startedIn != epoch) {
                         discard.accept(t);

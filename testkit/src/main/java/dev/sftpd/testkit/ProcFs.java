@@ -40,6 +40,46 @@ public final class ProcFs {
         }
     }
 
+    /** Each thread's scheduling policy (sched(7): 0 SCHED_OTHER, 5 SCHED_IDLE), field 41 of its stat, by thread id. */
+    public static Map<Long, Integer> schedulingPolicies(long pid) {
+        Map<Long, Integer> threads = new TreeMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (NoSuchFileException e) {
+                    continue; // the thread ended meanwhile
+                }
+                // The fields after the command, which may hold spaces and parentheses, start with field 3.
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                threads.put(Long.parseLong(task.getFileName().toString()), Integer.parseInt(fields[41 - 3]));
+            }
+            return threads;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The nice value of the process's autogroup ("/autogroup-25 nice 19"), which the kernel weighs sessions by. */
+    public static int autogroupNice(long pid) {
+        try {
+            String[] words = Files.readString(Path.of("/proc", Long.toString(pid), "autogroup")).trim().split("\\s+");
+            return Integer.parseInt(words[words.length - 1]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command line of a process, its arguments joined by spaces; empty once it is gone. */
+    public static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ').trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Field {@code index} (0-based) of a status line such as "Uid: real effective saved filesystem". */
     public static String field(Map<String, String> status, String name, int index) {
         String value = status.get(name);
