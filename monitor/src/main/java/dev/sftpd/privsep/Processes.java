@@ -87,10 +87,10 @@ public final class Processes {
 
     /**
      * Ends a background start (SCHED_IDLE, its session's autogroup at nice 19) for the process and
-     * its descendants: every thread
-     * back to SCHED_OTHER (a thread started meanwhile inherits its creator's policy, so the threads
-     * are listed again until a pass finds no new one), and the autogroup of a session leader back
-     * to nice 0. Root may; anyone else may only if RLIMIT_NICE allows nice 0.
+     * its descendants: every thread back to SCHED_OTHER (a thread started meanwhile inherits its
+     * creator's policy, so the threads are listed again until a pass finds no new one), and the
+     * autogroup of a session leader back to nice 0. Root may; anyone else may only if RLIMIT_NICE
+     * allows nice 0.
      */
     public static void toForeground(int pid) throws SysCallException {
         for (int child : children(pid)) {
