@@ -26,12 +26,16 @@ class PoolTest {
     private final List<Integer> discarded = Collections.synchronizedList(new ArrayList<>());
 
     private Pool<Integer> pool(int size) {
+        return pool(size, movedToForeground::add);
+    }
+
+    private Pool<Integer> pool(int size, Pool.Foreground<Integer> foreground) {
         return new Pool<>("test", size, priority -> {
             starts.add(System.nanoTime());
             int n = made.incrementAndGet();
             startedAt.put(n, priority);
             return n;
-        }, movedToForeground::add, discarded::add);
+        }, foreground, discarded::add);
     }
 
     @Test
@@ -111,13 +115,9 @@ class PoolTest {
 
     @Test
     void aProcessThatCannotBeMovedToTheForegroundIsDiscardedAndAnotherStarted() throws Exception {
-        Pool<Integer> pool = new Pool<>("test", 1, priority -> {
-            int n = made.incrementAndGet();
-            startedAt.put(n, priority);
-            return n;
-        }, t -> {
+        Pool<Integer> pool = pool(1, t -> {
             throw new IllegalStateException("sched_setscheduler: Operation not permitted");
-        }, discarded::add);
+        });
         pool.fill();
         try {
             int taken = pool.take();

@@ -10,11 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.math.BigInteger;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.PublicKey;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.interfaces.XECPublicKey;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPublicKeySpec;
+import java.util.Arrays;
 import java.util.HexFormat;
 import javax.crypto.KeyAgreement;
 import org.apache.sshd.common.kex.AbstractDH;
@@ -111,21 +112,23 @@ class LibcryptoX25519Test {
         assertEquals("SHA-256", Libcrypto.kex(BuiltinDHFactories.curve25519).create().getHash().getAlgorithm());
     }
 
+    /** The key's u-coordinate as X25519 writes it: 32 bytes, little-endian. */
     private static byte[] raw(XECPublicKey key) {
-        byte[] bigEndian = key.getU().toByteArray();
-        byte[] little = new byte[32];
-        for (int i = 0; i < Math.min(32, bigEndian.length); i++) {
-            little[i] = bigEndian[bigEndian.length - 1 - i];
-        }
-        return little;
+        byte[] bigEndian = key.getU().toByteArray(); // 33 bytes when a sign byte leads
+        return reversed(Arrays.copyOfRange(bigEndian, Math.max(0, bigEndian.length - 32), bigEndian.length), 32);
     }
 
     private static PublicKey jdkPublic(byte[] little) throws Exception {
-        byte[] bigEndian = new byte[little.length];
-        for (int i = 0; i < little.length; i++) {
-            bigEndian[i] = little[little.length - 1 - i];
+        return KeyFactory.getInstance("X25519").generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519,
+                new BigInteger(1, reversed(little, little.length))));
+    }
+
+    /** The bytes in the other order, in an array of {@code length} (zero-padded at the end). */
+    private static byte[] reversed(byte[] bytes, int length) {
+        byte[] out = new byte[length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = bytes[bytes.length - 1 - i];
         }
-        return KeyFactory.getInstance("X25519").generatePublic(
-                new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, bigEndian)));
+        return out;
     }
 }
