@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,11 +62,18 @@ public final class ProcFs {
         }
     }
 
-    /** The nice value of the process's autogroup ("/autogroup-25 nice 19"), which the kernel weighs sessions by. */
-    public static int autogroupNice(long pid) {
+    /**
+     * The nice value of the process's autogroup ("/autogroup-25 nice 19"), which the kernel weighs sessions by;
+     * nothing for a process in init's session, which belongs to no autogroup and whose file is empty.
+     */
+    public static OptionalInt autogroupNice(long pid) {
         try {
-            String[] words = Files.readString(Path.of("/proc", Long.toString(pid), "autogroup")).trim().split("\\s+");
-            return Integer.parseInt(words[words.length - 1]);
+            String line = Files.readString(Path.of("/proc", Long.toString(pid), "autogroup")).trim();
+            if (line.isEmpty()) {
+                return OptionalInt.empty();
+            }
+            String[] words = line.split("\\s+");
+            return OptionalInt.of(Integer.parseInt(words[words.length - 1]));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
