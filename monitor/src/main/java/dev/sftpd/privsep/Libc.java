@@ -30,6 +30,7 @@ final class Libc {
         int fcntl(int fd, int cmd, int arg);
         @ssize_t long read(int fd, @Out ByteBuffer buf, @size_t long count);
         @ssize_t long write(int fd, @In ByteBuffer buf, @size_t long count);
+        @ssize_t long send(int fd, @In ByteBuffer buf, @size_t long len, int flags);
 
         int socket(int domain, int type, int protocol);
         int socketpair(int domain, int type, int protocol, @Out int[] sv);

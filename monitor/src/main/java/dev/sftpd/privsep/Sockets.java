@@ -36,6 +36,8 @@ public final class Sockets {
     private static final int SO_KEEPALIVE = 9;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int MSG_NOSIGNAL = 0x4000;
     private static final int TCP_INFO = 11;
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
@@ -282,6 +284,24 @@ public final class Sockets {
             ByteBuffer rest = ByteBuffer.wrap(buf, off + done, len - done).slice();
             done += (int) call("write", () -> C.write(fd, rest, rest.remaining()));
         }
+    }
+
+    /**
+     * One send(2) that does not wait: how many bytes of buf[off, off+len) the socket took, 0 when
+     * its buffer is full. No SIGPIPE when the peer is gone: that is an error (EPIPE).
+     */
+    public static int sendNow(int fd, byte[] buf, int off, int len) throws SysCallException {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        ByteBuffer window = ByteBuffer.wrap(buf, off, len).slice();
+        long sent = C.send(fd, window, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent < 0) {
+            int errno = Libc.errno();
+            if (errno == EAGAIN) {
+                return 0;
+            }
+            throw new SysCallException("send", errno);
+        }
+        return (int) sent;
     }
 
     /**

@@ -10,16 +10,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.channel.ChannelDataReceiver;
 import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.channel.ChannelSessionAware;
 import org.apache.sshd.server.command.Command;
 
 /**
- * The transport never becomes the user: it copies bytes. Two threads per session, one each
- * way, so that the engine's file I/O and the transport's decryption run on both cores.
+ * The transport never becomes the user: it copies bytes. The client's data goes to the engine
+ * from MINA's reading thread while the engine's socket takes it, and from the relay-in thread
+ * when it does not; the engine's replies go to the client from the relay-out thread. So the
+ * engine's file I/O and the transport's cryptography run on both cores, and a small request
+ * reaches the engine without waking a thread.
  */
-final class EngineRelay implements Command {
+final class EngineRelay implements Command, ChannelSessionAware {
     private static final SshLog log = SshLog.get(EngineRelay.class);
     /** OpenSSH's client reads and writes up to 256 KiB per request. */
     private static final int CHUNK = 256 * 1024 + 64;
@@ -27,7 +34,7 @@ final class EngineRelay implements Command {
     private final MonitorCalls monitor;
     private final String request;
     private final String argument;
-    private InputStream in;
+    private final ToEngine toEngine = new ToEngine();
     private OutputStream out;
     private OutputStream err;
     private ExitCallback exit;
@@ -40,9 +47,16 @@ final class EngineRelay implements Command {
         this.argument = argument;
     }
 
+    /** Channel data comes to {@link ToEngine} instead of through an InputStream and a pipe. */
+    @Override
+    public void setChannelSession(ChannelSession channel) {
+        toEngine.channel = channel;
+        channel.setDataReceiver(toEngine);
+    }
+
     @Override
     public void setInputStream(InputStream in) {
-        this.in = in;
+        // Not called: the channel has a data receiver.
     }
 
     @Override
@@ -71,26 +85,92 @@ final class EngineRelay implements Command {
             exit.onExit(1, "sftp only");
             return;
         }
-        Thread toEngine = new Thread(this::clientToEngine, "relay-in");
+        Thread toEngineLater = new Thread(toEngine::drain, "relay-in");
         Thread fromEngine = new Thread(this::engineToClient, "relay-out");
-        toEngine.setDaemon(true);
-        toEngine.start();
+        toEngineLater.setDaemon(true);
+        toEngineLater.start();
         fromEngine.start();
     }
 
-    /** The client's requests to the engine; at the channel's EOF the engine sees EOF and ends. */
-    private void clientToEngine() {
-        byte[] buf = new byte[CHUNK];
-        try {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                Sockets.writeFully(engine.fd(), buf, 0, n);
+    /**
+     * The client's requests to the engine. MINA's reading thread hands over each CHANNEL_DATA;
+     * what the engine's socket takes at once goes in at once, the rest waits in order for the
+     * relay-in thread, and the channel's window reopens only for bytes the socket has taken, so
+     * what waits stays within the window. The reading thread never blocks on the engine: it also
+     * reads the WINDOW_ADJUSTs that the engine's replies may be waiting for. At the channel's EOF
+     * the engine sees EOF and ends.
+     */
+    private final class ToEngine implements ChannelDataReceiver {
+        private ChannelSession channel;
+        /** Guarded by this; a chunk leaves it only once written, so nothing overtakes it. */
+        private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+        private boolean eof;
+        private boolean failed;
+
+        @Override
+        public int data(ChannelSession channel, byte[] buf, int start, int len) {
+            Fd e = engine;
+            synchronized (this) {
+                if (e == null || failed) {
+                    return len; // no engine (refused), or it is gone: the session is ending
+                }
+                int sent = 0;
+                if (waiting.isEmpty()) {
+                    try {
+                        sent = Sockets.sendNow(e.fd(), buf, start, len);
+                    } catch (SysCallException | IllegalStateException x) {
+                        log.debug1("relay to the engine: %s", x.getMessage());
+                        failed = true;
+                        notifyAll();
+                        return len;
+                    }
+                }
+                if (sent < len) {
+                    waiting.add(Arrays.copyOfRange(buf, start + sent, start + len));
+                    notifyAll();
+                }
+                return sent;
             }
-        } catch (IOException | SysCallException e) {
-            log.debug1("relay to the engine: %s", e.getMessage());
-        } catch (IllegalStateException e) {
-            return; // the session is being torn down and the engine's socket is closed
         }
-        Sockets.shutdownOutput(engine.fd());
+
+        @Override
+        public synchronized void close() {
+            eof = true;
+            notifyAll();
+        }
+
+        /** The relay-in thread: writes what the socket did not take at once, then passes on EOF. */
+        void drain() {
+            try {
+                for (byte[] chunk; (chunk = next()) != null; ) {
+                    Sockets.writeFully(engine.fd(), chunk, 0, chunk.length);
+                    synchronized (this) {
+                        waiting.remove();
+                    }
+                    channel.getLocalWindow().release(chunk.length);
+                }
+            } catch (IOException | SysCallException e) {
+                log.debug1("relay to the engine: %s", e.getMessage());
+            } catch (InterruptedException | IllegalStateException e) {
+                return; // the session is being torn down and the engine's socket is closed
+            }
+            synchronized (this) {
+                failed = true;
+            }
+            try {
+                Sockets.shutdownOutput(engine.fd());
+            } catch (IllegalStateException e) {
+                // closed meanwhile by destroy: the engine sees the end anyway
+            }
+        }
+
+        /** The oldest chunk still waiting, left in place; null at EOF with nothing waiting, or after a failure. */
+        private synchronized byte[] next() throws InterruptedException {
+            while (waiting.isEmpty() && !eof && !failed) {
+                wait();
+            }
+            return failed ? null : waiting.peek();
+        }
     }
 
     /** The engine's replies to the client; the engine's end of the socket closing ends the session. */
@@ -117,6 +197,7 @@ final class EngineRelay implements Command {
     @Override
     public synchronized void destroy(ChannelSession channel) {
         Fd e = engine;
+        toEngine.close();
         if (e != null && !destroyed) {
             destroyed = true;
             Sockets.shutdown(e.fd());
