@@ -41,6 +41,7 @@ class EngineRelayIT {
             String engine = Long.toString(session.engine());
             Run.checked("kill", "-STOP", engine);
             try {
+                sftpd.daemon().await(() -> stopped(session.engine()), () -> "engine " + engine + " did not stop");
                 long stopped = size(remote);
                 Thread.sleep(2_000);
                 assertEquals(stopped, size(remote), "nothing is written while the engine is stopped");
@@ -86,6 +87,11 @@ class EngineRelayIT {
                 .filter(status -> "relay-in".equals(status.get("Name").trim())).toList();
         assertEquals(1, relayIn.size(), "relay-in threads of transport " + transport);
         return Long.parseLong(relayIn.get(0).get("voluntary_ctxt_switches").trim());
+    }
+
+    /** Whether every thread of the process is stopped by a signal ("T (stopped)"): a write under way has ended. */
+    private static boolean stopped(long pid) {
+        return ProcFs.threadStatus(pid).values().stream().allMatch(status -> status.get("State").startsWith("T"));
     }
 
     private static long size(Path file) {
