@@ -345,10 +345,18 @@ public final class MonitorSession {
         }
     }
 
-    /** An engine's login ends once, whether the engine ended first or the connection did. */
+    /**
+     * An engine's login ends once, whether the engine ended first or the connection did, and
+     * neither caller returns before it is written. The daemon's stop relies on that: when the
+     * engine's exit callback got here first, the stop's own call waits for its record instead of
+     * returning at once and letting the JVM exit while the record is still being written (seen
+     * as "gone - no logout" in last after a stop during a session).
+     */
     private void logout(EngineLogin e) {
-        if (e.loggedOut().compareAndSet(false, true)) {
-            recorder.logout(e.login(), Instant.now());
+        synchronized (e) {
+            if (e.loggedOut().compareAndSet(false, true)) {
+                recorder.logout(e.login(), Instant.now());
+            }
         }
     }
 
