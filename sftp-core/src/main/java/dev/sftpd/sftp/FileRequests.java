@@ -13,11 +13,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import jnr.posix.POSIXFactory;
-import jnr.posix.RLimit;
 
 final class FileRequests {
-    private static final int RLIMIT_NOFILE = 7;
     private static final int COPY_BUFFER = 64 * 1024;
     private static final DateTimeFormatter MODTIME = DateTimeFormatter.ofPattern("yyyyMMdd-HH:mm:ss");
 
@@ -264,8 +261,13 @@ final class FileRequests {
     /** limits@openssh.com: packet, read and write sizes, and how many handles may be open. */
     static void limits(SftpSession s, int id, Decoder in) throws IOException {
         log.debug1("request %s: limits", Integer.toUnsignedString(id));
-        RLimit nofile = POSIXFactory.getNativePOSIX().getrlimit(RLIMIT_NOFILE);
-        long openHandles = nofile != null && nofile.rlimCur() > 5 ? nofile.rlimCur() - 5 : 0;
+        long nofile;
+        try {
+            nofile = Posix.get().openFilesLimit();
+        } catch (SysCallException e) {
+            nofile = 0;
+        }
+        long openHandles = nofile > 5 ? nofile - 5 : 0;
         s.send(s.extendedReply(id, 48)
                 .u64(Sftp.MAX_MESSAGE)
                 .u64(Sftp.MAX_READ)

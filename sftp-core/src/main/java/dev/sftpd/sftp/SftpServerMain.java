@@ -10,7 +10,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.util.Locale;
-import jnr.posix.POSIXFactory;
 
 public final class SftpServerMain {
     private static final String PROGRAM = "sftp-server";
@@ -69,7 +68,6 @@ public final class SftpServerMain {
      */
     public static void prepare() {
         Posix.get();
-        POSIXFactory.getNativePOSIX().getpid();
         Logging.bindNatives();
         RequestTable.byType(Sftp.FXP_OPEN);
         FileRequests.prepare();

@@ -53,4 +53,11 @@ public interface Libc {
     Pointer getcwd(@Out byte[] buf, long size);
     int chdir(@In byte[] path);
     int umask(int mask);
+
+    int getuid();
+    int getrlimit(int resource, @Out long[] rlim);
+    // The reentrant lookups return the error number; result and the struct's strings point into buf.
+    int getpwnam_r(@In byte[] name, Pointer pwd, Pointer buf, long buflen, Pointer result);
+    int getpwuid_r(int uid, Pointer pwd, Pointer buf, long buflen, Pointer result);
+    int getgrgid_r(int gid, Pointer grp, Pointer buf, long buflen, Pointer result);
 }

@@ -3,8 +3,10 @@ package dev.sftpd.sftp.posix;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
@@ -26,6 +28,13 @@ public final class Posix {
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int PATH_MAX = 4096;
     private static final int DIRENT_NAME_OFFSET = 19;
+    private static final int RLIMIT_NOFILE = 7;
+    /** struct passwd and struct group on every 64-bit glibc: pointers of 8 bytes, ids of 4. */
+    private static final int PW_NAME = 0, PW_UID = 16, PW_GID = 20, PW_DIR = 32, GR_NAME = 0;
+    private static final int LOOKUP_STRUCT_SIZE = 64;
+    /** glibc's sysconf(_SC_GETPW_R_SIZE_MAX); a larger entry (a group of many members) doubles it. */
+    private static final int LOOKUP_BUFFER = 1024;
+    private static final int LOOKUP_BUFFER_MAX = 1 << 20;
 
     private static final Posix INSTANCE = new Posix();
 
@@ -213,6 +222,75 @@ public final class Posix {
 
     public int umask(int mask) {
         return libc.umask(mask);
+    }
+
+    public int getuid() {
+        return libc.getuid();
+    }
+
+    /** getrlimit(2) RLIMIT_NOFILE: the soft limit on open descriptors, RLIM_INFINITY as -1. */
+    public long openFilesLimit() throws SysCallException {
+        long[] rlim = new long[2];
+        check("getrlimit", libc.getrlimit(RLIMIT_NOFILE, rlim));
+        return rlim[0];
+    }
+
+    /** An account as NSS gives it (getpwnam(3)), as far as the engine needs it. */
+    public record Passwd(byte[] name, int uid, int gid, byte[] home) {}
+
+    /** getpwnam_r(3); empty when NSS knows no such account. */
+    public Optional<Passwd> getpwnam(byte[] name) throws SysCallException {
+        byte[] cname = cpath(name);
+        return lookup("getpwnam_r", (pwd, buf, len, result) -> libc.getpwnam_r(cname, pwd, buf, len, result))
+                .map(Posix::passwd);
+    }
+
+    /** getpwuid_r(3); empty when NSS knows no account of that uid. */
+    public Optional<Passwd> getpwuid(int uid) throws SysCallException {
+        return lookup("getpwuid_r", (pwd, buf, len, result) -> libc.getpwuid_r(uid, pwd, buf, len, result))
+                .map(Posix::passwd);
+    }
+
+    /** getgrgid_r(3): the group's name; empty when NSS knows no group of that gid. */
+    public Optional<byte[]> groupName(int gid) throws SysCallException {
+        return lookup("getgrgid_r", (grp, buf, len, result) -> libc.getgrgid_r(gid, grp, buf, len, result))
+                .map(grp -> string(grp.getPointer(GR_NAME)));
+    }
+
+    private interface Lookup {
+        int call(Pointer entry, Pointer buf, long buflen, Pointer result);
+    }
+
+    /**
+     * One reentrant NSS lookup: the struct it fills in, with the strings it points at in native
+     * memory of ours, or empty when the entry does not exist. A buffer too small (ERANGE) is
+     * doubled, as the manual pages' examples do.
+     */
+    private Optional<Pointer> lookup(String call, Lookup lookup) throws SysCallException {
+        for (int len = LOOKUP_BUFFER; ; len *= 2) {
+            Pointer memory = Memory.allocateDirect(runtime, LOOKUP_STRUCT_SIZE + Long.BYTES + len);
+            Pointer entry = memory.slice(0, LOOKUP_STRUCT_SIZE);
+            Pointer result = memory.slice(LOOKUP_STRUCT_SIZE, Long.BYTES);
+            int error = lookup.call(entry, memory.slice(LOOKUP_STRUCT_SIZE + Long.BYTES), len, result);
+            if (error == 0) {
+                return result.getPointer(0) == null ? Optional.empty() : Optional.of(entry);
+            }
+            if (error != Errno.ERANGE || len >= LOOKUP_BUFFER_MAX) {
+                throw new SysCallException(call, error);
+            }
+        }
+    }
+
+    private static Passwd passwd(Pointer pwd) {
+        return new Passwd(string(pwd.getPointer(PW_NAME)), pwd.getInt(PW_UID), pwd.getInt(PW_GID),
+                string(pwd.getPointer(PW_DIR)));
+    }
+
+    /** The bytes of a C string, without its NUL. */
+    private static byte[] string(Pointer s) {
+        byte[] bytes = new byte[(int) s.indexOf(0, (byte) 0)];
+        s.get(0, bytes, 0, bytes.length);
+        return bytes;
     }
 
     /** A directory stream; not thread-safe, like readdir(3). */
