@@ -65,9 +65,14 @@ final class Launcher {
      * transfer waited for it; with the ciphers and MACs in libcrypto (dev.sftpd.transport.Libcrypto)
      * what is left to compile is MINA's packet path, which C1 serves as fast
      * (docs/BENCHMARKS.md, 2026-12-06: a 1 GiB aes128-gcm get 3.2-3.3 s to 2.4-2.8 s, a pooled
-     * transport's start 0.54-0.66 to 0.45-0.48 CPU-seconds).
+     * transport's start 0.54-0.66 to 0.45-0.48 CPU-seconds). And it compiles a method only after
+     * three times the usual calls and loop iterations: most of what its start runs, runs once
+     * (a pooled transport's start 0.64 to 0.59 CPU-seconds, 2026-12-07), while MINA's packet path
+     * still compiles in a transfer's first milliseconds (512 MiB gets and puts took as long). Not
+     * the engine: there it saved 0.02 s and cost a 1 GiB stdio get 0.13 s.
      */
-    private static final List<String> TRANSPORT_FLAGS = List.of("-XX:TieredStopAtLevel=1");
+    private static final List<String> TRANSPORT_FLAGS = List.of("-XX:TieredStopAtLevel=1",
+            "-XX:CompileThresholdScaling=3");
     /** Priority.BACKGROUND: the command that starts the exec chain at SCHED_IDLE, and the autogroup's nice value. */
     private static final List<String> IDLE_SCHEDULING = List.of("/usr/bin/chrt", "--idle", "0");
     private static final int BACKGROUND_AUTOGROUP_NICE = 19;
@@ -233,12 +238,7 @@ final class Launcher {
                 // Short-lived, one session each: a small heap that grows if a transfer needs it, the
                 // serial collector, JIT scratch memory handed back to the system, no attach.
                 "-XX:+UseSerialGC", "-Xms4m", "-Xmx128m", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
-                "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xshare:auto",
-                // A method is compiled after three times the usual calls and loops: what only a
-                // process's start and its session's set-up run stays interpreted, where a fresh JVM
-                // per connection compiled it for nothing. 0.1-0.15 CPU-s less per connection; a
-                // transfer's hot code still compiles within milliseconds (docs/BENCHMARKS.md).
-                "-XX:CompileThresholdScaling=3"));
+                "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xshare:auto"));
         argv.addAll(NATIVE_CALLS);
         argv.addAll(flags);
         argv.addAll(ClassArchives.flags(javaHome, classPath, mainClass));
