@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -145,6 +146,8 @@ final class Launcher {
     private final int gid;
     private final Fd devNull;
     private final int logFd;
+    /** The jail's mount table, by whether the class-data archives' directory exists. */
+    private final Map<Boolean, Path> jailTables = new ConcurrentHashMap<>();
 
     private Launcher(Path javaHome, List<String> transportClassPath, List<String> engineClassPath, int uid, int gid,
                      Fd devNull, int logFd) {
@@ -255,12 +258,12 @@ final class Launcher {
 
     /**
      * What the jailed JVM reads, each once: /usr, the JDK (and the configuration its symlinks
-     * point at, such as Debian's /etc/java-17-openjdk), the class-data archives, the class path,
-     * jffi's stub.
+     * point at, such as Debian's /etc/java-17-openjdk), the class-data archives if their
+     * directory exists, the class path, jffi's stub.
      */
-    private List<String> readOnlyDirectories() {
+    private List<String> readOnlyDirectories(boolean archives) {
         Set<Path> dirs = new LinkedHashSet<>(List.of(Path.of("/usr"), javaHome, NATIVE));
-        if (Files.isDirectory(ClassArchives.DIR)) {
+        if (archives) {
             dirs.add(ClassArchives.DIR);
         }
         try (Stream<Path> files = Stream.concat(Files.list(javaHome.resolve("conf")), Files.list(javaHome.resolve("lib")))) {
@@ -287,16 +290,25 @@ final class Launcher {
     /**
      * The jail's mounts as an fstab(5) for one `mount -a`, each mount point made as it is mounted
      * (X-mount.mkdir): the root's program and library directories, {@link #readOnlyDirectories},
-     * then the devices over the files the jail made. Written once for each content, as root, to
-     * the runtime directory, and renamed into place whole, so that a transport starting at the
-     * same time reads either no table of this name or all of it.
+     * then the devices over the files the jail made. The one input that changes while the daemon
+     * runs is whether the class-data archives' directory exists (ClassArchives makes it after
+     * start), so there are at most two tables, each written once.
      */
     private Path jailTable() {
+        return jailTables.computeIfAbsent(Files.isDirectory(ClassArchives.DIR), this::writeJailTable);
+    }
+
+    /**
+     * Writes the table, as root, to the runtime directory, named for its content (another daemon
+     * may share the directory), renamed into place whole so that a transport starting at the same
+     * time reads either no table of this name or all of it.
+     */
+    private Path writeJailTable(boolean archives) {
         StringBuilder table = new StringBuilder();
         // The root's directories first: a directory given that lies in one is then mounted on top.
         List<String> dirs = new ArrayList<>(ROOT_DIRECTORIES.stream().map(d -> "/" + d)
                 .filter(d -> Files.isDirectory(Path.of(d))).toList());
-        dirs.addAll(readOnlyDirectories());
+        dirs.addAll(readOnlyDirectories(archives));
         for (String dir : dirs) {
             table.append(fstabEntry(EMPTY.toString(), dir, "bind,ro,nosuid,nodev,X-mount.mkdir"));
         }
@@ -306,11 +318,9 @@ final class Launcher {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(table.toString().getBytes(StandardCharsets.UTF_8));
             Path file = RUNTIME_DIR.resolve("transport-jail-" + HexFormat.of().formatHex(digest, 0, 8) + ".fstab");
-            if (!Files.exists(file)) {
-                Path tmp = Files.createTempFile(RUNTIME_DIR, "transport-jail-", ".tmp");
-                Files.writeString(tmp, table);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Path tmp = Files.createTempFile(RUNTIME_DIR, "transport-jail-", ".tmp");
+            Files.writeString(tmp, table);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("writing the transports' mount table in " + RUNTIME_DIR, e);
