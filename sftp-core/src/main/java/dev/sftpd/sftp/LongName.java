@@ -2,12 +2,11 @@
 package dev.sftpd.sftp;
 
 import dev.sftpd.sftp.posix.Stat;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.Locale;
+import java.util.Arrays;
 
 final class LongName {
     private static final long HALF_YEAR_SECONDS = 365L * 24 * 60 * 60 / 2;
@@ -19,16 +18,21 @@ final class LongName {
 
     /**
      * "%s %3u %-8s %-8s %8llu %s %s": mode, links, owner, group, size, date, name. The name
-     * stays raw bytes; owner and group are names where NSS knows them, else numbers.
+     * stays raw bytes; owner and group are names where NSS knows them, else numbers. Built by
+     * hand rather than with String.format, whose parsing of these padded specifiers cost more
+     * than the rest of a READDIR entry.
      */
     static byte[] format(byte[] name, Stat st, String user, String group, long nowSeconds, ZoneId zone) {
-        String head = String.format(Locale.ROOT, "%s %3d %-" + Math.max(user.length(), 8) + "s %-"
-                + Math.max(group.length(), 8) + "s %8d %s ",
-                mode(st.mode()), st.nlink(), user, group, st.size(), date(st.mtime(), nowSeconds, zone));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() + name.length);
-        out.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(name);
-        return out.toByteArray();
+        StringBuilder head = new StringBuilder(64).append(mode(st.mode())).append(' ');
+        padLeft(head, Long.toString(st.nlink()), 3).append(' ');
+        padRight(head, user, 8).append(' ');
+        padRight(head, group, 8).append(' ');
+        padLeft(head, Long.toString(st.size()), 8).append(' ');
+        date(head, st.mtime(), nowSeconds, zone).append(' ');
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] line = Arrays.copyOf(headBytes, headBytes.length + name.length);
+        System.arraycopy(name, 0, line, headBytes.length, name.length);
+        return line;
     }
 
     /** strmode(3): type letter, rwx triplets with s/S/t/T, and a trailing space for "no ACL". */
@@ -63,12 +67,34 @@ final class LongName {
     }
 
     /** "%b %e %H:%M" within the last half year, else "%b %e  %Y", in local time. */
-    static String date(long mtime, long now, ZoneId zone) {
+    private static StringBuilder date(StringBuilder out, long mtime, long now, ZoneId zone) {
         ZonedDateTime t = Instant.ofEpochSecond(mtime).atZone(zone);
-        String day = String.format(Locale.ROOT, "%s %2d", MONTHS[t.getMonthValue() - 1], t.getDayOfMonth());
+        padLeft(out.append(MONTHS[t.getMonthValue() - 1]).append(' '), Integer.toString(t.getDayOfMonth()), 2);
         if (now - HALF_YEAR_SECONDS < mtime && now >= mtime) {
-            return String.format(Locale.ROOT, "%s %02d:%02d", day, t.getHour(), t.getMinute());
+            return padLeft(padLeft(out.append(' '), Integer.toString(t.getHour()), 2, '0').append(':'),
+                    Integer.toString(t.getMinute()), 2, '0');
         }
-        return String.format(Locale.ROOT, "%s  %d", day, t.getYear());
+        return out.append("  ").append(t.getYear());
+    }
+
+    /** printf's "%Nd": text right-aligned in width, blank-filled. */
+    private static StringBuilder padLeft(StringBuilder out, String text, int width) {
+        return padLeft(out, text, width, ' ');
+    }
+
+    private static StringBuilder padLeft(StringBuilder out, String text, int width, char fill) {
+        for (int i = text.length(); i < width; i++) {
+            out.append(fill);
+        }
+        return out.append(text);
+    }
+
+    /** printf's "%-Ns": text left-aligned in width, blank-filled; longer text is not cut. */
+    private static StringBuilder padRight(StringBuilder out, String text, int width) {
+        out.append(text);
+        for (int i = text.length(); i < width; i++) {
+            out.append(' ');
+        }
+        return out;
     }
 }
