@@ -5,6 +5,7 @@ import static dev.sftpd.privsep.Libc.C;
 import static dev.sftpd.privsep.Libc.RUNTIME;
 import static dev.sftpd.privsep.Libc.call;
 
+import dev.sftpd.sftp.posix.NativeScratch;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
 import java.lang.ref.Reference;
@@ -273,8 +274,10 @@ public final class Sockets {
     /** One read(2) on a blocking fd: at least one byte, fewer than len if that is what is there, 0 at EOF. */
     public static int read(int fd, byte[] buf, int off, int len) throws SysCallException {
         Objects.checkFromIndexSize(off, len, buf.length);
-        ByteBuffer window = ByteBuffer.wrap(buf, off, len).slice();
-        return (int) call("read", () -> C.read(fd, window, len));
+        ByteBuffer scratch = NativeScratch.get(len);
+        int n = (int) call("read", () -> C.read(fd, scratch, len));
+        scratch.get(0, buf, off, n);
+        return n;
     }
 
     /** write(2) until all of buf[off, off+len) is written. */

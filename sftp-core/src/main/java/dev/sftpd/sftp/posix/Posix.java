@@ -40,8 +40,6 @@ public final class Posix {
 
     private final Libc libc;
     private final Runtime runtime;
-    /** What pread reads into: as large as the largest read yet, at most a READ's 255 KiB in a session. */
-    private final ThreadLocal<ByteBuffer> readScratch = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
 
     private Posix() {
         libc = LibraryLoader.create(Libc.class).load("c");
@@ -80,19 +78,9 @@ public final class Posix {
         check("close", libc.close(fd));
     }
 
-    /**
-     * pread(2) into buf[off, off+len); returns the byte count, 0 at end of file. The kernel reads
-     * into native memory of this thread's, and only the bytes it read are copied into buf: given
-     * a heap buffer, jnr-ffi copies the whole of it back after the call, whatever the count, and
-     * a client asks for 255 KiB at a time, so a 4 KiB file cost 510 KiB of copying (its data,
-     * then the empty read at its end).
-     */
+    /** pread(2) into buf[off, off+len); returns the byte count, 0 at end of file. Copies only what was read. */
     public int pread(int fd, byte[] buf, int off, int len, long position) throws SysCallException {
-        ByteBuffer scratch = readScratch.get();
-        if (scratch.capacity() < len) {
-            scratch = ByteBuffer.allocateDirect(len);
-            readScratch.set(scratch);
-        }
+        ByteBuffer scratch = NativeScratch.get(len);
         int n = (int) check("pread", libc.pread(fd, scratch, len, position));
         scratch.get(0, buf, off, n);
         return n;
