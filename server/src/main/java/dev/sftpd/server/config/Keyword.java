@@ -27,6 +27,22 @@ record Keyword<T>(String name, Syntax<T> syntax, T defaultValue, BinaryOperator<
                 (earlier, later) -> Stream.concat(earlier.stream(), later.stream()).toList(), false, effective);
     }
 
+    /**
+     * Each keyword is one constant of {@link Keywords}, and a key of the settings: equal only to
+     * itself. A record's own equals and hashCode would compare and hash every component, the
+     * syntax's and the combiner's lambdas among them, and link their method handles on first use
+     * in every transport.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
     /** This keyword, settable inside Match blocks too. */
     Keyword<T> allowedInMatch() {
         return new Keyword<>(name, syntax, defaultValue, combine, true, effective);
