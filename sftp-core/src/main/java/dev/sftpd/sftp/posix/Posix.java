@@ -3,6 +3,7 @@ package dev.sftpd.sftp.posix;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
@@ -80,6 +81,7 @@ public final class Posix {
 
     /** pread(2) into buf[off, off+len); returns the byte count, 0 at end of file. Copies only what was read. */
     public int pread(int fd, byte[] buf, int off, int len, long position) throws SysCallException {
+        Objects.checkFromIndexSize(off, len, buf.length);
         ByteBuffer scratch = NativeScratch.get(len);
         int n = (int) check("pread", libc.pread(fd, scratch, len, position));
         scratch.get(0, buf, off, n);
