@@ -154,4 +154,28 @@ class SocketsTest {
         pair[0].close();
         assertThrows(IllegalStateException.class, pair[0]::fd);
     }
+
+    /** Only the bytes read(2) returned reach the buffer: the rest of the range asked for keeps what it held. */
+    @Test
+    void aShortReadLeavesTheRestOfTheBufferAsItWas() throws Exception {
+        Fd[] pipe = Sockets.pipe();
+        try (Fd in = pipe[0]; Fd out = pipe[1]) {
+            byte[] sent = {1, 2, 3};
+            Sockets.writeFully(out.fd(), sent, 0, sent.length);
+            byte[] buf = new byte[300_000];
+            Arrays.fill(buf, (byte) 0x55);
+            assertEquals(3, Sockets.read(in.fd(), buf, 7, 256 * 1024));
+            assertArrayEquals(sent, Arrays.copyOfRange(buf, 7, 10));
+            byte[] untouched = new byte[buf.length - 3];
+            Arrays.fill(untouched, (byte) 0x55);
+            byte[] rest = new byte[buf.length - 3];
+            System.arraycopy(buf, 0, rest, 0, 7);
+            System.arraycopy(buf, 10, rest, 7, buf.length - 10);
+            assertArrayEquals(untouched, rest);
+
+            Sockets.writeFully(out.fd(), sent, 0, 1);
+            assertThrows(IndexOutOfBoundsException.class, () -> Sockets.read(in.fd(), buf, buf.length - 1, 2));
+            assertEquals(1, Sockets.read(in.fd(), buf, 0, 1), "the refused read consumed nothing");
+        }
+    }
 }
