@@ -1,6 +1,7 @@
 // The libc functions privilege separation needs and jnr-posix lacks or gets wrong, bound with jnr-ffi.
 package dev.sftpd.privsep;
 
+import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ final class Libc {
         long syscall(long number, long size, @In int[] list);
     }
 
-    static final Functions C = LibraryLoader.create(Functions.class).load("c");
+    static final Functions C = LibraryLoader.create(Functions.class).load(Posix.LIBC);
     static final Runtime RUNTIME = Runtime.getRuntime(C);
     private static final int EINTR = 4;
 

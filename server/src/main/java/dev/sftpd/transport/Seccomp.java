@@ -1,6 +1,7 @@
 // Confines the transport JVM, which parses untrusted SSH traffic, with TransportFilter on every thread.
 package dev.sftpd.transport;
 
+import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
@@ -36,7 +37,7 @@ public final class Seccomp {
      */
     public static void confine() throws SysCallException {
         var rules = TransportFilter.rulesFor(System.getProperty("os.arch"));
-        Libc c = LibraryLoader.create(Libc.class).load("c");
+        Libc c = LibraryLoader.create(Libc.class).load(Posix.LIBC);
         Runtime runtime = Runtime.getRuntime(c);
 
         // Keeps other processes of the sftpd user from ptrace-attaching and from reading /proc/<pid>/mem; before

@@ -1,6 +1,7 @@
 // The connection to syslogd's socket, kept as glibc keeps it: opened on first use, reopened once when a send fails.
 package dev.sftpd.log;
 
+import dev.sftpd.sftp.posix.Posix;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ final class SyslogSocket {
     static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_CLOEXEC = 02000000;
-    private static final Libc LIBC = LibraryLoader.create(Libc.class).load("c");
+    private static final Libc LIBC = LibraryLoader.create(Libc.class).load(Posix.LIBC);
     private static final int SOCKADDR_UN_SIZE = 110;
     private static final int EPROTOTYPE = 91;
     // A stream peer that went away must not raise SIGPIPE; glibc sends with it too.

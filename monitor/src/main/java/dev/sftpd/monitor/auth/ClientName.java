@@ -2,6 +2,7 @@
 package dev.sftpd.monitor.auth;
 
 import dev.sftpd.log.SshLog;
+import dev.sftpd.sftp.posix.Posix;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -112,6 +113,6 @@ public final class ClientName {
 
     /** Loaded on the first lookup only: with UseDNS no this class never touches libc. */
     private static final class Native {
-        static final Functions LIBC = LibraryLoader.create(Functions.class).load("c");
+        static final Functions LIBC = LibraryLoader.create(Functions.class).load(Posix.LIBC);
     }
 }

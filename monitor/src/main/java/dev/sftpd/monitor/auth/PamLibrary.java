@@ -1,6 +1,7 @@
 // Linux-PAM's application calls, and the libc allocator its conversation replies must come from, bound with jnr-ffi.
 package dev.sftpd.monitor.auth;
 
+import dev.sftpd.sftp.posix.Posix;
 import java.nio.charset.StandardCharsets;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
@@ -60,7 +61,7 @@ final class PamLibrary {
     }
 
     static final Functions PAM = LibraryLoader.create(Functions.class).load("pam");
-    static final Allocator LIBC = LibraryLoader.create(Allocator.class).load("c");
+    static final Allocator LIBC = LibraryLoader.create(Allocator.class).load(Posix.LIBC);
     static final Runtime RUNTIME = Runtime.getRuntime(PAM);
 
     private PamLibrary() {}

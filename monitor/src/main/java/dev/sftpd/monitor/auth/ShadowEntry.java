@@ -1,6 +1,7 @@
 // A user's /etc/shadow entry as getspnam(3) returns it: the hash and the dates sshd's shadow checks read.
 package dev.sftpd.monitor.auth;
 
+import dev.sftpd.sftp.posix.Posix;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import jnr.ffi.LibraryLoader;
@@ -48,7 +49,7 @@ record ShadowEntry(String name, String hash, long lastChange, long maxDays, long
 
     /** Loaded on first lookup only, like Account's. */
     private static final class Native {
-        static final Functions C = LibraryLoader.create(Functions.class).load("c");
+        static final Functions C = LibraryLoader.create(Functions.class).load(Posix.LIBC);
         static final Runtime RUNTIME = Runtime.getRuntime(C);
     }
 }

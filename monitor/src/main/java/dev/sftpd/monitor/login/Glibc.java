@@ -1,6 +1,7 @@
 // The glibc calls that write login records, bound with jnr-ffi because jnr-posix has none of them.
 package dev.sftpd.monitor.login;
 
+import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ final class Glibc {
     }
 
     private Glibc() {
-        calls = LibraryLoader.create(Calls.class).load("c");
+        calls = LibraryLoader.create(Calls.class).load(Posix.LIBC);
         runtime = Runtime.getRuntime(calls);
     }
 
