@@ -3,6 +3,7 @@ package dev.sftpd.transport;
 
 import dev.sftpd.log.SshLog;
 import java.lang.ref.Cleaner;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -125,6 +126,7 @@ public final class Libcrypto {
         String OpenSSL_version(int type);
     }
 
+    private static final String SONAME = "libcrypto.so.3";
     /** Frees each cipher's and MAC's native contexts once MINA has dropped it, after a rekey or at the end. */
     private static final Cleaner CLEANER = Cleaner.create();
     private static final Optional<Library> LIBRARY = load();
@@ -198,10 +200,20 @@ public final class Libcrypto {
         return new Factory();
     }
 
-    /** libcrypto.so.3, with every function called here resolved now rather than in the middle of a session. */
+    /**
+     * libcrypto.so.3, with every function called here found now rather than in the middle of a
+     * session. Found, not bound: jnr-ffi builds a function's invoker on its first call, and a
+     * session calls about half of them (one cipher's, one MAC's or none, X25519's). Binding all
+     * 38 at load (failImmediately) took 44-62 ms of a transport's CPU, loading without it 7-10.
+     */
     private static Optional<Library> load() {
         try {
-            Api api = LibraryLoader.create(Api.class).failImmediately().load("libcrypto.so.3");
+            Api api = LibraryLoader.create(Api.class).load(SONAME);
+            Optional<String> missing = missingFunction(SONAME);
+            if (missing.isPresent()) {
+                log.verbose("%s has no %s; using MINA's ciphers and MACs", SONAME, missing.get());
+                return Optional.empty();
+            }
             Pointer poly1305 = api.EVP_MAC_fetch(null, "POLY1305", null);
             if (poly1305 == null || Stream.<Function<Api, Pointer>>of(Api::EVP_aes_128_gcm, Api::EVP_aes_256_gcm,
                     Api::EVP_aes_128_ctr, Api::EVP_aes_192_ctr, Api::EVP_aes_256_ctr, Api::EVP_chacha20, Api::EVP_md5,
@@ -212,9 +224,20 @@ public final class Libcrypto {
             log.debug1("ciphers, MACs and X25519 from %s", api.OpenSSL_version(0));
             return Optional.of(new Library(api, poly1305));
         } catch (LinkageError e) {
-            log.verbose("libcrypto.so.3 not loaded (%s); using MINA's ciphers and MACs", e.getMessage());
+            log.verbose("%s not loaded (%s); using MINA's ciphers and MACs", SONAME, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The first function of {@link Api} that the library does not export (dlsym), if any. */
+    static Optional<String> missingFunction(String library) {
+        com.kenai.jffi.Library handle = com.kenai.jffi.Library.getCachedInstance(library,
+                com.kenai.jffi.Library.LAZY | com.kenai.jffi.Library.GLOBAL);
+        if (handle == null) {
+            throw new UnsatisfiedLinkError(com.kenai.jffi.Library.getLastError());
+        }
+        return Arrays.stream(Api.class.getMethods()).map(Method::getName)
+                .filter(name -> handle.getSymbolAddress(name) == 0).findFirst();
     }
 
     /** MINA's factory in all but what it creates, so that the name and sizes are MINA's. */

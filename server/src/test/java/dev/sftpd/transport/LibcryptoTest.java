@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.sftp.posix.Posix;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import javax.crypto.AEADBadTagException;
 import org.apache.sshd.common.NamedFactory;
@@ -16,6 +19,7 @@ import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.mac.Mac;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,6 +32,19 @@ class LibcryptoTest {
     static void libcryptoIsThere() {
         assertNotSame(BuiltinCiphers.aes128gcm, Libcrypto.cipher(BuiltinCiphers.aes128gcm),
                 "libcrypto.so.3 (Debian's libssl3) should load here");
+    }
+
+    /**
+     * The functions are bound on their first call, so a library that lacks one must be found out
+     * at load: Debian's libcrypto has every one, libc none, and a library that is not there is
+     * refused as jnr-ffi refuses it.
+     */
+    @Test
+    void aLibraryIsCheckedForEveryFunctionBeforeItIsUsed() {
+        assertEquals(Optional.empty(), Libcrypto.missingFunction("libcrypto.so.3"));
+        String missing = Libcrypto.missingFunction(Posix.LIBC).orElseThrow();
+        assertTrue(Arrays.stream(Libcrypto.Api.class.getMethods()).anyMatch(m -> m.getName().equals(missing)), missing);
+        assertThrows(UnsatisfiedLinkError.class, () -> Libcrypto.missingFunction("libcrypto.so.99"));
     }
 
     @ParameterizedTest
