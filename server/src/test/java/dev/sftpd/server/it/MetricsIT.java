@@ -20,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -125,7 +127,7 @@ class MetricsIT {
     }
 
     @Test
-    void noChildProcessHasTheMetricsLibraryOnItsClassPath() throws IOException {
+    void eachChildsClassPathHoldsTheLibrariesOfItsKindAndNoOther() throws IOException {
         sftpd.clients().sftp(sftpd.user("alice"), "pwd").assertExit(0);
         List<String> commandLines = new ArrayList<>();
         for (long child : sftpd.daemon().children()) {
@@ -145,10 +147,39 @@ class MetricsIT {
         assertTrue(commandLines.stream().anyMatch(c -> c.contains("dev.sftpd.engine.EngineMain")), commandLines
                 .toString());
         // Transports and engines; the class-data training JVMs run as root with the daemon's class path.
-        commandLines.stream().filter(c -> c.contains("TransportMain") || c.contains("EngineMain")).forEach(c -> {
-            assertTrue(c.contains("sshd-core"), "the class path names the library jars: " + c);
-            assertFalse(c.contains("prometheus"), c);
-        });
+        for (String c : commandLines) {
+            if (!c.contains("TransportMain") && !c.contains("EngineMain")) {
+                continue;
+            }
+            List<String> jars = classPathJars(c);
+            for (String library : List.of("sftp-core", "sshd-common", "jnr-ffi", "jffi", "jnr-constants", "slf4j-api",
+                    "logback-classic", "logback-core")) {
+                assertTrue(holds(jars, library), library + " missing: " + c);
+            }
+            // Root's code, the metrics library, jnr-ffi's code generators, what no child calls.
+            for (String library : List.of("monitor", "prometheus-metrics-core", "asm", "asm-util", "asm-tree",
+                    "asm-commons", "asm-analysis", "jnr-x86asm", "jnr-a64asm", "jnr-posix", "jcl-over-slf4j")) {
+                assertFalse(holds(jars, library), library + " on a child's class path: " + c);
+            }
+            assertFalse(jars.contains("server.jar"), c);
+            assertTrue(jars.stream().noneMatch(jar -> jar.endsWith("-native.jar")), c);
+            // MINA's server and Bouncy Castle (sntrup761, ML-KEM) are the transport's alone.
+            boolean transport = c.contains("TransportMain");
+            assertEquals(transport, holds(jars, "sshd-core"), c);
+            assertEquals(transport, holds(jars, "bcprov-jdk18on"), c);
+        }
+    }
+
+    /** The file names of the jars after -cp in a java command line. */
+    private static List<String> classPathJars(String commandLine) {
+        List<String> words = List.of(commandLine.split(" "));
+        return Arrays.stream(words.get(words.indexOf("-cp") + 1).split(":"))
+                .map(entry -> Path.of(entry).getFileName().toString()).toList();
+    }
+
+    /** Whether the jars include an artifact's main jar, whatever its version (not a classified jar like -shared). */
+    private static boolean holds(List<String> jars, String artifact) {
+        return jars.stream().anyMatch(jar -> jar.matches(Pattern.quote(artifact) + "-[0-9][^-]*(-SNAPSHOT)?\\.jar"));
     }
 
     private static String commandLine(long pid) throws IOException {
