@@ -69,7 +69,7 @@ final class Launcher {
      * engine has neither MINA's server nor Bouncy Castle. jnr-constants stays: strerror's text
      * for SysCallException. Every JVM opens each jar of its class path at start, if only to look
      * for a ServiceLoader's file (java.util.logging's, which jffi starts, SLF4J's, Logback's, the
-     * JCA's), and an engine opens them all before it drops privileges: opening one took 0.4-0.9 ms
+     * JCA's), and an engine opens them all before it drops privileges: opening one took 0.3-1.6 ms
      * of CPU, Bouncy Castle's 7.7-9.1 ms (6,149 entries), so a transport saves about 6 ms and an
      * engine about 16.
      */
