@@ -2,9 +2,15 @@
 package dev.sftpd.transport;
 
 import dev.sftpd.log.SshLog;
+import static dev.sftpd.sftp.posix.CFunction.Array.in;
+import static dev.sftpd.sftp.posix.CFunction.Array.pinned;
+
+import com.kenai.jffi.MemoryIO;
+import com.kenai.jffi.Type;
+import dev.sftpd.sftp.posix.CFunction;
+import dev.sftpd.sftp.posix.CLibrary;
 import java.lang.ref.Cleaner;
-import java.lang.reflect.Method;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -12,12 +18,6 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.annotations.Pinned;
-import jnr.ffi.byref.PointerByReference;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -42,88 +42,88 @@ public final class Libcrypto {
 
     /**
      * The functions OpenSSH's cipher.c, cipher-chachapoly-libcrypto.c and mac.c call, and the
-     * EVP_PKEY ones for X25519. Public only
-     * because jnr-ffi implements it in another class loader.
+     * EVP_PKEY ones for X25519, each named as in C and found in the library when it is loaded.
+     * Pointers are addresses (0 for NULL).
      */
-    public interface Api {
-        Pointer EVP_CIPHER_CTX_new();
-
-        void EVP_CIPHER_CTX_free(Pointer ctx);
-
-        Pointer EVP_aes_128_gcm();
-
-        Pointer EVP_aes_256_gcm();
-
-        Pointer EVP_aes_128_ctr();
-
-        Pointer EVP_aes_192_ctr();
-
-        Pointer EVP_aes_256_ctr();
-
-        Pointer EVP_chacha20();
-
-        int EVP_CipherInit_ex(Pointer ctx, Pointer cipher, Pointer engine, @In byte[] key, @In byte[] iv, int enc);
-
-        int EVP_CIPHER_CTX_ctrl(Pointer ctx, int type, int arg, @In @Out byte[] ptr);
-
-        /** Returns the bytes written, or -1 (for GCM's final call, when the tag does not match). */
-        int EVP_Cipher(Pointer ctx, @Pinned @Out ByteBuffer out, @Pinned @In ByteBuffer in, int length);
-
-        Pointer EVP_MAC_fetch(Pointer libraryContext, String algorithm, Pointer properties);
-
-        Pointer EVP_MAC_CTX_new(Pointer mac);
-
-        void EVP_MAC_CTX_free(Pointer ctx);
-
-        int EVP_MAC_init(Pointer ctx, @In byte[] key, long keyLength, Pointer params);
-
-        int EVP_MAC_update(Pointer ctx, @Pinned @In ByteBuffer data, long length);
-
-        int EVP_MAC_final(Pointer ctx, @Out byte[] out, @Out long[] written, long size);
-
-        Pointer EVP_md5();
-
-        Pointer EVP_sha1();
-
-        Pointer EVP_sha256();
-
-        Pointer EVP_sha512();
-
-        Pointer HMAC_CTX_new();
-
-        void HMAC_CTX_free(Pointer ctx);
-
-        /** With a null key and digest, starts the next message under the same key. */
-        int HMAC_Init_ex(Pointer ctx, @In byte[] key, int keyLength, Pointer digest, Pointer engine);
-
-        int HMAC_Update(Pointer ctx, @Pinned @In ByteBuffer data, long length);
-
-        int HMAC_Final(Pointer ctx, @Out byte[] out, @Out int[] written);
-
-        Pointer EVP_PKEY_CTX_new_id(int type, Pointer engine);
-
-        Pointer EVP_PKEY_CTX_new(Pointer key, Pointer engine);
-
-        void EVP_PKEY_CTX_free(Pointer ctx);
-
-        int EVP_PKEY_keygen_init(Pointer ctx);
-
-        int EVP_PKEY_keygen(Pointer ctx, PointerByReference key);
-
-        Pointer EVP_PKEY_new_raw_public_key(int type, Pointer engine, @In byte[] key, long length);
-
-        int EVP_PKEY_get_raw_public_key(Pointer key, @Out byte[] out, @In @Out long[] length);
-
-        void EVP_PKEY_free(Pointer key);
-
-        int EVP_PKEY_derive_init(Pointer ctx);
-
-        int EVP_PKEY_derive_set_peer(Pointer ctx, Pointer peer);
-
-        int EVP_PKEY_derive(Pointer ctx, @Out byte[] secret, @In @Out long[] length);
-
+    static final class Api extends CLibrary {
+        final CFunction EVP_CIPHER_CTX_new = pointer("EVP_CIPHER_CTX_new");
+        final CFunction EVP_CIPHER_CTX_free = function("EVP_CIPHER_CTX_free", Type.VOID, Type.POINTER);
+        final CFunction EVP_aes_128_gcm = pointer("EVP_aes_128_gcm");
+        final CFunction EVP_aes_256_gcm = pointer("EVP_aes_256_gcm");
+        final CFunction EVP_aes_128_ctr = pointer("EVP_aes_128_ctr");
+        final CFunction EVP_aes_192_ctr = pointer("EVP_aes_192_ctr");
+        final CFunction EVP_aes_256_ctr = pointer("EVP_aes_256_ctr");
+        final CFunction EVP_chacha20 = pointer("EVP_chacha20");
+        /** (ctx, cipher, engine, key, iv, enc) */
+        final CFunction EVP_CipherInit_ex = function("EVP_CipherInit_ex", Type.SINT, Type.POINTER, Type.POINTER,
+                Type.POINTER, Type.POINTER, Type.POINTER, Type.SINT);
+        /** (ctx, type, arg, ptr) */
+        final CFunction EVP_CIPHER_CTX_ctrl = function("EVP_CIPHER_CTX_ctrl", Type.SINT, Type.POINTER, Type.SINT,
+                Type.SINT, Type.POINTER);
+        /** (ctx, out, in, length): the bytes written, or -1 (for GCM's final call, when the tag does not match). */
+        final CFunction EVP_Cipher = function("EVP_Cipher", Type.SINT, Type.POINTER, Type.POINTER, Type.POINTER,
+                Type.UINT);
+        /** (library context, algorithm name, properties) */
+        final CFunction EVP_MAC_fetch = function("EVP_MAC_fetch", Type.POINTER, Type.POINTER, Type.POINTER,
+                Type.POINTER);
+        final CFunction EVP_MAC_CTX_new = function("EVP_MAC_CTX_new", Type.POINTER, Type.POINTER);
+        final CFunction EVP_MAC_CTX_free = function("EVP_MAC_CTX_free", Type.VOID, Type.POINTER);
+        /** (ctx, key, key length, params) */
+        final CFunction EVP_MAC_init = function("EVP_MAC_init", Type.SINT, Type.POINTER, Type.POINTER, Type.ULONG,
+                Type.POINTER);
+        /** (ctx, data, length) */
+        final CFunction EVP_MAC_update = function("EVP_MAC_update", Type.SINT, Type.POINTER, Type.POINTER,
+                Type.ULONG);
+        /** (ctx, out, size_t *written, out size) */
+        final CFunction EVP_MAC_final = function("EVP_MAC_final", Type.SINT, Type.POINTER, Type.POINTER,
+                Type.POINTER, Type.ULONG);
+        final CFunction EVP_md5 = pointer("EVP_md5");
+        final CFunction EVP_sha1 = pointer("EVP_sha1");
+        final CFunction EVP_sha256 = pointer("EVP_sha256");
+        final CFunction EVP_sha512 = pointer("EVP_sha512");
+        final CFunction HMAC_CTX_new = pointer("HMAC_CTX_new");
+        final CFunction HMAC_CTX_free = function("HMAC_CTX_free", Type.VOID, Type.POINTER);
+        /** (ctx, key, key length, digest, engine); with a null key and digest, starts the next message under the same key. */
+        final CFunction HMAC_Init_ex = function("HMAC_Init_ex", Type.SINT, Type.POINTER, Type.POINTER, Type.SINT,
+                Type.POINTER, Type.POINTER);
+        /** (ctx, data, length) */
+        final CFunction HMAC_Update = function("HMAC_Update", Type.SINT, Type.POINTER, Type.POINTER, Type.ULONG);
+        /** (ctx, out, unsigned int *written) */
+        final CFunction HMAC_Final = function("HMAC_Final", Type.SINT, Type.POINTER, Type.POINTER, Type.POINTER);
+        /** (type, engine) */
+        final CFunction EVP_PKEY_CTX_new_id = function("EVP_PKEY_CTX_new_id", Type.POINTER, Type.SINT,
+                Type.POINTER);
+        /** (key, engine) */
+        final CFunction EVP_PKEY_CTX_new = function("EVP_PKEY_CTX_new", Type.POINTER, Type.POINTER, Type.POINTER);
+        final CFunction EVP_PKEY_CTX_free = function("EVP_PKEY_CTX_free", Type.VOID, Type.POINTER);
+        final CFunction EVP_PKEY_keygen_init = function("EVP_PKEY_keygen_init", Type.SINT, Type.POINTER);
+        /** (ctx, EVP_PKEY **key) */
+        final CFunction EVP_PKEY_keygen = function("EVP_PKEY_keygen", Type.SINT, Type.POINTER, Type.POINTER);
+        /** (type, engine, key, length) */
+        final CFunction EVP_PKEY_new_raw_public_key = function("EVP_PKEY_new_raw_public_key", Type.POINTER,
+                Type.SINT, Type.POINTER, Type.POINTER, Type.ULONG);
+        /** (key, out, size_t *length: the room in, the bytes written out) */
+        final CFunction EVP_PKEY_get_raw_public_key = function("EVP_PKEY_get_raw_public_key", Type.SINT,
+                Type.POINTER, Type.POINTER, Type.POINTER);
+        final CFunction EVP_PKEY_free = function("EVP_PKEY_free", Type.VOID, Type.POINTER);
+        final CFunction EVP_PKEY_derive_init = function("EVP_PKEY_derive_init", Type.SINT, Type.POINTER);
+        /** (ctx, peer key) */
+        final CFunction EVP_PKEY_derive_set_peer = function("EVP_PKEY_derive_set_peer", Type.SINT, Type.POINTER,
+                Type.POINTER);
+        /** (ctx, secret, size_t *length: the room in, the bytes written out) */
+        final CFunction EVP_PKEY_derive = function("EVP_PKEY_derive", Type.SINT, Type.POINTER, Type.POINTER,
+                Type.POINTER);
         /** With 0, OPENSSL_VERSION: "OpenSSL 3.0.17 1 Jul 2025". */
-        String OpenSSL_version(int type);
+        final CFunction OpenSSL_version = function("OpenSSL_version", Type.POINTER, Type.SINT);
+
+        /** @throws UnsatisfiedLinkError when the library does not load, or naming the first function it lacks */
+        Api(String soname) {
+            super(soname);
+        }
+
+        private CFunction pointer(String name) {
+            return function(name, Type.POINTER);
+        }
     }
 
     private static final String SONAME = "libcrypto.so.3";
@@ -131,23 +131,23 @@ public final class Libcrypto {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final Optional<Library> LIBRARY = load();
     private static final Map<BuiltinCiphers, BiFunction<Library, BuiltinCiphers, Cipher>> CIPHERS = Map.of(
-            BuiltinCiphers.aes128gcm, (lib, b) -> new LibcryptoGcm(lib.api(), b, lib.api().EVP_aes_128_gcm()),
-            BuiltinCiphers.aes256gcm, (lib, b) -> new LibcryptoGcm(lib.api(), b, lib.api().EVP_aes_256_gcm()),
+            BuiltinCiphers.aes128gcm, (lib, b) -> new LibcryptoGcm(lib.api(), b, lib.api().EVP_aes_128_gcm.call()),
+            BuiltinCiphers.aes256gcm, (lib, b) -> new LibcryptoGcm(lib.api(), b, lib.api().EVP_aes_256_gcm.call()),
             BuiltinCiphers.cc20p1305_openssh,
-            (lib, b) -> new LibcryptoChaChaPoly(lib.api(), lib.api().EVP_chacha20(), lib.poly1305()),
-            BuiltinCiphers.aes128ctr, (lib, b) -> new LibcryptoCtr(lib.api(), b, lib.api().EVP_aes_128_ctr()),
-            BuiltinCiphers.aes192ctr, (lib, b) -> new LibcryptoCtr(lib.api(), b, lib.api().EVP_aes_192_ctr()),
-            BuiltinCiphers.aes256ctr, (lib, b) -> new LibcryptoCtr(lib.api(), b, lib.api().EVP_aes_256_ctr()));
+            (lib, b) -> new LibcryptoChaChaPoly(lib.api(), lib.api().EVP_chacha20.call(), lib.poly1305()),
+            BuiltinCiphers.aes128ctr, (lib, b) -> new LibcryptoCtr(lib.api(), b, lib.api().EVP_aes_128_ctr.call()),
+            BuiltinCiphers.aes192ctr, (lib, b) -> new LibcryptoCtr(lib.api(), b, lib.api().EVP_aes_192_ctr.call()),
+            BuiltinCiphers.aes256ctr, (lib, b) -> new LibcryptoCtr(lib.api(), b, lib.api().EVP_aes_256_ctr.call()));
     /** Every HMAC MINA has, by its digest; the -96 ones send the digest's first 12 bytes. */
-    private static final Map<BuiltinMacs, Function<Api, Pointer>> HMACS = Map.of(
-            BuiltinMacs.hmacmd5, Api::EVP_md5, BuiltinMacs.hmacmd596, Api::EVP_md5,
-            BuiltinMacs.hmacsha1, Api::EVP_sha1, BuiltinMacs.hmacsha196, Api::EVP_sha1,
-            BuiltinMacs.hmacsha1etm, Api::EVP_sha1,
-            BuiltinMacs.hmacsha256, Api::EVP_sha256, BuiltinMacs.hmacsha256etm, Api::EVP_sha256,
-            BuiltinMacs.hmacsha512, Api::EVP_sha512, BuiltinMacs.hmacsha512etm, Api::EVP_sha512);
+    private static final Map<BuiltinMacs, Function<Api, CFunction>> HMACS = Map.of(
+            BuiltinMacs.hmacmd5, api -> api.EVP_md5, BuiltinMacs.hmacmd596, api -> api.EVP_md5,
+            BuiltinMacs.hmacsha1, api -> api.EVP_sha1, BuiltinMacs.hmacsha196, api -> api.EVP_sha1,
+            BuiltinMacs.hmacsha1etm, api -> api.EVP_sha1,
+            BuiltinMacs.hmacsha256, api -> api.EVP_sha256, BuiltinMacs.hmacsha256etm, api -> api.EVP_sha256,
+            BuiltinMacs.hmacsha512, api -> api.EVP_sha512, BuiltinMacs.hmacsha512etm, api -> api.EVP_sha512);
 
     /** The bound library and its Poly1305 implementation, fetched once. */
-    private record Library(Api api, Pointer poly1305) {}
+    private record Library(Api api, long poly1305) {}
 
     private Libcrypto() {}
 
@@ -162,7 +162,7 @@ public final class Libcrypto {
     static NamedFactory<Mac> mac(BuiltinMacs builtin) {
         var digest = HMACS.get(builtin);
         return digest == null || LIBRARY.isEmpty() ? builtin
-                : factory(builtin, () -> new LibcryptoHmac(LIBRARY.get().api(), builtin, digest.apply(LIBRARY.get().api())));
+                : factory(builtin, () -> new LibcryptoHmac(LIBRARY.get().api(), builtin, digest.apply(LIBRARY.get().api()).call()));
     }
 
     /** The key exchange: curve25519-sha256 (both names) on libcrypto's X25519 where the library loaded, MINA's otherwise. */
@@ -200,28 +200,19 @@ public final class Libcrypto {
         return new Factory();
     }
 
-    /**
-     * libcrypto.so.3, with every function called here found now rather than in the middle of a
-     * session. Found, not bound: jnr-ffi builds a function's invoker on its first call, and a
-     * session calls about half of them (one cipher's, one MAC's or none, X25519's). Binding all
-     * 38 at load (failImmediately) took 44-62 ms of a transport's CPU, loading without it 7-10.
-     */
+    /** libcrypto.so.3, with every function called here found in it, and the algorithms taken from it fetched. */
     private static Optional<Library> load() {
         try {
-            Api api = LibraryLoader.create(Api.class).load(SONAME);
-            Optional<String> missing = missingFunction(SONAME);
-            if (missing.isPresent()) {
-                log.verbose("%s has no %s; using MINA's ciphers and MACs", SONAME, missing.get());
-                return Optional.empty();
-            }
-            Pointer poly1305 = api.EVP_MAC_fetch(null, "POLY1305", null);
-            if (poly1305 == null || Stream.<Function<Api, Pointer>>of(Api::EVP_aes_128_gcm, Api::EVP_aes_256_gcm,
-                    Api::EVP_aes_128_ctr, Api::EVP_aes_192_ctr, Api::EVP_aes_256_ctr, Api::EVP_chacha20, Api::EVP_md5,
-                    Api::EVP_sha1, Api::EVP_sha256, Api::EVP_sha512).anyMatch(algorithm -> algorithm.apply(api) == null)) {
+            Api api = new Api(SONAME);
+            long poly1305 = api.EVP_MAC_fetch.call(in(1, cstring("POLY1305")), 0, 0, 0);
+            if (poly1305 == 0 || Stream.of(api.EVP_aes_128_gcm, api.EVP_aes_256_gcm, api.EVP_aes_128_ctr,
+                    api.EVP_aes_192_ctr, api.EVP_aes_256_ctr, api.EVP_chacha20, api.EVP_md5, api.EVP_sha1,
+                    api.EVP_sha256, api.EVP_sha512).anyMatch(algorithm -> algorithm.call() == 0)) {
                 log.verbose("libcrypto lacks an algorithm the transport takes from it; using MINA's ciphers and MACs");
                 return Optional.empty();
             }
-            log.debug1("ciphers, MACs and X25519 from %s", api.OpenSSL_version(0));
+            byte[] version = MemoryIO.getInstance().getZeroTerminatedByteArray(api.OpenSSL_version.call(0));
+            log.debug1("ciphers, MACs and X25519 from %s", new String(version, StandardCharsets.US_ASCII));
             return Optional.of(new Library(api, poly1305));
         } catch (LinkageError e) {
             log.verbose("%s not loaded (%s); using MINA's ciphers and MACs", SONAME, e.getMessage());
@@ -229,15 +220,8 @@ public final class Libcrypto {
         }
     }
 
-    /** The first function of {@link Api} that the library does not export (dlsym), if any. */
-    static Optional<String> missingFunction(String library) {
-        com.kenai.jffi.Library handle = com.kenai.jffi.Library.getCachedInstance(library,
-                com.kenai.jffi.Library.LAZY | com.kenai.jffi.Library.GLOBAL);
-        if (handle == null) {
-            throw new UnsatisfiedLinkError(com.kenai.jffi.Library.getLastError());
-        }
-        return Arrays.stream(Api.class.getMethods()).map(Method::getName)
-                .filter(name -> handle.getSymbolAddress(name) == 0).findFirst();
+    private static byte[] cstring(String s) {
+        return (s + "\0").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** MINA's factory in all but what it creates, so that the name and sizes are MINA's. */
@@ -261,9 +245,9 @@ public final class Libcrypto {
         return new Factory();
     }
 
-    /** libcrypto's calls return 1 (or a positive count) on success, 0 or -1 on failure. */
-    static void check(String call, int rc) {
-        if (rc <= 0) {
+    /** libcrypto's calls return 1 (or a positive count) on success, 0 or -1 on failure: a C int. */
+    static void check(String call, long rc) {
+        if ((int) rc <= 0) {
             throw new IllegalStateException(call + " failed");
         }
     }
@@ -280,34 +264,34 @@ public final class Libcrypto {
     abstract static class EvpCipher implements Cipher {
         final Api api;
         /** libcrypto's algorithm (EVP_CIPHER) for the cipher's contexts. */
-        final Pointer type;
+        final long type;
         private final BuiltinCiphers builtin;
 
-        EvpCipher(Api api, BuiltinCiphers builtin, Pointer type) {
+        EvpCipher(Api api, BuiltinCiphers builtin, long type) {
             this.api = api;
             this.builtin = builtin;
             this.type = type;
         }
 
         /** A new context for this cipher, freed with it. */
-        final Pointer cipherContext() {
-            Pointer ctx = api.EVP_CIPHER_CTX_new();
-            if (ctx == null) {
+        final long cipherContext() {
+            long ctx = api.EVP_CIPHER_CTX_new.call();
+            if (ctx == 0) {
                 throw new IllegalStateException("EVP_CIPHER_CTX_new failed");
             }
-            Api a = api; // the cleaning action must not hold the cipher
-            freeWith(this, () -> a.EVP_CIPHER_CTX_free(ctx));
+            CFunction free = api.EVP_CIPHER_CTX_free; // the cleaning action must not hold the cipher
+            freeWith(this, () -> free.call(ctx));
             return ctx;
         }
 
         /** A new context of the given MAC, freed with this cipher. */
-        final Pointer macContext(Pointer mac) {
-            Pointer ctx = api.EVP_MAC_CTX_new(mac);
-            if (ctx == null) {
+        final long macContext(long mac) {
+            long ctx = api.EVP_MAC_CTX_new.call(mac);
+            if (ctx == 0) {
                 throw new IllegalStateException("EVP_MAC_CTX_new failed");
             }
-            Api a = api;
-            freeWith(this, () -> a.EVP_MAC_CTX_free(ctx));
+            CFunction free = api.EVP_MAC_CTX_free;
+            freeWith(this, () -> free.call(ctx));
             return ctx;
         }
 
@@ -315,18 +299,20 @@ public final class Libcrypto {
          * A new context for the algorithm under MINA's key, of which the first {@link #getKdfSize}
          * bytes are the cipher's (MINA derives more, as hash output), with the IV given or none yet.
          */
-        final Pointer keyed(byte[] key, byte[] iv, boolean encrypt) {
-            Pointer ctx = cipherContext();
+        final long keyed(byte[] key, byte[] iv, boolean encrypt) {
+            long ctx = cipherContext();
             byte[] k = Arrays.copyOf(key, getKdfSize());
-            check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(ctx, type, null, k, iv, encrypt ? 1 : 0));
+            // Pinned, so that no copy of the key is left in memory that is not cleared.
+            check("EVP_CipherInit_ex", api.EVP_CipherInit_ex.call(pinned(3, k), in(4, iv), ctx, type, 0, 0, 0,
+                    encrypt ? 1 : 0));
             Arrays.fill(k, (byte) 0);
             return ctx;
         }
 
         /** Encrypts or decrypts length bytes of data in place, with the array pinned rather than copied. */
-        final void crypt(Pointer ctx, byte[] data, int offset, int length) {
-            ByteBuffer bytes = ByteBuffer.wrap(data, offset, length);
-            if (api.EVP_Cipher(ctx, bytes, bytes, length) < 0) {
+        final void crypt(long ctx, byte[] data, int offset, int length) {
+            CFunction.Array bytes = pinned(1, data, offset, length);
+            if ((int) api.EVP_Cipher.call(bytes, bytes.at(2), ctx, 0, 0, length) < 0) {
                 throw new IllegalStateException("EVP_Cipher failed");
             }
         }

@@ -1,10 +1,12 @@
 // chacha20-poly1305@openssh.com (OpenSSH's PROTOCOL.chacha20poly1305) on libcrypto's ChaCha20 and Poly1305.
 package dev.sftpd.transport;
 
+import static dev.sftpd.sftp.posix.CFunction.Array.out;
+import static dev.sftpd.sftp.posix.CFunction.Array.pinned;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
-import jnr.ffi.Pointer;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.mac.Mac;
 
@@ -23,14 +25,14 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
     private final byte[] polyKey = new byte[32];
     private final byte[] tag = new byte[TAG];
     private final long[] tagLength = new long[1];
-    private final Pointer header;
-    private final Pointer payload;
-    private final Pointer poly1305;
+    private final long header;
+    private final long payload;
+    private final long poly1305;
     private boolean encrypt;
     private long firstSequence;
     private long sequence;
 
-    LibcryptoChaChaPoly(Libcrypto.Api api, Pointer chacha20, Pointer poly1305Mac) {
+    LibcryptoChaChaPoly(Libcrypto.Api api, long chacha20, long poly1305Mac) {
         super(api, BuiltinCiphers.cc20p1305_openssh, chacha20);
         header = cipherContext();
         payload = cipherContext();
@@ -43,8 +45,8 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
         encrypt = mode == Mode.Encrypt;
         byte[] payloadKey = Arrays.copyOfRange(key, 0, 32);
         byte[] headerKey = Arrays.copyOfRange(key, 32, 64);
-        Libcrypto.check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(payload, type, null, payloadKey, null, 1));
-        Libcrypto.check("EVP_CipherInit_ex", api.EVP_CipherInit_ex(header, type, null, headerKey, null, 1));
+        Libcrypto.check("EVP_CipherInit_ex", api.EVP_CipherInit_ex.call(pinned(3, payloadKey), payload, type, 0, 0, 0, 1));
+        Libcrypto.check("EVP_CipherInit_ex", api.EVP_CipherInit_ex.call(pinned(3, headerKey), header, type, 0, 0, 0, 1));
         Arrays.fill(payloadKey, (byte) 0);
         Arrays.fill(headerKey, (byte) 0);
         firstSequence = ByteBuffer.wrap(iv, 0, 8).getLong();
@@ -63,7 +65,7 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
         ByteBuffer.wrap(iv, 8, 8).putLong(sequence);
         startBlocks(payload, 0);
         crypt(payload, polyKey, 0, polyKey.length); // zeros in, the key stream out
-        Libcrypto.check("EVP_MAC_init", api.EVP_MAC_init(poly1305, polyKey, polyKey.length, null));
+        Libcrypto.check("EVP_MAC_init", api.EVP_MAC_init.call(pinned(1, polyKey), poly1305, 0, polyKey.length, 0));
         Arrays.fill(polyKey, (byte) 0);
         if (!encrypt) {
             mac(data, offset, length);
@@ -98,16 +100,16 @@ final class LibcryptoChaChaPoly extends Libcrypto.EvpCipher {
     }
 
     /** Sets the context's IV to this packet's nonce and the given block counter. */
-    private void startBlocks(Pointer ctx, int counter) {
+    private void startBlocks(long ctx, int counter) {
         iv[0] = (byte) counter;
-        Libcrypto.check("EVP_CipherInit_ex(IV)", api.EVP_CipherInit_ex(ctx, null, null, null, iv, 1));
+        Libcrypto.check("EVP_CipherInit_ex(IV)", api.EVP_CipherInit_ex.call(pinned(4, iv), ctx, 0, 0, 0, 0, 1));
     }
 
     private void mac(byte[] data, int offset, int length) {
-        Libcrypto.check("EVP_MAC_update", api.EVP_MAC_update(poly1305, ByteBuffer.wrap(data, offset, length), length));
+        Libcrypto.check("EVP_MAC_update", api.EVP_MAC_update.call(pinned(1, data, offset, length), poly1305, 0, length));
     }
 
     private void finishMac() {
-        Libcrypto.check("EVP_MAC_final", api.EVP_MAC_final(poly1305, tag, tagLength, TAG));
+        Libcrypto.check("EVP_MAC_final", api.EVP_MAC_final.call(pinned(1, tag), out(2, tagLength), poly1305, 0, 0, TAG));
     }
 }

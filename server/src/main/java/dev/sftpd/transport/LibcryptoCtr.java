@@ -2,14 +2,13 @@
 package dev.sftpd.transport;
 
 import java.util.Arrays;
-import jnr.ffi.Pointer;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 
 /** The counter runs on across packets; MINA passes block-aligned lengths, first the packet's first block to read its length. */
 final class LibcryptoCtr extends Libcrypto.EvpCipher {
-    private Pointer ctx;
+    private long ctx;
 
-    LibcryptoCtr(Libcrypto.Api api, BuiltinCiphers builtin, Pointer type) {
+    LibcryptoCtr(Libcrypto.Api api, BuiltinCiphers builtin, long type) {
         super(api, builtin, type);
     }
 

@@ -1,10 +1,10 @@
 // aes128-gcm@openssh.com and aes256-gcm@openssh.com (RFC 5647) on libcrypto, called as OpenSSH's cipher.c calls it.
 package dev.sftpd.transport;
 
-import java.nio.ByteBuffer;
+import static dev.sftpd.sftp.posix.CFunction.Array.pinned;
+
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
-import jnr.ffi.Pointer;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 
 /**
@@ -22,10 +22,10 @@ final class LibcryptoGcm extends Libcrypto.EvpCipher {
 
     private final byte[] tag = new byte[TAG];
     private final byte[] invocation = new byte[8];
-    private Pointer ctx;
+    private long ctx;
     private boolean encrypt;
 
-    LibcryptoGcm(Libcrypto.Api api, BuiltinCiphers builtin, Pointer type) {
+    LibcryptoGcm(Libcrypto.Api api, BuiltinCiphers builtin, long type) {
         super(api, builtin, type);
     }
 
@@ -34,16 +34,17 @@ final class LibcryptoGcm extends Libcrypto.EvpCipher {
     public void init(Mode mode, byte[] key, byte[] iv) {
         encrypt = mode == Mode.Encrypt;
         ctx = keyed(key, null, encrypt);
-        Libcrypto.check("EVP_CTRL_GCM_SET_IV_FIXED",
-                api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IV_FIXED, -1, Arrays.copyOf(iv, getIVSize())));
+        Libcrypto.check("EVP_CTRL_GCM_SET_IV_FIXED", api.EVP_CIPHER_CTX_ctrl.call(
+                pinned(3, Arrays.copyOf(iv, getIVSize())), ctx, EVP_CTRL_GCM_SET_IV_FIXED, -1, 0));
     }
 
     /** The packet's length field: this packet's nonce, then the field as additional authenticated data. */
     @Override
     public void updateAAD(byte[] data, int offset, int length) {
-        Libcrypto.check("EVP_CTRL_GCM_IV_GEN", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_IV_GEN, invocation.length, invocation));
+        Libcrypto.check("EVP_CTRL_GCM_IV_GEN",
+                api.EVP_CIPHER_CTX_ctrl.call(pinned(3, invocation), ctx, EVP_CTRL_GCM_IV_GEN, invocation.length, 0));
         // With no output buffer, libcrypto takes the input as additional data.
-        if (api.EVP_Cipher(ctx, null, ByteBuffer.wrap(data, offset, length), length) < 0) {
+        if ((int) api.EVP_Cipher.call(pinned(2, data, offset, length), ctx, 0, 0, length) < 0) {
             throw new IllegalStateException("EVP_Cipher(additional data) failed");
         }
     }
@@ -52,15 +53,17 @@ final class LibcryptoGcm extends Libcrypto.EvpCipher {
     public void update(byte[] data, int offset, int length) throws AEADBadTagException {
         if (!encrypt) {
             System.arraycopy(data, offset + length, tag, 0, TAG);
-            Libcrypto.check("EVP_CTRL_AEAD_SET_TAG", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TAG, tag));
+            Libcrypto.check("EVP_CTRL_AEAD_SET_TAG",
+                    api.EVP_CIPHER_CTX_ctrl.call(pinned(3, tag), ctx, EVP_CTRL_AEAD_SET_TAG, TAG, 0));
         }
         crypt(ctx, data, offset, length);
         // The final call: -1 when the tag does not match.
-        if (api.EVP_Cipher(ctx, null, null, 0) < 0) {
+        if ((int) api.EVP_Cipher.call(ctx, 0, 0, 0) < 0) {
             throw new AEADBadTagException("Tag mismatch");
         }
         if (encrypt) {
-            Libcrypto.check("EVP_CTRL_AEAD_GET_TAG", api.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TAG, tag));
+            Libcrypto.check("EVP_CTRL_AEAD_GET_TAG",
+                    api.EVP_CIPHER_CTX_ctrl.call(pinned(3, tag), ctx, EVP_CTRL_AEAD_GET_TAG, TAG, 0));
             System.arraycopy(tag, 0, data, offset + length, TAG);
         }
     }

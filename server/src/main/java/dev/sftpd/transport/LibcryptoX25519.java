@@ -1,8 +1,12 @@
 // curve25519-sha256 (RFC 8731), the key exchange OpenSSH's clients pick, on libcrypto's X25519.
 package dev.sftpd.transport;
 
-import jnr.ffi.Pointer;
-import jnr.ffi.byref.PointerByReference;
+import static dev.sftpd.sftp.posix.CFunction.Array.in;
+import static dev.sftpd.sftp.posix.CFunction.Array.inOut;
+import static dev.sftpd.sftp.posix.CFunction.Array.out;
+import static dev.sftpd.sftp.posix.CFunction.Array.pinned;
+
+import dev.sftpd.sftp.posix.CFunction;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.digest.Digest;
 import org.apache.sshd.common.kex.AbstractDH;
@@ -25,7 +29,7 @@ final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
 
     private final Libcrypto.Api api;
     /** Our key pair (EVP_PKEY), made by {@link #calculateE}; freed with this object. */
-    private Pointer key;
+    private long key;
     private byte[] peer;
 
     LibcryptoX25519(Libcrypto.Api api) {
@@ -34,24 +38,25 @@ final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
 
     @Override
     protected byte[] calculateE() {
-        Pointer ctx = api.EVP_PKEY_CTX_new_id(EVP_PKEY_X25519, null);
-        if (ctx == null) {
+        long ctx = api.EVP_PKEY_CTX_new_id.call(EVP_PKEY_X25519, 0);
+        if (ctx == 0) {
             throw new IllegalStateException("EVP_PKEY_CTX_new_id(X25519) failed");
         }
         try {
-            Libcrypto.check("EVP_PKEY_keygen_init", api.EVP_PKEY_keygen_init(ctx));
-            PointerByReference made = new PointerByReference();
-            Libcrypto.check("EVP_PKEY_keygen", api.EVP_PKEY_keygen(ctx, made));
-            key = made.getValue();
+            Libcrypto.check("EVP_PKEY_keygen_init", api.EVP_PKEY_keygen_init.call(ctx));
+            long[] made = {0}; // read too: a key there would be generated into, not replaced
+            Libcrypto.check("EVP_PKEY_keygen", api.EVP_PKEY_keygen.call(inOut(1, made), ctx, 0));
+            key = made[0];
         } finally {
-            api.EVP_PKEY_CTX_free(ctx);
+            api.EVP_PKEY_CTX_free.call(ctx);
         }
-        Libcrypto.Api a = api; // the cleaning action must not hold this object
-        Pointer k = key;
-        Libcrypto.freeWith(this, () -> a.EVP_PKEY_free(k));
+        CFunction free = api.EVP_PKEY_free; // the cleaning action must not hold this object
+        long k = key;
+        Libcrypto.freeWith(this, () -> free.call(k));
         byte[] pub = new byte[KEY_SIZE];
         long[] length = {pub.length};
-        Libcrypto.check("EVP_PKEY_get_raw_public_key", api.EVP_PKEY_get_raw_public_key(key, pub, length));
+        Libcrypto.check("EVP_PKEY_get_raw_public_key",
+                api.EVP_PKEY_get_raw_public_key.call(out(1, pub), inOut(2, length), key, 0, 0));
         if (length[0] != KEY_SIZE) {
             throw new IllegalStateException("X25519 public key of " + length[0] + " bytes");
         }
@@ -65,35 +70,36 @@ final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
 
     @Override
     protected byte[] calculateK() throws Exception {
-        if (key == null || peer == null) {
+        if (key == 0 || peer == null) {
             throw new IllegalStateException("X25519: no key pair or no client key yet");
         }
         if (peer.length != KEY_SIZE) {
             // OpenSSH: "incorrect signature" (SSH_ERR_SIGNATURE_INVALID) for a client key of the wrong size.
             throw new IllegalArgumentException("X25519 client key of " + peer.length + " bytes, not " + KEY_SIZE);
         }
-        Pointer peerKey = api.EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, null, peer, peer.length);
-        if (peerKey == null) {
+        long peerKey = api.EVP_PKEY_new_raw_public_key.call(in(2, peer), EVP_PKEY_X25519, 0, 0, peer.length);
+        if (peerKey == 0) {
             throw new IllegalArgumentException("X25519 client key refused by libcrypto");
         }
-        Pointer ctx = api.EVP_PKEY_CTX_new(key, null);
+        long ctx = api.EVP_PKEY_CTX_new.call(key, 0);
         try {
-            if (ctx == null) {
+            if (ctx == 0) {
                 throw new IllegalStateException("EVP_PKEY_CTX_new failed");
             }
-            Libcrypto.check("EVP_PKEY_derive_init", api.EVP_PKEY_derive_init(ctx));
-            Libcrypto.check("EVP_PKEY_derive_set_peer", api.EVP_PKEY_derive_set_peer(ctx, peerKey));
+            Libcrypto.check("EVP_PKEY_derive_init", api.EVP_PKEY_derive_init.call(ctx));
+            Libcrypto.check("EVP_PKEY_derive_set_peer", api.EVP_PKEY_derive_set_peer.call(ctx, peerKey));
             byte[] secret = new byte[KEY_SIZE];
             long[] length = {secret.length};
-            // Fails for a client key of low order, whose shared secret would be all zero.
-            Libcrypto.check("EVP_PKEY_derive", api.EVP_PKEY_derive(ctx, secret, length));
+            // Fails for a client key of low order, whose shared secret would be all zero. Pinned, so
+            // that the secret is in no native buffer left uncleared.
+            Libcrypto.check("EVP_PKEY_derive", api.EVP_PKEY_derive.call(pinned(1, secret), inOut(2, length), ctx, 0, 0));
             if (length[0] != KEY_SIZE) {
                 throw new IllegalStateException("X25519 shared secret of " + length[0] + " bytes");
             }
             return stripLeadingZeroes(secret);
         } finally {
-            api.EVP_PKEY_CTX_free(ctx);
-            api.EVP_PKEY_free(peerKey);
+            api.EVP_PKEY_CTX_free.call(ctx);
+            api.EVP_PKEY_free.call(peerKey);
         }
     }
 

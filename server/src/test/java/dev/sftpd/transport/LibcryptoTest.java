@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sftpd.sftp.posix.Posix;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import javax.crypto.AEADBadTagException;
 import org.apache.sshd.common.NamedFactory;
@@ -35,16 +34,17 @@ class LibcryptoTest {
     }
 
     /**
-     * The functions are bound on their first call, so a library that lacks one must be found out
-     * at load: Debian's libcrypto has every one, libc none, and a library that is not there is
-     * refused as jnr-ffi refuses it.
+     * Every function is found when the library is loaded, so a library that lacks one is refused
+     * then, not in the middle of a session: Debian's libcrypto has every one, libc none, and a
+     * library that is not there is refused as such.
      */
     @Test
     void aLibraryIsCheckedForEveryFunctionBeforeItIsUsed() {
-        assertEquals(Optional.empty(), Libcrypto.missingFunction("libcrypto.so.3"));
-        String missing = Libcrypto.missingFunction(Posix.LIBC).orElseThrow();
-        assertTrue(Arrays.stream(Libcrypto.Api.class.getMethods()).anyMatch(m -> m.getName().equals(missing)), missing);
-        assertThrows(UnsatisfiedLinkError.class, () -> Libcrypto.missingFunction("libcrypto.so.99"));
+        assertEquals(0, (int) new Libcrypto.Api("libcrypto.so.3").EVP_CIPHER_CTX_free.call(0));
+        UnsatisfiedLinkError missing = assertThrows(UnsatisfiedLinkError.class, () -> new Libcrypto.Api(Posix.LIBC));
+        assertTrue(missing.getMessage().startsWith("EVP_CIPHER_CTX_new: "), missing.getMessage());
+        UnsatisfiedLinkError absent = assertThrows(UnsatisfiedLinkError.class, () -> new Libcrypto.Api("libcrypto.so.99"));
+        assertTrue(absent.getMessage().contains("libcrypto.so.99"), absent.getMessage());
     }
 
     @ParameterizedTest
