@@ -1,11 +1,9 @@
 // Classic BPF as seccomp runs it: loads from struct seccomp_data, forward jumps on constants, return values.
 package dev.sftpd.transport;
 
+import com.kenai.jffi.MemoryIO;
 import java.util.ArrayList;
 import java.util.List;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 final class BpfProgram {
     /** The kernel refuses longer programs (BPF_MAXINSNS). */
@@ -67,20 +65,20 @@ final class BpfProgram {
         return List.copyOf(instructions);
     }
 
-    /** A struct sock_fprog followed by the struct sock_filter array it points to, in one native block. */
-    Pointer toSockFprog(Runtime runtime) {
+    /** A struct sock_fprog followed by the struct sock_filter array it points to, in one native block the caller frees. */
+    long toSockFprog(MemoryIO memory) {
         List<Instruction> program = instructions();
         int header = 16; // u16 len, padding, then the 8-byte filter pointer
-        Pointer block = Memory.allocateDirect(runtime, header + 8 * program.size(), true);
-        block.putShort(0, (short) program.size());
-        block.putAddress(8, block.address() + header);
+        long block = memory.allocateMemory(header + 8L * program.size(), true);
+        memory.putShort(block, (short) program.size());
+        memory.putAddress(block + 8, block + header);
         for (int i = 0; i < program.size(); i++) {
             Instruction in = program.get(i);
-            long at = header + 8L * i;
-            block.putShort(at, (short) in.code());
-            block.putByte(at + 2, (byte) in.jt());
-            block.putByte(at + 3, (byte) in.jf());
-            block.putInt(at + 4, in.k());
+            long at = block + header + 8L * i;
+            memory.putShort(at, (short) in.code());
+            memory.putByte(at + 2, (byte) in.jt());
+            memory.putByte(at + 3, (byte) in.jf());
+            memory.putInt(at + 4, in.k());
         }
         return block;
     }

@@ -1,24 +1,25 @@
 // Confines the transport JVM, which parses untrusted SSH traffic, with TransportFilter on every thread.
 package dev.sftpd.transport;
 
+import com.kenai.jffi.MemoryIO;
+import com.kenai.jffi.Type;
+import dev.sftpd.sftp.posix.CFunction;
+import dev.sftpd.sftp.posix.CLibrary;
 import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.annotations.Variadic;
 
 public final class Seccomp {
-    /** Public only because jnr-ffi implements it in another class loader. */
-    @SaveError
-    public interface Libc {
-        @Variadic(fixedCount = 1)
-        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+    private static final class Libc extends CLibrary {
+        /** (option, arg2, arg3, arg4, arg5) */
+        final CFunction prctl = variadic("prctl", 1, Type.SINT, Type.SINT, Type.ULONG, Type.ULONG, Type.ULONG,
+                Type.ULONG);
+        /** (number, operation, flags, args) */
+        final CFunction syscall = variadic("syscall", 1, Type.SLONG, Type.SLONG, Type.ULONG, Type.ULONG,
+                Type.POINTER);
 
-        @Variadic(fixedCount = 1)
-        long syscall(long number, long operation, long flags, Pointer args);
+        Libc() {
+            super(Posix.LIBC);
+        }
     }
 
     private static final int PR_SET_DUMPABLE = 4;
@@ -37,30 +38,35 @@ public final class Seccomp {
      */
     public static void confine() throws SysCallException {
         var rules = TransportFilter.rulesFor(System.getProperty("os.arch"));
-        Libc c = LibraryLoader.create(Libc.class).load(Posix.LIBC);
-        Runtime runtime = Runtime.getRuntime(c);
+        Libc c = new Libc();
 
         // Keeps other processes of the sftpd user from ptrace-attaching and from reading /proc/<pid>/mem; before
         // the filter, which refuses PR_SET_DUMPABLE so that nothing turns it back on.
-        check(runtime, "prctl(PR_SET_DUMPABLE, 0)", c.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0));
+        check("prctl(PR_SET_DUMPABLE, 0)", (int) c.prctl.call(PR_SET_DUMPABLE, 0, 0, 0, 0));
         // setpriv --no-new-privs sets it for every thread before the JVM starts; without it, setting it on this
         // thread is enough, because TSYNC copies it to every thread the filter reaches.
-        if (check(runtime, "prctl(PR_GET_NO_NEW_PRIVS)", c.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)) == 0) {
-            check(runtime, "prctl(PR_SET_NO_NEW_PRIVS, 1)", c.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+        if (check("prctl(PR_GET_NO_NEW_PRIVS)", (int) c.prctl.call(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)) == 0) {
+            check("prctl(PR_SET_NO_NEW_PRIVS, 1)", (int) c.prctl.call(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
         }
 
-        Pointer program = TransportFilter.program(rules, (int) ProcessHandle.current().pid()).toSockFprog(runtime);
-        long rc = check(runtime, "seccomp(SECCOMP_SET_MODE_FILTER, TSYNC)",
-                c.syscall(TransportFilter.SECCOMP_X86_64, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, program));
+        MemoryIO memory = MemoryIO.getInstance();
+        long program = TransportFilter.program(rules, (int) ProcessHandle.current().pid()).toSockFprog(memory);
+        long rc;
+        try {
+            rc = check("seccomp(SECCOMP_SET_MODE_FILTER, TSYNC)", c.syscall.call(TransportFilter.SECCOMP_X86_64,
+                    SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, program));
+        } finally {
+            memory.freeMemory(program); // the kernel has its own copy
+        }
         if (rc != 0) {
             // Only a thread that installed a filter of its own can refuse the synchronisation.
             throw new IllegalStateException("seccomp: thread " + rc + " has a filter of its own and was not confined");
         }
     }
 
-    private static long check(Runtime runtime, String call, long rc) throws SysCallException {
+    private static long check(String call, long rc) throws SysCallException {
         if (rc == -1) {
-            throw new SysCallException(call, LastError.getLastError(runtime));
+            throw new SysCallException(call, CFunction.errno());
         }
         return rc;
     }
