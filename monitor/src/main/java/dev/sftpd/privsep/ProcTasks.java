@@ -7,7 +7,6 @@ import dev.sftpd.sftp.posix.Errno;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import jnr.ffi.Pointer;
 
 /** How {@link PrivilegeDrop} reads each thread's credentials. */
 interface ProcTasks {
@@ -64,15 +62,16 @@ interface ProcTasks {
             @Override
             public List<String> list() throws IOException {
                 int fd = open("self/task", OpenFlags.O_DIRECTORY);
-                Pointer dir = C.fdopendir(fd);
-                if (dir == null) {
+                long dir = C.fdopendir(fd);
+                if (dir == 0) {
                     C.close(fd);
                     throw new IOException("fdopendir self/task: " + Errno.describe(Libc.errno()));
                 }
                 List<String> names = new ArrayList<>();
                 try {
-                    for (Pointer entry; (entry = C.readdir(dir)) != null; ) {
-                        String name = entry.getString(D_NAME, 256, StandardCharsets.US_ASCII);
+                    for (long entry; (entry = C.readdir(dir)) != 0; ) {
+                        String name = new String(Libc.MEMORY.getZeroTerminatedByteArray(entry + D_NAME, 256),
+                                StandardCharsets.US_ASCII);
                         if (!name.startsWith(".")) {
                             names.add(name);
                         }
@@ -93,9 +92,9 @@ interface ProcTasks {
                 }
                 try {
                     ByteArrayOutputStream content = new ByteArrayOutputStream();
-                    ByteBuffer chunk = ByteBuffer.allocate(4096);
-                    for (long n; (n = Libc.call("read", () -> C.read(fd, chunk.clear(), chunk.capacity()))) > 0; ) {
-                        content.write(chunk.array(), 0, (int) n);
+                    byte[] chunk = new byte[4096];
+                    for (int n; (n = Sockets.read(fd, chunk, 0, chunk.length)) > 0; ) {
+                        content.write(chunk, 0, n);
                     }
                     return Optional.of(content.toString(StandardCharsets.ISO_8859_1).lines().toList());
                 } catch (SysCallException e) {

@@ -2,13 +2,12 @@
 package dev.sftpd.privsep;
 
 import static dev.sftpd.privsep.Libc.C;
-import static dev.sftpd.privsep.Libc.RUNTIME;
+import static dev.sftpd.privsep.Libc.MEMORY;
 import static dev.sftpd.privsep.Libc.call;
 
 import dev.sftpd.sftp.posix.NativeScratch;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,8 +18,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 
 /**
  * Every descriptor is created close-on-exec: only {@link Spawner} decides what a child inherits.
@@ -336,13 +333,13 @@ public final class Sockets {
      * socket to a pooled transport and an engine's channel to both of its ends.
      */
     public static void sendFd(int socket, int fd) throws SysCallException {
-        Message m = new Message();
-        m.control.putLong(0, CMSG_LEN_INT);
-        m.control.putInt(8, SOL_SOCKET);
-        m.control.putInt(12, SCM_RIGHTS);
-        m.control.putInt(16, fd);
-        call("sendmsg SCM_RIGHTS", () -> C.sendmsg(socket, m.header, 0));
-        Reference.reachabilityFence(m);
+        try (Message m = new Message()) {
+            MEMORY.putLong(m.control(), CMSG_LEN_INT);
+            MEMORY.putInt(m.control() + 8, SOL_SOCKET);
+            MEMORY.putInt(m.control() + 12, SCM_RIGHTS);
+            MEMORY.putInt(m.control() + 16, fd);
+            call("sendmsg SCM_RIGHTS", () -> C.sendmsg(socket, m.header(), 0));
+        }
     }
 
     /**
@@ -350,39 +347,53 @@ public final class Sockets {
      * descriptor, or closed the socket, is a protocol violation: the caller was promised one.
      */
     public static Fd receiveFd(int socket) throws SysCallException, MonitorProtocolException {
-        Message m = new Message();
-        long n = call("recvmsg", () -> C.recvmsg(socket, m.header, MSG_CMSG_CLOEXEC));
-        Reference.reachabilityFence(m);
-        if (n == 0) {
-            throw new MonitorProtocolException("channel closed where a descriptor was due");
+        try (Message m = new Message()) {
+            long n = call("recvmsg", () -> C.recvmsg(socket, m.header(), MSG_CMSG_CLOEXEC));
+            if (n == 0) {
+                throw new MonitorProtocolException("channel closed where a descriptor was due");
+            }
+            int flags = MEMORY.getInt(m.header() + 48);
+            if (MEMORY.getLong(m.header() + 40) < CMSG_LEN_INT || MEMORY.getInt(m.control() + 8) != SOL_SOCKET
+                    || MEMORY.getInt(m.control() + 12) != SCM_RIGHTS || (flags & MSG_CTRUNC) != 0) {
+                throw new MonitorProtocolException("no descriptor where one was due");
+            }
+            return new Fd(MEMORY.getInt(m.control() + 16));
         }
-        int flags = m.header.getInt(48);
-        if (m.header.getLong(40) < CMSG_LEN_INT || m.control.getInt(8) != SOL_SOCKET
-                || m.control.getInt(12) != SCM_RIGHTS || (flags & MSG_CTRUNC) != 0) {
-            throw new MonitorProtocolException("no descriptor where one was due");
-        }
-        return new Fd(m.control.getInt(16));
     }
 
     /**
      * A struct msghdr (64-bit Linux layout) for one byte of data and one SCM_RIGHTS descriptor:
      * msg_name 0, msg_namelen 8, msg_iov 16, msg_iovlen 24, msg_control 32, msg_controllen 40,
-     * msg_flags 48; a cmsghdr is cmsg_len (8 bytes), level, type, then the int.
+     * msg_flags 48; a cmsghdr is cmsg_len (8 bytes), level, type, then the int. In one native
+     * block: the header, the iovec, the control buffer, then the byte.
      */
-    private static final class Message {
-        final Pointer data = Memory.allocateDirect(RUNTIME, 1, true);
-        final Pointer iov = Memory.allocateDirect(RUNTIME, 16, true);
-        final Pointer control = Memory.allocateDirect(RUNTIME, CMSG_SPACE_INT, true);
-        final Pointer header = Memory.allocateDirect(RUNTIME, 56, true);
+    private static final class Message implements AutoCloseable {
+        private static final int IOV = 56;
+        private static final int CONTROL = IOV + 16;
+        private static final int DATA = CONTROL + CMSG_SPACE_INT;
+        private final NativeBlock block = new NativeBlock(DATA + 8);
 
         Message() {
-            data.putByte(0, (byte) 'F');
-            iov.putAddress(0, data.address());
-            iov.putLong(8, 1);
-            header.putAddress(16, iov.address());
-            header.putLong(24, 1);
-            header.putAddress(32, control.address());
-            header.putLong(40, CMSG_SPACE_INT);
+            MEMORY.putByte(block.address + DATA, (byte) 'F');
+            MEMORY.putAddress(block.address + IOV, block.address + DATA);
+            MEMORY.putLong(block.address + IOV + 8, 1);
+            MEMORY.putAddress(header() + 16, block.address + IOV);
+            MEMORY.putLong(header() + 24, 1);
+            MEMORY.putAddress(header() + 32, control());
+            MEMORY.putLong(header() + 40, CMSG_SPACE_INT);
+        }
+
+        long header() {
+            return block.address;
+        }
+
+        long control() {
+            return block.address + CONTROL;
+        }
+
+        @Override
+        public void close() {
+            block.close();
         }
     }
 

@@ -2,17 +2,14 @@
 package dev.sftpd.privsep;
 
 import static dev.sftpd.privsep.Libc.C;
-import static dev.sftpd.privsep.Libc.RUNTIME;
+import static dev.sftpd.privsep.Libc.MEMORY;
 import static dev.sftpd.privsep.Libc.call;
 import static dev.sftpd.privsep.Libc.cstring;
 
 import dev.sftpd.sftp.posix.SysCallException;
-import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 
 /**
  * A JVM cannot fork, so a worker is a new program started with glibc's posix_spawn. The JDK's
@@ -61,42 +58,47 @@ public final class Spawner {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("not an absolute path: " + path);
         }
-        // Native memory is freed when its Pointer is collected, which could happen mid-call
-        // without the fence at the end; zeroed blocks are safe to destroy even before init.
-        Pointer actions = Memory.allocateDirect(RUNTIME, FILE_ACTIONS_SIZE, true);
-        Pointer attr = Memory.allocateDirect(RUNTIME, SPAWNATTR_SIZE, true);
-        Pointer noSignals = sigset();
-        Pointer allSignals = sigset();
-        Pointer args = stringArray(argv);
-        Pointer envp = stringArray(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        // Zeroed blocks are safe to destroy even before init.
         List<Fd> lifted = new ArrayList<>();
-        try {
-            int in = liftAbove(stdinFd, lifted);
-            int channel = liftAbove(channelFd, lifted);
-            int log = logFd == STDERR ? STDERR : liftAbove(logFd, lifted);
-            check("posix_spawn_file_actions_init", C.posix_spawn_file_actions_init(actions));
-            check("adddup2 stdout", C.posix_spawn_file_actions_adddup2(actions, log, 1));
-            // dup2 of a descriptor onto itself clears its close-on-exec flag, as POSIX asks.
-            check("adddup2 stderr", C.posix_spawn_file_actions_adddup2(actions, log, STDERR));
-            check("adddup2 stdin", C.posix_spawn_file_actions_adddup2(actions, in, 0));
-            check("adddup2 channel", C.posix_spawn_file_actions_adddup2(actions, channel, CHANNEL));
-            check("addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(actions, CHILD_FDS));
+        try (NativeBlock actions = new NativeBlock(FILE_ACTIONS_SIZE);
+             NativeBlock attr = new NativeBlock(SPAWNATTR_SIZE);
+             NativeBlock signalSets = new NativeBlock(2 * SIGSET_SIZE);
+             NativeBlock args = stringArray(argv);
+             NativeBlock envp = stringArray(
+                     env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())) {
+            try {
+                int in = liftAbove(stdinFd, lifted);
+                int channel = liftAbove(channelFd, lifted);
+                int log = logFd == STDERR ? STDERR : liftAbove(logFd, lifted);
+                long fa = actions.address;
+                check("posix_spawn_file_actions_init", C.posix_spawn_file_actions_init(fa));
+                check("adddup2 stdout", C.posix_spawn_file_actions_adddup2(fa, log, 1));
+                // dup2 of a descriptor onto itself clears its close-on-exec flag, as POSIX asks.
+                check("adddup2 stderr", C.posix_spawn_file_actions_adddup2(fa, log, STDERR));
+                check("adddup2 stdin", C.posix_spawn_file_actions_adddup2(fa, in, 0));
+                check("adddup2 channel", C.posix_spawn_file_actions_adddup2(fa, channel, CHANNEL));
+                check("addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(fa, CHILD_FDS));
 
-            check("posix_spawnattr_init", C.posix_spawnattr_init(attr));
-            C.sigemptyset(noSignals);
-            C.sigfillset(allSignals);
-            check("setsigmask", C.posix_spawnattr_setsigmask(attr, noSignals));
-            check("setsigdefault", C.posix_spawnattr_setsigdefault(attr, allSignals));
-            short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | (newSession ? POSIX_SPAWN_SETSID : 0));
-            check("setflags", C.posix_spawnattr_setflags(attr, flags));
+                long noSignals = signalSets.address;
+                long allSignals = signalSets.address + SIGSET_SIZE;
+                check("posix_spawnattr_init", C.posix_spawnattr_init(attr.address));
+                C.sigemptyset(noSignals);
+                C.sigfillset(allSignals);
+                check("setsigmask", C.posix_spawnattr_setsigmask(attr.address, noSignals));
+                check("setsigdefault", C.posix_spawnattr_setsigdefault(attr.address, allSignals));
+                short flags = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+                        | (newSession ? POSIX_SPAWN_SETSID : 0));
+                check("setflags", C.posix_spawnattr_setflags(attr.address, flags));
 
-            int[] pid = new int[1];
-            check("posix_spawn " + path, C.posix_spawn(pid, cstring(path), actions, attr, args, envp));
-            return pid[0];
+                int[] pid = new int[1];
+                check("posix_spawn " + path,
+                        C.posix_spawn(pid, cstring(path), fa, attr.address, args.address, envp.address));
+                return pid[0];
+            } finally {
+                C.posix_spawn_file_actions_destroy(actions.address);
+                C.posix_spawnattr_destroy(attr.address);
+            }
         } finally {
-            C.posix_spawn_file_actions_destroy(actions);
-            C.posix_spawnattr_destroy(attr);
-            Reference.reachabilityFence(new Pointer[] {actions, attr, noSignals, allSignals, args, envp});
             lifted.forEach(Fd::close);
         }
     }
@@ -119,20 +121,15 @@ public final class Spawner {
         return copy.fd();
     }
 
-    private static Pointer sigset() {
-        return Memory.allocateDirect(RUNTIME, SIGSET_SIZE, true);
-    }
-
-    /** A NULL-terminated char*[] whose strings live in the same block, so one reference keeps all alive. */
-    private static Pointer stringArray(List<String> strings) {
+    /** A NULL-terminated char*[] whose strings live in the same block. */
+    private static NativeBlock stringArray(List<String> strings) {
         List<byte[]> bytes = strings.stream().map(Libc::cstring).toList();
-        int pointers = (bytes.size() + 1) * RUNTIME.addressSize();
-        Pointer block = Memory.allocateDirect(
-                RUNTIME, pointers + bytes.stream().mapToInt(b -> b.length).sum(), true);
+        int pointers = (bytes.size() + 1) * Long.BYTES;
+        NativeBlock block = new NativeBlock(pointers + bytes.stream().mapToInt(b -> b.length).sum());
         long at = pointers;
         for (int i = 0; i < bytes.size(); i++) {
-            block.put(at, bytes.get(i), 0, bytes.get(i).length);
-            block.putAddress((long) i * RUNTIME.addressSize(), block.address() + at);
+            MEMORY.putByteArray(block.address + at, bytes.get(i), 0, bytes.get(i).length);
+            MEMORY.putAddress(block.address + (long) i * Long.BYTES, block.address + at);
             at += bytes.get(i).length;
         }
         return block;

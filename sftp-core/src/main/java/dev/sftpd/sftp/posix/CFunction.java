@@ -12,22 +12,26 @@ import com.kenai.jffi.ObjectParameterType;
 import com.kenai.jffi.Type;
 
 /**
- * Why not jnr-ffi, on which the rest of the native calls are bound: every transport and engine
- * is a fresh JVM, and jnr-ffi's cost is mostly paid once per process. Given an interface it
+ * Why not jnr-ffi, which only the monitor's root-only bindings still use (PAM, shadow, login
+ * records): every transport and engine is a fresh JVM, and jnr-ffi's cost is mostly paid once
+ * per process. Given an interface it
  * builds a proxy class of all its methods, reads their annotations, and on each method's first
  * call builds that method's invoker; with libcrypto's functions that came to 50 ms of CPU to
  * load and 30 ms for the first four calls, against 33 and 1 ms for the same calls made here
  * (docs/BENCHMARKS.md, 2026-12-07). jffi is the layer jnr-ffi itself calls through.
  *
- * <p>Functions are found through {@link CLibrary}. Arguments are C's integers and pointers as longs, a pointer being its address (0 for
- * NULL). A Java array argument is an {@link Array} naming the parameter it stands for; its
- * slot among the longs is ignored.
+ * <p>Functions are found through {@link CLibrary}. Arguments are C's integers and pointers
+ * as longs, a pointer being its address (0 for NULL). A Java array argument is an {@link Array}
+ * naming the parameter it stands for; its slot among the longs is ignored.
  */
 public final class CFunction {
     private static final Invoker INVOKER = Invoker.getInstance();
     private static final Strategy BYTES = new Strategy(ObjectParameterType.BYTE);
     private static final Strategy INTS = new Strategy(ObjectParameterType.INT);
     private static final Strategy LONGS = new Strategy(ObjectParameterType.LONG);
+    private static final int IN = ObjectParameterInfo.IN;
+    private static final int OUT = ObjectParameterInfo.OUT;
+    private static final int IN_OUT = IN | OUT;
 
     private final String name;
     private final long address;
@@ -93,7 +97,8 @@ public final class CFunction {
             case 3 -> INVOKER.invokeN3(context, address, args[0], args[1], args[2], 1, a, s, i);
             case 4 -> INVOKER.invokeN4(context, address, args[0], args[1], args[2], args[3], 1, a, s, i);
             case 5 -> INVOKER.invokeN5(context, address, args[0], args[1], args[2], args[3], args[4], 1, a, s, i);
-            case 6 -> INVOKER.invokeN6(context, address, args[0], args[1], args[2], args[3], args[4], args[5], 1, a, s, i);
+            case 6 -> INVOKER.invokeN6(context, address, args[0], args[1], args[2], args[3], args[4], args[5], 1,
+                    a, s, i);
             default -> throw new IllegalArgumentException(name + ": an array among " + args.length + " arguments");
         };
     }
@@ -111,53 +116,88 @@ public final class CFunction {
             case 2 -> INVOKER.invokeN2(context, address, args[0], args[1], 2, a, s, i, b, t, j);
             case 3 -> INVOKER.invokeN3(context, address, args[0], args[1], args[2], 2, a, s, i, b, t, j);
             case 4 -> INVOKER.invokeN4(context, address, args[0], args[1], args[2], args[3], 2, a, s, i, b, t, j);
-            case 5 -> INVOKER.invokeN5(context, address, args[0], args[1], args[2], args[3], args[4], 2, a, s, i, b, t, j);
+            case 5 -> INVOKER.invokeN5(context, address, args[0], args[1], args[2], args[3], args[4], 2,
+                    a, s, i, b, t, j);
             case 6 -> INVOKER.invokeN6(context, address, args[0], args[1], args[2], args[3], args[4], args[5], 2,
                     a, s, i, b, t, j);
             default -> throw new IllegalArgumentException(name + ": two arrays among " + args.length + " arguments");
         };
     }
 
+    /** Calls with three Java arrays among the arguments; a null array is passed as NULL. */
+    public long call(Array a, Array b, Array c, long... args) {
+        if (a == null || b == null || c == null) {
+            return a == null ? call(b, c, args) : call(a, b == null ? c : b, args);
+        }
+        Strategy s = a.strategy();
+        Strategy t = b.strategy();
+        Strategy u = c.strategy();
+        ObjectParameterInfo i = a.info();
+        ObjectParameterInfo j = b.info();
+        ObjectParameterInfo k = c.info();
+        return switch (args.length) {
+            case 3 -> INVOKER.invokeN3(context, address, args[0], args[1], args[2], 3, a, s, i, b, t, j, c, u, k);
+            case 4 -> INVOKER.invokeN4(context, address, args[0], args[1], args[2], args[3], 3, a, s, i, b, t, j,
+                    c, u, k);
+            default -> throw new IllegalArgumentException(name + ": three arrays among " + args.length + " arguments");
+        };
+    }
+
     /**
-     * A Java array, or part of one, as the argument at a parameter's index. Copied: jffi copies it
+     * A Java array, or part of one, as the argument at a parameter's index; the factories give
+     * null for a null array, which the calls pass as NULL. Copied: jffi copies it
      * to native memory before the call (and back after, for {@link #out}), as jnr-ffi does.
      * Pinned: the C function works on the Java array itself, and no collection can run until it
      * returns (JNI's critical access), so only for calls that neither block nor take long.
      */
     public record Array(int index, Object array, int offset, int length, int flags) {
         public static Array in(int index, byte[] array) {
-            return array == null ? null : new Array(index, array, 0, array.length, ObjectParameterInfo.IN);
+            return array == null ? null : new Array(index, array, 0, array.length, IN);
+        }
+
+        /** The remaining bytes of a buffer on a Java array. */
+        public static Array in(int index, java.nio.ByteBuffer heap) {
+            return new Array(index, heap.array(), heap.arrayOffset() + heap.position(), heap.remaining(),
+                    IN);
         }
 
         public static Array out(int index, byte[] array) {
-            return new Array(index, array, 0, array.length, ObjectParameterInfo.OUT);
+            return array == null ? null : new Array(index, array, 0, array.length, OUT);
+        }
+
+        public static Array inOut(int index, byte[] array) {
+            return array == null ? null : new Array(index, array, 0, array.length, IN_OUT);
         }
 
         public static Array in(int index, int[] array) {
-            return new Array(index, array, 0, array.length, ObjectParameterInfo.IN);
+            return array == null ? null : new Array(index, array, 0, array.length, IN);
         }
 
         public static Array out(int index, int[] array) {
-            return new Array(index, array, 0, array.length, ObjectParameterInfo.OUT);
+            return array == null ? null : new Array(index, array, 0, array.length, OUT);
         }
 
         public static Array inOut(int index, int[] array) {
-            return new Array(index, array, 0, array.length, ObjectParameterInfo.IN | ObjectParameterInfo.OUT);
+            return array == null ? null : new Array(index, array, 0, array.length, IN_OUT);
+        }
+
+        public static Array in(int index, long[] array) {
+            return array == null ? null : new Array(index, array, 0, array.length, IN);
         }
 
         public static Array out(int index, long[] array) {
-            return new Array(index, array, 0, array.length, ObjectParameterInfo.OUT);
+            return array == null ? null : new Array(index, array, 0, array.length, OUT);
         }
 
         public static Array inOut(int index, long[] array) {
-            return new Array(index, array, 0, array.length, ObjectParameterInfo.IN | ObjectParameterInfo.OUT);
+            return array == null ? null : new Array(index, array, 0, array.length, IN_OUT);
         }
 
         /** length bytes of the array from offset, read and written in place. */
         public static Array pinned(int index, byte[] array, int offset, int length) {
             java.util.Objects.checkFromIndexSize(offset, length, array.length);
             return new Array(index, array, offset, length,
-                    ObjectParameterInfo.IN | ObjectParameterInfo.OUT | ObjectParameterInfo.PINNED);
+                    IN_OUT | ObjectParameterInfo.PINNED);
         }
 
         public static Array pinned(int index, byte[] array) {
