@@ -1,15 +1,16 @@
 // The connection to syslogd's socket, kept as glibc keeps it: opened on first use, reopened once when a send fails.
 package dev.sftpd.log;
 
+import static dev.sftpd.sftp.posix.CFunction.Array.in;
+
+import com.kenai.jffi.Type;
+import dev.sftpd.sftp.posix.CFunction;
+import dev.sftpd.sftp.posix.CLibrary;
 import dev.sftpd.sftp.posix.Posix;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.SaveError;
 
 /**
  * A lost message is dropped silently, as syslog(3) drops it: logging must never fail the caller.
@@ -21,7 +22,7 @@ final class SyslogSocket {
     static final int SOCK_STREAM = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_CLOEXEC = 02000000;
-    private static final Libc LIBC = LibraryLoader.create(Libc.class).load(Posix.LIBC);
+    private static final Libc LIBC = new Libc();
     private static final int SOCKADDR_UN_SIZE = 110;
     private static final int EPROTOTYPE = 91;
     // A stream peer that went away must not raise SIGPIPE; glibc sends with it too.
@@ -30,20 +31,19 @@ final class SyslogSocket {
     /** Nothing but this class's initialisation, which binds LIBC. */
     static void bind() {}
 
-    /**
-     * The socket calls syslog(3) makes; the JDK cannot open AF_UNIX datagram sockets. Public only
-     * because jnr-ffi implements it in a class loader of its own; the enclosing class keeps it
-     * out of the package's API. Addresses are raw sockaddr_un bytes (see {@link #sockaddr}).
-     */
-    @SaveError
-    public interface Libc {
-        int socket(int domain, int type, int protocol);
+    /** The socket calls syslog(3) makes; the JDK cannot open AF_UNIX datagram sockets. Addresses are raw sockaddr_un bytes (see {@link #sockaddr}). */
+    private static final class Libc extends CLibrary {
+        /** (domain, type, protocol) */
+        final CFunction socket = function("socket", Type.SINT, Type.SINT, Type.SINT, Type.SINT);
+        /** (fd, address, length) */
+        final CFunction connect = function("connect", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
+        /** (fd, buf, length, flags) */
+        final CFunction send = function("send", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG, Type.SINT);
+        final CFunction close = function("close", Type.SINT, Type.SINT);
 
-        int connect(int fd, @In byte[] address, int length);
-
-        long send(int fd, @In byte[] buf, long length, int flags);
-
-        int close(int fd);
+        Libc() {
+            super(Posix.LIBC);
+        }
     }
 
     private final byte[] address;
@@ -84,7 +84,7 @@ final class SyslogSocket {
 
     synchronized void close() {
         if (fd >= 0) {
-            LIBC.close(fd);
+            LIBC.close.call(fd);
             fd = -1;
         }
     }
@@ -101,25 +101,25 @@ final class SyslogSocket {
 
     /** A connected descriptor, or minus the errno of what failed. */
     private int connect(int type) {
-        int socket = LIBC.socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+        int socket = (int) LIBC.socket.call(AF_UNIX, type | SOCK_CLOEXEC, 0);
         if (socket < 0) {
             return -errno();
         }
-        if (LIBC.connect(socket, address, address.length) == 0) {
+        if ((int) LIBC.connect.call(in(1, address), socket, 0, address.length) == 0) {
             return socket;
         }
         int errno = errno();
-        LIBC.close(socket);
+        LIBC.close.call(socket);
         return -errno;
     }
 
     /** On a stream the terminating NUL goes too: it is how syslogd finds the end of each message. */
     private boolean write(byte[] message) {
         byte[] data = stream ? Arrays.copyOf(message, message.length + 1) : message;
-        return LIBC.send(fd, data, data.length, MSG_NOSIGNAL) >= 0;
+        return LIBC.send.call(in(1, data), fd, 0, data.length, MSG_NOSIGNAL) >= 0;
     }
 
     private static int errno() {
-        return Runtime.getRuntime(LIBC).getLastError();
+        return CFunction.errno();
     }
 }

@@ -16,8 +16,12 @@ final class SyslogReceiver implements AutoCloseable {
     private static final int MSG_DONTWAIT = 0x40;
     private static final Libc LIBC = LibraryLoader.create(Libc.class).load("c");
 
-    /** syslogd's half of the socket calls, on top of the ones SyslogSocket makes. */
-    public interface Libc extends SyslogSocket.Libc {
+    /** syslogd's half of the socket calls. */
+    public interface Libc {
+        int socket(int domain, int type, int protocol);
+
+        int close(int fd);
+
         int bind(int fd, @In byte[] address, int length);
 
         int listen(int fd, int backlog);

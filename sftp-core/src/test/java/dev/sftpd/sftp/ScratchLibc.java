@@ -3,7 +3,6 @@ package dev.sftpd.sftp;
 
 import dev.sftpd.sftp.posix.Libc;
 import dev.sftpd.sftp.posix.Posix;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -11,9 +10,8 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
-import jnr.ffi.Pointer;
-import jnr.ffi.annotations.In;
 
 /**
  * A chroot the JVM cannot have, made of path checks: a relative path is taken from the scratch
@@ -31,7 +29,9 @@ final class ScratchLibc implements InvocationHandler {
     private static final int EACCES = 13;
     private static final int EFBIG = 27;
 
-    private static final Pointer CWD = jnr.ffi.Runtime.getSystemRuntime().getMemoryManager().allocateDirect(1);
+    /** Where a call's byte array is a buffer it fills, not a path: the call and that argument's index. */
+    private static final Map<String, Integer> BUFFERS = Map.of("stat", 1, "lstat", 1, "fstat", 1, "statvfs", 1,
+            "fstatvfs", 1, "readlink", 1);
 
     private final Libc real;
     private final byte[] root;
@@ -68,7 +68,7 @@ final class ScratchLibc implements InvocationHandler {
                 byte[] buf = (byte[]) args[0];
                 System.arraycopy(root, 0, buf, 0, root.length);
                 buf[root.length] = 0;
-                return CWD;
+                return 1L;
             case "truncate":
             case "ftruncate":
                 if ((long) args[1] > MAX_FILE) {
@@ -82,10 +82,9 @@ final class ScratchLibc implements InvocationHandler {
                 break;
             default:
         }
-        Annotation[][] annotations = m.getParameterAnnotations();
         Object[] confined = args == null ? null : args.clone();
         for (int i = 0; confined != null && i < confined.length; i++) {
-            if (confined[i] instanceof byte[] path && isIn(annotations[i])) {
+            if (confined[i] instanceof byte[] path && BUFFERS.getOrDefault(m.getName(), -1) != i) {
                 byte[] c = confine(path);
                 if (c == null) {
                     return refuse(m, EACCES);
@@ -117,18 +116,14 @@ final class ScratchLibc implements InvocationHandler {
                 }
             }
             case "opendir" -> {
-                if (result != null) {
-                    openDirs.add(((Pointer) result).address());
+                if ((long) result != 0) {
+                    openDirs.add((long) result);
                 }
             }
-            case "closedir" -> openDirs.remove(((Pointer) args[0]).address());
+            case "closedir" -> openDirs.remove((long) args[0]);
             default -> {
             }
         }
-    }
-
-    private static boolean isIn(Annotation[] annotations) {
-        return Arrays.stream(annotations).anyMatch(a -> a instanceof In);
     }
 
     /**

@@ -1,63 +1,60 @@
-// The libc calls behind every SFTP request, bound with jnr-ffi so paths stay byte strings.
+// The libc calls behind every SFTP request, as Java declares them: paths stay byte strings.
 package dev.sftpd.sftp.posix;
 
 import java.nio.ByteBuffer;
-import jnr.ffi.Pointer;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.Out;
-import jnr.ffi.annotations.SaveError;
 
 /**
-
- * Public only because jnr-ffi generates its implementation in another class loader.
- * Paths are NUL-terminated byte arrays (see {@link Posix#cpath}) because SFTP names are
- * arbitrary bytes and jnr-posix would push them through the JVM's default charset.
+ * Called through {@link LibcFunctions}; an interface so that the fuzz tests can stand between
+ * the engine and libc. Paths are NUL-terminated byte arrays (see {@link Posix#cpath}) because
+ * SFTP names are arbitrary bytes; every other byte array is a buffer the call fills (statbuf,
+ * buf). Pointers are addresses, 0 for NULL. pread reads into a direct buffer, pwrite writes
+ * from a heap one, each from the buffer's position.
  */
-@SaveError
 public interface Libc {
-    int open(@In byte[] path, int flags, int mode);
+    int open(byte[] path, int flags, int mode);
     int close(int fd);
-    long pread(int fd, @Out ByteBuffer buf, long count, long offset);
-    long pwrite(int fd, @In ByteBuffer buf, long count, long offset);
+    long pread(int fd, ByteBuffer buf, long count, long offset);
+    long pwrite(int fd, ByteBuffer buf, long count, long offset);
     int fsync(int fd);
     int ftruncate(int fd, long length);
-    int truncate(@In byte[] path, long length);
+    int truncate(byte[] path, long length);
 
-    int stat(@In byte[] path, @Out byte[] statbuf);
-    int lstat(@In byte[] path, @Out byte[] statbuf);
-    int fstat(int fd, @Out byte[] statbuf);
-    int statvfs(@In byte[] path, @Out byte[] buf);
-    int fstatvfs(int fd, @Out byte[] buf);
+    int stat(byte[] path, byte[] statbuf);
+    int lstat(byte[] path, byte[] statbuf);
+    int fstat(int fd, byte[] statbuf);
+    int statvfs(byte[] path, byte[] buf);
+    int fstatvfs(int fd, byte[] buf);
 
-    int chmod(@In byte[] path, int mode);
+    int chmod(byte[] path, int mode);
     int fchmod(int fd, int mode);
-    int fchmodat(int dirfd, @In byte[] path, int mode, int flags);
-    int chown(@In byte[] path, int uid, int gid);
+    int fchmodat(int dirfd, byte[] path, int mode, int flags);
+    int chown(byte[] path, int uid, int gid);
     int fchown(int fd, int uid, int gid);
-    int fchownat(int dirfd, @In byte[] path, int uid, int gid, int flags);
-    int utimensat(int dirfd, @In byte[] path, @In long[] times, int flags);
-    int futimens(int fd, @In long[] times);
+    int fchownat(int dirfd, byte[] path, int uid, int gid, int flags);
+    int utimensat(int dirfd, byte[] path, long[] times, int flags);
+    int futimens(int fd, long[] times);
 
-    Pointer opendir(@In byte[] path);
-    Pointer readdir(Pointer dirp);
-    int closedir(Pointer dirp);
+    long opendir(byte[] path);
+    long readdir(long dirp);
+    int closedir(long dirp);
 
-    int unlink(@In byte[] path);
-    int mkdir(@In byte[] path, int mode);
-    int rmdir(@In byte[] path);
-    int rename(@In byte[] oldpath, @In byte[] newpath);
-    int link(@In byte[] oldpath, @In byte[] newpath);
-    int symlink(@In byte[] target, @In byte[] linkpath);
-    long readlink(@In byte[] path, @Out byte[] buf, long size);
+    int unlink(byte[] path);
+    int mkdir(byte[] path, int mode);
+    int rmdir(byte[] path);
+    int rename(byte[] oldpath, byte[] newpath);
+    int link(byte[] oldpath, byte[] newpath);
+    int symlink(byte[] target, byte[] linkpath);
+    long readlink(byte[] path, byte[] buf, long size);
 
-    Pointer getcwd(@Out byte[] buf, long size);
-    int chdir(@In byte[] path);
+    long getcwd(byte[] buf, long size);
+    int chdir(byte[] path);
     int umask(int mask);
 
     int getuid();
-    int getrlimit(int resource, @Out long[] rlim);
+    int getrlimit(int resource, long[] rlim);
     // The reentrant lookups return the error number; result and the struct's strings point into buf.
-    int getpwnam_r(@In byte[] name, Pointer pwd, Pointer buf, long buflen, Pointer result);
-    int getpwuid_r(int uid, Pointer pwd, Pointer buf, long buflen, Pointer result);
-    int getgrgid_r(int gid, Pointer grp, Pointer buf, long buflen, Pointer result);
+    int getpwnam_r(byte[] name, long pwd, long buf, long buflen, long result);
+    int getpwuid_r(int uid, long pwd, long buf, long buflen, long result);
+    int getgrgid_r(int gid, long grp, long buf, long buflen, long result);
+
 }

@@ -5,11 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
+import com.kenai.jffi.LastError;
+import com.kenai.jffi.MemoryIO;
 
 /**
  * One instance per process. Paths are raw byte strings, exactly as the client sent them;
@@ -45,19 +42,14 @@ public final class Posix {
      */
     public static final String LIBC = "libc.so.6";
 
-    private static final Posix INSTANCE = new Posix();
+    private static final Posix INSTANCE = new Posix(new LibcFunctions());
+
+    private static final MemoryIO MEMORY = MemoryIO.getInstance();
 
     private final Libc libc;
-    private final Runtime runtime;
-
-    private Posix() {
-        libc = LibraryLoader.create(Libc.class).load(LIBC);
-        runtime = Runtime.getRuntime(libc);
-    }
 
     private Posix(Libc libc) {
         this.libc = libc;
-        this.runtime = Runtime.getSystemRuntime();
     }
 
     public static Posix get() {
@@ -75,7 +67,7 @@ public final class Posix {
 
     /** Sets the errno the next failed call reports: what a wrapping libc does when it refuses. */
     public static void setErrno(int errno) {
-        LastError.setLastError(Runtime.getSystemRuntime(), errno);
+        LastError.getInstance().set(errno);
     }
 
     /** open(2); every descriptor is close-on-exec so nothing leaks into spawned programs. */
@@ -180,8 +172,8 @@ public final class Posix {
     }
 
     public DirStream opendir(byte[] path) throws SysCallException {
-        Pointer dir = libc.opendir(cpath(path));
-        if (dir == null) {
+        long dir = libc.opendir(cpath(path));
+        if (dir == 0) {
             throw new SysCallException("opendir", errno());
         }
         return new DirStream(dir);
@@ -219,7 +211,7 @@ public final class Posix {
 
     public byte[] getcwd() throws SysCallException {
         byte[] buf = new byte[PATH_MAX];
-        if (libc.getcwd(buf, buf.length) == null) {
+        if (libc.getcwd(buf, buf.length) == 0) {
             throw new SysCallException("getcwd", errno());
         }
         int n = 0;
@@ -254,86 +246,83 @@ public final class Posix {
     /** getpwnam_r(3); empty when NSS knows no such account. */
     public Optional<Passwd> getpwnam(byte[] name) throws SysCallException {
         byte[] cname = cpath(name);
-        return lookup("getpwnam_r", (pwd, buf, len, result) -> libc.getpwnam_r(cname, pwd, buf, len, result))
-                .map(Posix::passwd);
+        return lookup("getpwnam_r", (pwd, buf, len, result) -> libc.getpwnam_r(cname, pwd, buf, len, result),
+                Posix::passwd);
     }
 
     /** getpwuid_r(3); empty when NSS knows no account of that uid. */
     public Optional<Passwd> getpwuid(int uid) throws SysCallException {
-        return lookup("getpwuid_r", (pwd, buf, len, result) -> libc.getpwuid_r(uid, pwd, buf, len, result))
-                .map(Posix::passwd);
+        return lookup("getpwuid_r", (pwd, buf, len, result) -> libc.getpwuid_r(uid, pwd, buf, len, result),
+                Posix::passwd);
     }
 
     /** getgrgid_r(3): the group's name; empty when NSS knows no group of that gid. */
     public Optional<byte[]> groupName(int gid) throws SysCallException {
-        return lookup("getgrgid_r", (grp, buf, len, result) -> libc.getgrgid_r(gid, grp, buf, len, result))
-                .map(grp -> string(grp.getPointer(GR_NAME)));
+        return lookup("getgrgid_r", (grp, buf, len, result) -> libc.getgrgid_r(gid, grp, buf, len, result),
+                grp -> string(MEMORY.getAddress(grp + GR_NAME)));
     }
 
     private interface Lookup {
-        int call(Pointer entry, Pointer buf, long buflen, Pointer result);
+        int call(long entry, long buf, long buflen, long result);
     }
 
     /**
      * One reentrant NSS lookup: the struct it fills in, with the strings it points at in native
-     * memory of ours, or empty when the entry does not exist. A buffer too small (ERANGE) is
-     * doubled, as the manual pages' examples do.
+     * memory of ours, read with {@code read} before that memory is freed; empty when the entry
+     * does not exist. A buffer too small (ERANGE) is doubled, as the manual pages' examples do.
      */
-    private Optional<Pointer> lookup(String call, Lookup lookup) throws SysCallException {
+    private <T> Optional<T> lookup(String call, Lookup lookup, java.util.function.LongFunction<T> read)
+            throws SysCallException {
         for (int len = LOOKUP_BUFFER; ; len *= 2) {
-            Pointer memory = Memory.allocateDirect(runtime, LOOKUP_STRUCT_SIZE + Long.BYTES + len);
-            Pointer entry = memory.slice(0, LOOKUP_STRUCT_SIZE);
-            Pointer result = memory.slice(LOOKUP_STRUCT_SIZE, Long.BYTES);
-            int error = lookup.call(entry, memory.slice(LOOKUP_STRUCT_SIZE + Long.BYTES), len, result);
-            if (error == 0) {
-                return result.getPointer(0) == null ? Optional.empty() : Optional.of(entry);
+            long memory = MEMORY.allocateMemory(LOOKUP_STRUCT_SIZE + Long.BYTES + len, true);
+            if (memory == 0) {
+                throw new OutOfMemoryError("NSS lookup buffer of " + len + " bytes");
             }
-            if (error != Errno.ERANGE || len >= LOOKUP_BUFFER_MAX) {
-                throw new SysCallException(call, error);
+            try {
+                long entry = memory;
+                long result = memory + LOOKUP_STRUCT_SIZE;
+                int error = lookup.call(entry, result + Long.BYTES, len, result);
+                if (error == 0) {
+                    return MEMORY.getAddress(result) == 0 ? Optional.empty() : Optional.of(read.apply(entry));
+                }
+                if (error != Errno.ERANGE || len >= LOOKUP_BUFFER_MAX) {
+                    throw new SysCallException(call, error);
+                }
+            } finally {
+                MEMORY.freeMemory(memory);
             }
         }
     }
 
-    private static Passwd passwd(Pointer pwd) {
-        return new Passwd(string(pwd.getPointer(PW_NAME)), pwd.getInt(PW_UID), pwd.getInt(PW_GID),
-                string(pwd.getPointer(PW_DIR)));
+    private static Passwd passwd(long pwd) {
+        return new Passwd(string(MEMORY.getAddress(pwd + PW_NAME)), MEMORY.getInt(pwd + PW_UID),
+                MEMORY.getInt(pwd + PW_GID), string(MEMORY.getAddress(pwd + PW_DIR)));
     }
 
     /** The bytes of a C string, without its NUL. */
-    private static byte[] string(Pointer s) {
-        byte[] bytes = new byte[(int) s.indexOf(0, (byte) 0)];
-        s.get(0, bytes, 0, bytes.length);
-        return bytes;
+    private static byte[] string(long s) {
+        return MEMORY.getZeroTerminatedByteArray(s);
     }
 
     /** A directory stream; not thread-safe, like readdir(3). */
     public final class DirStream implements AutoCloseable {
-        private Pointer dir;
+        private long dir;
 
-        private DirStream(Pointer dir) {
+        private DirStream(long dir) {
             this.dir = dir;
         }
 
         /** The next entry's name, or null at the end of the directory. */
         public byte[] next() {
-            Pointer entry = libc.readdir(dir);
-            if (entry == null) {
-                return null;
-            }
-            int len = 0;
-            while (entry.getByte(DIRENT_NAME_OFFSET + len) != 0) {
-                len++;
-            }
-            byte[] name = new byte[len];
-            entry.get(DIRENT_NAME_OFFSET, name, 0, len);
-            return name;
+            long entry = libc.readdir(dir);
+            return entry == 0 ? null : MEMORY.getZeroTerminatedByteArray(entry + DIRENT_NAME_OFFSET);
         }
 
         @Override
         public void close() throws SysCallException {
-            Pointer d = dir;
-            dir = null;
-            if (d != null) {
+            long d = dir;
+            dir = 0;
+            if (d != 0) {
                 check("closedir", libc.closedir(d));
             }
         }
@@ -348,8 +337,8 @@ public final class Posix {
         return Arrays.copyOf(path, path.length + 1);
     }
 
-    private int errno() {
-        return LastError.getLastError(runtime);
+    private static int errno() {
+        return CFunction.errno();
     }
 
     private long check(String call, long result) throws SysCallException {
