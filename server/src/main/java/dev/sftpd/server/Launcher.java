@@ -31,7 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import jnr.constants.platform.Errno;
-import jnr.ffi.LibraryLoader;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.SshServer;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -56,17 +55,16 @@ final class Launcher {
      * 0.41 s of CPU before its session (the transport's start did not change beyond noise), and a
      * 1 GiB get, one engine pread per request, took no longer (docs/BENCHMARKS.md).
      */
-    static final List<String> NATIVE_CALLS = List.of("-Djffi.boot.library.path=" + NATIVE,
-            "-Djnr.ffi.asm.enabled=false");
+    static final List<String> NATIVE_CALLS = List.of("-Djffi.boot.library.path=" + NATIVE);
     private static final String TRANSPORT_MAIN = "dev.sftpd.transport.TransportMain";
     private static final String ENGINE_MAIN = "dev.sftpd.engine.EngineMain";
     /**
      * The libraries every child runs on, each named by one of its classes. Not on a child's class
      * path: the root-only code (server.jar: the daemon; monitor.jar: PAM, shadow, host keys, login
-     * records), the Prometheus client, what jnr-ffi needs only to generate code (ASM and its
-     * assemblers: children bind with jnr.ffi.asm.enabled=false), jffi's native jar (unpacked into
-     * /run/sftpd/native), and what no child calls (jnr-posix, commons-logging's bridge); the
-     * engine has neither MINA's server nor Bouncy Castle. jnr-constants stays: strerror's text
+     * records), the Prometheus client, jnr-ffi and what it needs to generate code (ASM and its
+     * assemblers: children call C through jffi directly, sftp-core's CFunction), jffi's native jar
+     * (unpacked into /run/sftpd/native), and what no child calls (jnr-posix, commons-logging's
+     * bridge); the engine has neither MINA's server nor Bouncy Castle. jnr-constants stays: strerror's text
      * for SysCallException. Every JVM opens each jar of its class path at start, if only to look
      * for a ServiceLoader's file (java.util.logging's, which jffi starts, SLF4J's, Logback's, the
      * JCA's), and an engine opens them all before it drops privileges: opening one took 0.3-1.6 ms
@@ -74,7 +72,7 @@ final class Launcher {
      * engine about 16.
      */
     private static final List<Class<?>> CHILD_LIBRARIES = List.of(SftpServerMain.class, MonitorCalls.class,
-            Buffer.class, LibraryLoader.class, com.kenai.jffi.Library.class, Errno.class, LoggerFactory.class,
+            Buffer.class, com.kenai.jffi.Library.class, Errno.class, LoggerFactory.class,
             LoggerContext.class, ContextBase.class);
     /** And what the transport alone runs on: MINA's server, and Bouncy Castle for its sntrup761 and ML-KEM key exchanges. */
     private static final List<Class<?>> TRANSPORT_LIBRARIES = List.of(SshServer.class, BouncyCastleProvider.class);

@@ -3,20 +3,17 @@ package dev.sftpd.transport;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.ref.Reference;
+import static dev.sftpd.sftp.posix.CFunction.Array.in;
+
+import com.kenai.jffi.MemoryIO;
+import com.kenai.jffi.Type;
+import dev.sftpd.sftp.posix.CFunction;
+import dev.sftpd.sftp.posix.CLibrary;
+import dev.sftpd.sftp.posix.Posix;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.In;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.annotations.Variadic;
-import jnr.ffi.types.size_t;
 
 /**
  * Shared by SeccompProbe and ProbingTransport; needs no /proc, so that it works in the jail. Native
@@ -24,25 +21,26 @@ import jnr.ffi.types.size_t;
  * of them under the kernel's feet.
  */
 public final class Probes {
-    /** Public only because jnr-ffi implements it in another class loader. */
-    @SaveError
-    public interface Libc {
-        // glibc's set*id calls signal every thread to make the same syscall, as jnr-posix's would.
-        int setuid(int uid);
-        int setresuid(int ruid, int euid, int suid);
-        int setgroups(@size_t long size, @In int[] list);
-        int kill(int pid, int signal);
-        int tgkill(int tgid, int tid, int signal);
-        int gettid();
-        int getppid();
-        int open(String path, int flags);
-        int close(int fd);
+    /** Called through jffi, as the transport's own code calls C: a transport has no jnr-ffi. */
+    private static final class Libc extends CLibrary {
+        // glibc's set*id calls signal every thread to make the same syscall.
+        final CFunction setuid = function("setuid", Type.SINT, Type.SINT);
+        final CFunction setresuid = function("setresuid", Type.SINT, Type.SINT, Type.SINT, Type.SINT);
+        final CFunction setgroups = function("setgroups", Type.SINT, Type.ULONG, Type.POINTER);
+        final CFunction kill = function("kill", Type.SINT, Type.SINT, Type.SINT);
+        final CFunction tgkill = function("tgkill", Type.SINT, Type.SINT, Type.SINT, Type.SINT);
+        final CFunction gettid = function("gettid", Type.SINT);
+        final CFunction getppid = function("getppid", Type.SINT);
+        final CFunction open = function("open", Type.SINT, Type.POINTER, Type.SINT);
+        final CFunction close = function("close", Type.SINT, Type.SINT);
+        final CFunction prctl = variadic("prctl", 1, Type.SINT, Type.SINT, Type.ULONG, Type.ULONG, Type.ULONG,
+                Type.ULONG);
+        final CFunction syscall = variadic("syscall", 1, Type.SLONG, Type.SLONG, Type.SLONG, Type.SLONG,
+                Type.SLONG, Type.SLONG, Type.SLONG);
 
-        @Variadic(fixedCount = 1)
-        int prctl(int option, long arg2, long arg3, long arg4, long arg5);
-
-        @Variadic(fixedCount = 1)
-        long syscall(long number, long a1, long a2, long a3, long a4, long a5);
+        Libc() {
+            super(Posix.LIBC);
+        }
     }
 
     /** One attempt: "ALLOWED", "denied errno=N", or what went wrong with a call that should have worked. */
@@ -50,8 +48,8 @@ public final class Probes {
         String run() throws Exception;
     }
 
-    public static final Libc C = LibraryLoader.create(Libc.class).load("c");
-    private static final Runtime RUNTIME = Runtime.getRuntime(C);
+    private static final Libc C = new Libc();
+    private static final MemoryIO MEMORY = MemoryIO.getInstance();
     private static final int O_RDONLY = 0;
     private static final int LINUX_CAPABILITY_VERSION_3 = 0x20080522;
     private static final Pattern SPAWN_ERRNO = Pattern.compile("error=(\\d+)");
@@ -69,7 +67,7 @@ public final class Probes {
 
     /** The answer for a libc call or syscall that returned {@code rc}. */
     public static String outcome(long rc) {
-        return rc == -1 ? "denied errno=" + LastError.getLastError(RUNTIME) : "ALLOWED";
+        return rc == -1 ? "denied errno=" + CFunction.errno() : "ALLOWED";
     }
 
     /** The syscall the filter's table knows by this name, made directly rather than through a libc wrapper. */
@@ -80,56 +78,65 @@ public final class Probes {
 
     public static String syscall(long number, long... args) {
         long[] a = Arrays.copyOf(args, 5);
-        return outcome(C.syscall(number, a[0], a[1], a[2], a[3], a[4]));
+        return outcome(C.syscall.call(number, a[0], a[1], a[2], a[3], a[4]));
     }
 
     public static String setuid(int uid) {
-        return outcome(C.setuid(uid));
+        return outcome((int) C.setuid.call(uid));
     }
 
     public static String setresuid(int ruid, int euid, int suid) {
-        return outcome(C.setresuid(ruid, euid, suid));
+        return outcome((int) C.setresuid.call(ruid, euid, suid));
     }
 
     public static String setgroups(int... groups) {
-        return outcome(C.setgroups(groups.length, groups));
+        return outcome((int) C.setgroups.call(in(1, groups), groups.length, 0));
     }
 
     /** capset on this thread: {@code caps} (bit n is capability n) as effective, permitted and inheritable. */
     public static String capset(long caps) {
-        Pointer header = Memory.allocateDirect(RUNTIME, 8, true); // pid 0: this thread
-        header.putInt(0, LINUX_CAPABILITY_VERSION_3);
-        Pointer data = Memory.allocateDirect(RUNTIME, 24, true); // two struct __user_cap_data_struct, low first
+        long header = MEMORY.allocateMemory(8, true); // pid 0: this thread
+        MEMORY.putInt(header, LINUX_CAPABILITY_VERSION_3);
+        long data = MEMORY.allocateMemory(24, true); // two struct __user_cap_data_struct, low first
         for (int half = 0; half < 2; half++) {
             int word = (int) (caps >>> (32 * half));
             for (int field = 0; field < 3; field++) {
-                data.putInt(12L * half + 4L * field, word);
+                MEMORY.putInt(data + 12L * half + 4L * field, word);
             }
         }
         try {
-            return syscall("capset", header.address(), data.address());
+            return syscall("capset", header, data);
         } finally {
-            Reference.reachabilityFence(header);
-            Reference.reachabilityFence(data);
+            MEMORY.freeMemory(header);
+            MEMORY.freeMemory(data);
         }
     }
 
     public static String prctl(int option, long arg2, long arg3) {
-        return outcome(C.prctl(option, arg2, arg3, 0, 0));
+        return outcome(prctlResult(option, arg2, arg3));
+    }
+
+    /** prctl's own result, for the options that answer with it (PR_GET_*). */
+    public static int prctlResult(int option, long arg2, long arg3) {
+        return (int) C.prctl.call(option, arg2, arg3, 0, 0);
+    }
+
+    public static int gettid() {
+        return (int) C.gettid.call();
+    }
+
+    public static int getppid() {
+        return (int) C.getppid.call();
+    }
+
+    public static String tgkill(int tgid, int tid, int signal) {
+        return outcome((int) C.tgkill.call(tgid, tid, signal));
     }
 
     /** execve with an empty environment: were it let through, this process would be that program. */
     public static String execve(String... argv) {
-        Pointer[] strings = Arrays.stream(argv).map(Probes::cstring).toArray(Pointer[]::new);
-        Pointer args = pointers(strings);
-        Pointer env = pointers();
-        try {
-            return syscall("execve", strings[0].address(), args.address(), env.address());
-        } finally {
-            Reference.reachabilityFence(strings);
-            Reference.reachabilityFence(args);
-            Reference.reachabilityFence(env);
-        }
+        long[] strings = Arrays.stream(argv).mapToLong(Probes::cstring).toArray();
+        return syscall("execve", strings[0], pointers(strings), pointers());
     }
 
     /** The command started the JDK's way, and waited for; its stdin is /dev/null, so a password prompt ends. */
@@ -145,32 +152,32 @@ public final class Probes {
     }
 
     public static String kill(int pid, int signal) {
-        return outcome(C.kill(pid, signal));
+        return outcome((int) C.kill.call(pid, signal));
     }
 
     /** open(O_RDONLY), closed again at once when it succeeds. */
     public static String open(String path) {
-        int fd = C.open(path, O_RDONLY);
+        int fd = (int) C.open.call(cstring(path), O_RDONLY);
         String outcome = outcome(fd);
         if (fd >= 0) {
-            C.close(fd);
+            C.close.call(fd);
         }
         return outcome;
     }
 
-    /** A NUL-terminated copy of {@code s}, freed once unreachable. */
-    public static Pointer cstring(String s) {
+    /** The address of a NUL-terminated copy of {@code s}, never freed: a probe runs once and exits. */
+    public static long cstring(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        Pointer p = Memory.allocateDirect(RUNTIME, bytes.length + 1, true);
-        p.put(0, bytes, 0, bytes.length);
+        long p = MEMORY.allocateMemory(bytes.length + 1, true);
+        MEMORY.putByteArray(p, bytes, 0, bytes.length);
         return p;
     }
 
-    /** A NULL-terminated array of these strings' addresses. */
-    private static Pointer pointers(Pointer... strings) {
-        Pointer p = Memory.allocateDirect(RUNTIME, 8L * (strings.length + 1), true);
+    /** The address of a NULL-terminated array of these addresses, never freed either. */
+    private static long pointers(long... strings) {
+        long p = MEMORY.allocateMemory(8L * (strings.length + 1), true);
         for (int i = 0; i < strings.length; i++) {
-            p.putAddress(8L * i, strings[i].address());
+            MEMORY.putAddress(p + 8L * i, strings[i]);
         }
         return p;
     }

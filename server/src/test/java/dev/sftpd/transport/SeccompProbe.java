@@ -2,7 +2,6 @@
 package dev.sftpd.transport;
 
 import dev.sftpd.transport.Probes.Attempt;
-import dev.sftpd.transport.Probes.Libc;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,17 +29,15 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import jnr.ffi.Pointer;
 
 final class SeccompProbe {
-    private static final Libc C = Probes.C;
     private static final int PID = (int) ProcessHandle.current().pid();
     private static final int PARENT = (int) ProcessHandle.current().parent().orElseThrow().pid();
 
     // Native arguments live in static fields, so nothing frees them while a syscall reads them.
-    private static final Pointer TMPFS = Probes.cstring("tmpfs");
-    private static final Pointer NO_SUCH_DIR = Probes.cstring("/nonexistent/sftpd-seccomp-probe");
-    private static final Pointer THREAD_NAME = Probes.cstring("seccomp-probe");
+    private static final long TMPFS = Probes.cstring("tmpfs");
+    private static final long NO_SUCH_DIR = Probes.cstring("/nonexistent/sftpd-seccomp-probe");
+    private static final long THREAD_NAME = Probes.cstring("seccomp-probe");
 
     private static final int PR_SET_DUMPABLE = 4;
     private static final int PR_SET_NAME = 15;
@@ -84,18 +81,18 @@ final class SeccompProbe {
         a.put("unshare-newuser", () -> Probes.syscall("unshare", CLONE_NEWUSER));
         a.put("clone-newuser", () -> Probes.syscall("clone", CLONE_NEWUSER | CLONE_FS | SIGCHLD, 0, 0, 0, 0));
         a.put("clone3", () -> Probes.syscall("clone3", 0, 0));
-        a.put("mount", () -> Probes.syscall("mount", TMPFS.address(), NO_SUCH_DIR.address(), TMPFS.address(), 0, 0));
+        a.put("mount", () -> Probes.syscall("mount", TMPFS, NO_SUCH_DIR, TMPFS, 0, 0));
         a.put("bpf", () -> Probes.syscall("bpf", 0, 0, 0));
         a.put("io_uring_setup", () -> Probes.syscall("io_uring_setup", 1, 0));
         a.put("userfaultfd", () -> Probes.syscall("userfaultfd", 0));
         a.put("keyctl", () -> Probes.syscall("keyctl", KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0));
-        a.put("tkill-self", () -> Probes.syscall("tkill", C.gettid(), 0));
+        a.put("tkill-self", () -> Probes.syscall("tkill", Probes.gettid(), 0));
         a.put("kill-self-upper-half-set", () -> Probes.syscall("kill", (1L << 32) | PID, 0));
         a.put("x32-getpid", () -> Probes.syscall(X32_GETPID));
         a.put("kill-self", () -> Probes.kill(PID, 0));
-        a.put("tgkill-self", () -> Probes.outcome(C.tgkill(PID, C.gettid(), 0)));
+        a.put("tgkill-self", () -> Probes.tgkill(PID, Probes.gettid(), 0));
         // Options other than the few the filter refuses stay allowed: HotSpot and glibc use some.
-        a.put("prctl-set-name", () -> Probes.prctl(PR_SET_NAME, THREAD_NAME.address(), 0));
+        a.put("prctl-set-name", () -> Probes.prctl(PR_SET_NAME, THREAD_NAME, 0));
         a.put("50-threads", SeccompProbe::fiftyThreads);
         a.put("temp-file", SeccompProbe::tempFile);
         a.put("tcp-loopback", SeccompProbe::tcpLoopback);
@@ -104,7 +101,7 @@ final class SeccompProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println("no_new_privs before confine: " + C.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+        System.out.println("no_new_privs before confine: " + Probes.prctlResult(PR_GET_NO_NEW_PRIVS, 0, 0));
         CountDownLatch confined = new CountDownLatch(1);
         Thread early = new Thread(() -> {
             try {

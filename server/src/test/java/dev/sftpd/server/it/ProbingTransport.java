@@ -92,7 +92,7 @@ public final class ProbingTransport {
         a.put("prctl-set-dumpable", () -> Probes.prctl(PR_SET_DUMPABLE, 1, 0));
         a.put("execve-su", () -> Probes.execve(SETUID_PROGRAM, "-c", "true"));
         a.put("processbuilder-su", () -> Probes.processBuilder(SETUID_PROGRAM, "-c", "true"));
-        a.put("kill-monitor", () -> Probes.kill(Probes.C.getppid(), 0));
+        a.put("kill-monitor", () -> Probes.kill(Probes.getppid(), 0));
         a.put("kill-init", () -> Probes.kill(1, 0));
         a.put("kill-sibling", () -> Probes.kill(sibling, 0));
         // SEIZE rather than ATTACH: were it let through, the sibling would not be stopped.
