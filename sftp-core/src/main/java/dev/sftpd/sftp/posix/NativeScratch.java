@@ -4,9 +4,9 @@ package dev.sftpd.sftp.posix;
 import java.nio.ByteBuffer;
 
 /**
- * Given a heap buffer marked @Out, jnr-ffi hands the kernel a temporary native buffer of the
- * buffer's whole length and copies all of it back after the call, whatever the count the call
- * returned. Reads are sized for the largest message (255 KiB for a READ, 256 KiB for the
+ * Given a Java array to fill, jffi (and jnr-ffi above it) hands the kernel a temporary native
+ * buffer of the array's whole length and copies all of it back after the call, whatever the
+ * count the call returned. Reads are sized for the largest message (255 KiB for a READ, 256 KiB for the
  * transport's relay) and most return far less: a STATUS, a 4 KiB file. So the kernel reads into
  * this thread's direct buffer instead, and the caller copies only what was read.
  */
