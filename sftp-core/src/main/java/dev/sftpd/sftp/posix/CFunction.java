@@ -10,6 +10,8 @@ import com.kenai.jffi.ObjectParameterInfo;
 import com.kenai.jffi.ObjectParameterStrategy;
 import com.kenai.jffi.ObjectParameterType;
 import com.kenai.jffi.Type;
+import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * Why not jnr-ffi, which only the monitor's root-only bindings still use (PAM, shadow, login
@@ -145,8 +147,8 @@ public final class CFunction {
 
     /**
      * A Java array, or part of one, as the argument at a parameter's index; the factories give
-     * null for a null array, which the calls pass as NULL. Copied: jffi copies it
-     * to native memory before the call (and back after, for {@link #out}), as jnr-ffi does.
+     * null for a null array, which the calls pass as NULL. Copied: jffi copies it to native
+     * memory before the call (and back after, for {@link #out}), as jnr-ffi does.
      * Pinned: the C function works on the Java array itself, and no collection can run until it
      * returns (JNI's critical access), so only for calls that neither block nor take long.
      */
@@ -156,9 +158,8 @@ public final class CFunction {
         }
 
         /** The remaining bytes of a buffer on a Java array. */
-        public static Array in(int index, java.nio.ByteBuffer heap) {
-            return new Array(index, heap.array(), heap.arrayOffset() + heap.position(), heap.remaining(),
-                    IN);
+        public static Array in(int index, ByteBuffer heap) {
+            return new Array(index, heap.array(), heap.arrayOffset() + heap.position(), heap.remaining(), IN);
         }
 
         public static Array out(int index, byte[] array) {
@@ -195,7 +196,7 @@ public final class CFunction {
 
         /** length bytes of the array from offset, read and written in place. */
         public static Array pinned(int index, byte[] array, int offset, int length) {
-            java.util.Objects.checkFromIndexSize(offset, length, array.length);
+            Objects.checkFromIndexSize(offset, length, array.length);
             return new Array(index, array, offset, length,
                     IN_OUT | ObjectParameterInfo.PINNED);
         }

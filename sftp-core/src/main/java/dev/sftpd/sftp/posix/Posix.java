@@ -1,12 +1,13 @@
 // The system calls the SFTP handlers make, each throwing SysCallException with its errno.
 package dev.sftpd.sftp.posix;
 
+import com.kenai.jffi.LastError;
+import com.kenai.jffi.MemoryIO;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import com.kenai.jffi.LastError;
-import com.kenai.jffi.MemoryIO;
+import java.util.function.LongFunction;
 
 /**
  * One instance per process. Paths are raw byte strings, exactly as the client sent them;
@@ -42,9 +43,8 @@ public final class Posix {
      */
     public static final String LIBC = "libc.so.6";
 
-    private static final Posix INSTANCE = new Posix(new LibcFunctions());
-
     private static final MemoryIO MEMORY = MemoryIO.getInstance();
+    private static final Posix INSTANCE = new Posix(new LibcFunctions());
 
     private final Libc libc;
 
@@ -271,8 +271,7 @@ public final class Posix {
      * memory of ours, read with {@code read} before that memory is freed; empty when the entry
      * does not exist. A buffer too small (ERANGE) is doubled, as the manual pages' examples do.
      */
-    private <T> Optional<T> lookup(String call, Lookup lookup, java.util.function.LongFunction<T> read)
-            throws SysCallException {
+    private <T> Optional<T> lookup(String call, Lookup lookup, LongFunction<T> read) throws SysCallException {
         for (int len = LOOKUP_BUFFER; ; len *= 2) {
             long memory = MEMORY.allocateMemory(LOOKUP_STRUCT_SIZE + Long.BYTES + len, true);
             if (memory == 0) {
