@@ -3,13 +3,11 @@ package dev.sftpd.privsep;
 
 import static dev.sftpd.privsep.Libc.MEMORY;
 
-/** Addresses are the block's address plus an offset; the caller keeps within {@link #size}. */
+/** Addresses are the block's address plus an offset within the size it was made with. */
 final class NativeBlock implements AutoCloseable {
     final long address;
-    final long size;
 
     NativeBlock(long size) {
-        this.size = size;
         address = MEMORY.allocateMemory(size, true);
         if (address == 0) {
             throw new OutOfMemoryError("native block of " + size + " bytes");

@@ -204,7 +204,7 @@ public final class Libcrypto {
     private static Optional<Library> load() {
         try {
             Api api = new Api(SONAME);
-            long poly1305 = api.EVP_MAC_fetch.call(in(1, cstring("POLY1305")), 0, 0, 0);
+            long poly1305 = api.EVP_MAC_fetch.call(in(1, "POLY1305\0".getBytes(StandardCharsets.US_ASCII)), 0, 0, 0);
             if (poly1305 == 0 || Stream.of(api.EVP_aes_128_gcm, api.EVP_aes_256_gcm, api.EVP_aes_128_ctr,
                     api.EVP_aes_192_ctr, api.EVP_aes_256_ctr, api.EVP_chacha20, api.EVP_md5, api.EVP_sha1,
                     api.EVP_sha256, api.EVP_sha512).anyMatch(algorithm -> algorithm.call() == 0)) {
@@ -218,10 +218,6 @@ public final class Libcrypto {
             log.verbose("%s not loaded (%s); using MINA's ciphers and MACs", SONAME, e.getMessage());
             return Optional.empty();
         }
-    }
-
-    private static byte[] cstring(String s) {
-        return (s + "\0").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** MINA's factory in all but what it creates, so that the name and sizes are MINA's. */

@@ -4,7 +4,7 @@ package dev.sftpd.transport;
 import static dev.sftpd.sftp.posix.CFunction.Array.out;
 import static dev.sftpd.sftp.posix.CFunction.Array.pinned;
 
-import dev.sftpd.sftp.posix.CFunction;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.mac.Mac;
@@ -17,7 +17,7 @@ final class LibcryptoHmac implements Mac {
     private final long ctx;
     private final byte[] result = new byte[64];
     private final int[] resultLength = new int[1];
-    private final byte[] sequence = new byte[4];
+    private final ByteBuffer sequence = ByteBuffer.allocate(4);
     private boolean started;
 
     LibcryptoHmac(Libcrypto.Api api, BuiltinMacs builtin, long digest) {
@@ -29,8 +29,7 @@ final class LibcryptoHmac implements Mac {
             throw new IllegalStateException("HMAC_CTX_new failed");
         }
         long c = ctx;
-        CFunction free = api.HMAC_CTX_free;
-        Libcrypto.freeWith(this, () -> free.call(c));
+        Libcrypto.freeWith(this, () -> api.HMAC_CTX_free.call(c));
     }
 
     /** A key longer than the digest is cut to the digest's length, as MINA's HMACs do (hash output is longer for some). */
@@ -44,10 +43,8 @@ final class LibcryptoHmac implements Mac {
 
     @Override
     public void updateUInt(long value) {
-        for (int i = 0; i < 4; i++) {
-            sequence[i] = (byte) (value >>> 24 - 8 * i);
-        }
-        update(sequence, 0, 4);
+        sequence.putInt(0, (int) value);
+        update(sequence.array(), 0, 4);
     }
 
     @Override

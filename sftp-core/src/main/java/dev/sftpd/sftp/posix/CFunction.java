@@ -68,10 +68,6 @@ public final class CFunction {
         return LastError.getInstance().get();
     }
 
-    public String name() {
-        return name;
-    }
-
     /** Calls with integers and pointers only; the result is the C result widened to a long. */
     public long call(long... args) {
         return switch (args.length) {
