@@ -69,12 +69,15 @@ final class ClassArchives {
 
     /**
      * Each kind: its main class, its training main, and the classes only training loads: the
-     * training itself and MINA's client (the few monitor classes training uses stay; the
-     * transport loads some of their packages' classes too, and a stray class costs a page).
+     * training itself and MINA's client, with the sntrup761 key pair and decapsulation it takes
+     * from Bouncy Castle (the transport encapsulates with its own, dev.sftpd.transport.Sntrup761).
+     * The few monitor classes training uses stay: the transport loads some of their packages'
+     * classes too, and a stray class costs a page.
      */
     enum Kind {
         TRANSPORT(TransportMain.class.getName(), TransportTraining.class.getName(),
-                List.of("dev/sftpd/server/training/", "org/apache/sshd/client/")),
+                List.of("dev/sftpd/server/training/", "org/apache/sshd/client/", "org/apache/sshd/common/kex/SNTRUP761",
+                        "org/bouncycastle/pqc/crypto/ntruprime/")),
         ENGINE(EngineMain.class.getName(), EngineTraining.class.getName(), List.of("dev/sftpd/server/training/"));
 
         final String mainClass;

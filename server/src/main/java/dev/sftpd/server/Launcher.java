@@ -74,7 +74,10 @@ final class Launcher {
     private static final List<Class<?>> CHILD_LIBRARIES = List.of(SftpServerMain.class, MonitorCalls.class,
             Buffer.class, com.kenai.jffi.Library.class, Errno.class, LoggerFactory.class,
             LoggerContext.class, ContextBase.class);
-    /** And what the transport alone runs on: MINA's server, and Bouncy Castle for its sntrup761 and ML-KEM key exchanges. */
+    /**
+     * And what the transport alone runs on: MINA's server, and Bouncy Castle for its ML-KEM key
+     * exchanges (and sntrup761 where libcrypto does not load: dev.sftpd.transport.Libcrypto.kex).
+     */
     private static final List<Class<?>> TRANSPORT_LIBRARIES = List.of(SshServer.class, BouncyCastleProvider.class);
     /**
      * The engine does file I/O, not cryptography, so C1 alone serves it as well (bench/sftpd-vs-sshd:

@@ -25,6 +25,7 @@ import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.kex.AbstractDH;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
 import org.apache.sshd.common.kex.DHFactory;
+import org.apache.sshd.common.kex.KeyEncapsulationMethod;
 import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.mac.Mac;
 
@@ -41,8 +42,8 @@ public final class Libcrypto {
     private static final SshLog log = SshLog.get(Libcrypto.class);
 
     /**
-     * The functions OpenSSH's cipher.c, cipher-chachapoly-libcrypto.c and mac.c call, and the
-     * EVP_PKEY ones for X25519, each named as in C and found in the library when it is loaded.
+     * The functions OpenSSH's cipher.c, cipher-chachapoly-libcrypto.c and mac.c call, the
+     * EVP_PKEY ones for X25519, and randomness and SHA-512 for sntrup761, each named as in C and found in the library when it is loaded.
      * Pointers are addresses (0 for NULL).
      */
     static final class Api extends CLibrary {
@@ -113,6 +114,11 @@ public final class Libcrypto {
         /** (ctx, secret, size_t *length: the room in, the bytes written out) */
         final CFunction EVP_PKEY_derive = function("EVP_PKEY_derive", Type.SINT, Type.POINTER, Type.POINTER,
                 Type.POINTER);
+        /** (out, length) */
+        final CFunction RAND_bytes = function("RAND_bytes", Type.SINT, Type.POINTER, Type.SINT);
+        /** (data, length, out, unsigned int *written, digest, engine) */
+        final CFunction EVP_Digest = function("EVP_Digest", Type.SINT, Type.POINTER, Type.ULONG, Type.POINTER,
+                Type.POINTER, Type.POINTER, Type.POINTER);
         /** With 0, OPENSSL_VERSION: "OpenSSL 3.0.17 1 Jul 2025". */
         final CFunction OpenSSL_version = function("OpenSSL_version", Type.POINTER, Type.SINT);
 
@@ -165,12 +171,19 @@ public final class Libcrypto {
                 : factory(builtin, () -> new LibcryptoHmac(LIBRARY.get().api(), builtin, digest.apply(LIBRARY.get().api()).call()));
     }
 
-    /** The key exchange: curve25519-sha256 (both names) on libcrypto's X25519 where the library loaded, MINA's otherwise. */
+    /**
+     * The key exchange: curve25519-sha256 (both names) on libcrypto's X25519, and
+     * sntrup761x25519-sha512 (both names) on it and our Sntrup761, where the library loaded;
+     * MINA's otherwise.
+     */
     static DHFactory kex(DHFactory builtin) {
-        if (LIBRARY.isEmpty() || builtin != BuiltinDHFactories.curve25519 && builtin != BuiltinDHFactories.curve25519_libssh) {
+        boolean hybrid = builtin == BuiltinDHFactories.sntrup761x25519 || builtin == BuiltinDHFactories.sntrup761x25519_openssh;
+        if (LIBRARY.isEmpty() || !hybrid && builtin != BuiltinDHFactories.curve25519
+                && builtin != BuiltinDHFactories.curve25519_libssh) {
             return builtin;
         }
         Api api = LIBRARY.get().api();
+        KeyEncapsulationMethod kem = hybrid ? new Sntrup761(api) : null;
         final class Factory implements DHFactory {
             @Override
             public String getName() {
@@ -189,7 +202,7 @@ public final class Libcrypto {
 
             @Override
             public AbstractDH create(Object... params) {
-                return new LibcryptoX25519(api);
+                return new LibcryptoX25519(api, kem);
             }
 
             @Override

@@ -1,4 +1,4 @@
-// curve25519-sha256 (RFC 8731), the key exchange OpenSSH's clients pick, on libcrypto's X25519.
+// curve25519-sha256 (RFC 8731) and sntrup761x25519-sha512's X25519 half, the key exchanges OpenSSH's clients pick, on libcrypto's X25519.
 package dev.sftpd.transport;
 
 import static dev.sftpd.sftp.posix.CFunction.Array.in;
@@ -11,6 +11,7 @@ import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.digest.Digest;
 import org.apache.sshd.common.kex.AbstractDH;
 import org.apache.sshd.common.kex.CurveSizeIndicator;
+import org.apache.sshd.common.kex.KeyEncapsulationMethod;
 import org.apache.sshd.common.util.buffer.Buffer;
 
 /**
@@ -20,7 +21,10 @@ import org.apache.sshd.common.util.buffer.Buffer;
  * under one. The server's half as OpenSSH's kexc25519.c: a fresh key pair from libcrypto's
  * random generator, the client's public key exactly 32 bytes, the shared secret sent to the
  * exchange hash as an mpint (so leading zero bytes dropped), never all zero (X25519 in
- * libcrypto refuses a low-order point, RFC 7748 section 6.1).
+ * libcrypto refuses a low-order point, RFC 7748 section 6.1). In sntrup761x25519-sha512 as
+ * OpenSSH's kexsntrup761x25519.c: the KEM (Sntrup761) encapsulates against the first part of the
+ * client's blob, MINA's DHGServer sends its ciphertext before our X25519 key, and the shared
+ * secret is SHA-512 over the KEM's key and X25519's 32 bytes as they are.
  */
 final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
     /** NID_X25519, EVP_PKEY_X25519 in openssl/obj_mac.h. */
@@ -28,12 +32,18 @@ final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
     static final int KEY_SIZE = 32;
 
     private final Libcrypto.Api api;
+    /**
+     * The KEM of a hybrid exchange (sntrup761x25519-sha512), or null: the client's blob is then its
+     * public key and X25519's, and the shared secret goes to SHA-512 after the KEM's as it is.
+     */
+    private final KeyEncapsulationMethod kem;
     /** Our key pair (EVP_PKEY), made by {@link #calculateE}; freed with this object. */
     private long key;
     private byte[] peer;
 
-    LibcryptoX25519(Libcrypto.Api api) {
+    LibcryptoX25519(Libcrypto.Api api, KeyEncapsulationMethod kem) {
         this.api = api;
+        this.kem = kem;
     }
 
     @Override
@@ -96,7 +106,7 @@ final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
             if (length[0] != KEY_SIZE) {
                 throw new IllegalStateException("X25519 shared secret of " + length[0] + " bytes");
             }
-            return stripLeadingZeroes(secret);
+            return kem == null ? stripLeadingZeroes(secret) : secret;
         } finally {
             api.EVP_PKEY_CTX_free.call(ctx);
             api.EVP_PKEY_free.call(peerKey);
@@ -116,7 +126,12 @@ final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
 
     @Override
     public Digest getHash() {
-        return BuiltinDigests.sha256.create();
+        return (kem == null ? BuiltinDigests.sha256 : BuiltinDigests.sha512).create();
+    }
+
+    @Override
+    public KeyEncapsulationMethod getKeyEncapsulation() {
+        return kem;
     }
 
     @Override

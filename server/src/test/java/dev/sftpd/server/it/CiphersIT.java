@@ -1,4 +1,4 @@
-// Each cipher and MAC the daemon offers OpenSSH's client moves a file intact both ways, with the transport's libcrypto.
+// Each cipher, MAC and key exchange the daemon offers OpenSSH's client moves a file intact both ways, with the transport's libcrypto.
 package dev.sftpd.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,6 +51,24 @@ class CiphersIT {
 
         assertEquals(-1L, Files.mismatch(original, back), "the file came back changed");
         assertEquals(-1L, Files.mismatch(original, user.home().resolve(name)), "the upload differs");
+    }
+
+    /**
+     * The client offering one key exchange alone: sntrup761x25519 (its first choice; our
+     * Sntrup761 and libcrypto's X25519), curve25519 (libcrypto's), and one of MINA's own.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"sntrup761x25519-sha512@openssh.com", "curve25519-sha256", "ecdh-sha2-nistp256"})
+    void eachKeyExchangeAgrees(String kex) throws IOException {
+        SystemUser user = sftpd.user("erin");
+        String name = "kex-" + kex.replaceAll("[^a-z0-9-]", "_");
+        Path original = sftpd.randomFile(name, 64 * 1024 + 3);
+        Path back = sftpd.dir().resolve(name + ".back");
+
+        sftpd.clients().sftp(user, List.of("-o", "KexAlgorithms=" + kex), "put " + original + " " + name,
+                "get " + name + " " + back).assertExit(0);
+
+        assertEquals(-1L, Files.mismatch(original, back), "the file came back changed");
     }
 
     /** In the jail, under seccomp: a transport that could not load it would log nothing and use MINA's. */

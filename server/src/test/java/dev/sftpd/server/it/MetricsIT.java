@@ -168,7 +168,7 @@ class MetricsIT {
             }
             assertFalse(jars.contains("server.jar"), c);
             assertTrue(jars.stream().noneMatch(jar -> jar.endsWith("-native.jar")), c);
-            // MINA's server and Bouncy Castle (sntrup761, ML-KEM) are the transport's alone.
+            // MINA's server and Bouncy Castle (ML-KEM) are the transport's alone.
             boolean transport = c.contains("TransportMain");
             assertEquals(transport, holds(jars, "sshd-core"), c);
             assertEquals(transport, holds(jars, "bcprov-jdk18on"), c);
