@@ -2,6 +2,7 @@
 package dev.sftpd.server;
 
 import dev.sftpd.engine.EngineMain;
+import dev.sftpd.log.LogbackProvider;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.server.training.EngineTraining;
@@ -267,11 +268,12 @@ final class ClassArchives {
         }).toList();
     }
 
-    /** A JVM as the pools start one (class path, collector, native calls), with these flags. */
+    /** A JVM as the pools start one (class path, collector, native calls, logging), with these flags. */
     private static List<String> java(Path javaHome, List<String> classPath, List<String> flags, String mainClass) {
         List<String> argv = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-XX:+UseSerialGC",
                 "-XX:-UsePerfData"));
         argv.addAll(Launcher.NATIVE_CALLS);
+        argv.addAll(LogbackProvider.SYSTEM_PROPERTIES);
         argv.addAll(flags);
         argv.addAll(List.of("-cp", String.join(File.pathSeparator, classPath)));
         if (mainClass != null) {

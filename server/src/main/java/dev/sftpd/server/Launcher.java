@@ -3,6 +3,7 @@ package dev.sftpd.server;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.ContextBase;
+import dev.sftpd.log.LogbackProvider;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.MonitorCalls;
 import dev.sftpd.privsep.Processes;
@@ -268,6 +269,7 @@ final class Launcher {
                 "-XX:+UseSerialGC", "-Xms4m", "-Xmx128m", "-XX:-UsePerfData", "-XX:+DisableAttachMechanism",
                 "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-Xshare:auto"));
         argv.addAll(NATIVE_CALLS);
+        argv.addAll(LogbackProvider.SYSTEM_PROPERTIES);
         argv.addAll(flags);
         argv.addAll(ClassArchives.flags(javaHome, classPath, mainClass));
         argv.addAll(List.of("-cp", String.join(":", classPath), mainClass));

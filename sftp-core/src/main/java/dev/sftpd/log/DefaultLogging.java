@@ -15,9 +15,14 @@ import ch.qos.logback.core.status.NopStatusListener;
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
     @Override
     public ExecutionStatus configure(LoggerContext context) {
+        apply(context);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** What LogbackProvider sets up too. */
+    static void apply(LoggerContext context) {
         // Logback's own status lines would go to stdout.
         context.getStatusManager().add(new NopStatusListener());
         Logging.attach(context, LogLevel.ERROR, new StderrSink(System.err));
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }
