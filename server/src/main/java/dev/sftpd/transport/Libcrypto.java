@@ -43,8 +43,8 @@ public final class Libcrypto {
 
     /**
      * The functions OpenSSH's cipher.c, cipher-chachapoly-libcrypto.c and mac.c call, the
-     * EVP_PKEY ones for X25519, and randomness and SHA-512 for sntrup761, each named as in C and found in the library when it is loaded.
-     * Pointers are addresses (0 for NULL).
+     * EVP_PKEY ones for X25519, and randomness and SHA-512 for sntrup761, each named as in C
+     * and found in the library when it is loaded. Pointers are addresses (0 for NULL).
      */
     static final class Api extends CLibrary {
         final CFunction EVP_CIPHER_CTX_new = pointer("EVP_CIPHER_CTX_new");
@@ -177,7 +177,8 @@ public final class Libcrypto {
      * MINA's otherwise.
      */
     static DHFactory kex(DHFactory builtin) {
-        boolean hybrid = builtin == BuiltinDHFactories.sntrup761x25519 || builtin == BuiltinDHFactories.sntrup761x25519_openssh;
+        boolean hybrid = builtin == BuiltinDHFactories.sntrup761x25519
+                || builtin == BuiltinDHFactories.sntrup761x25519_openssh;
         if (LIBRARY.isEmpty() || !hybrid && builtin != BuiltinDHFactories.curve25519
                 && builtin != BuiltinDHFactories.curve25519_libssh) {
             return builtin;

@@ -32,7 +32,7 @@ final class Sntrup761 implements KeyEncapsulationMethod {
     static final int CIPHERTEXT_BYTES = ROUNDED_BYTES + HASH_BYTES;
     /** floor(2^32 / q): x * RECIPROCAL >> 32 is x / q or one less, for 0 <= x < 2^23. */
     private static final long RECIPROCAL = (1L << 32) / Q;
-    /** A multiple of q larger than any sum {@link #multiply} makes (761 * 2295 < 2^21): biased by it, a sum is positive. */
+    /** A multiple of q above any sum {@link #multiply} makes (761 * 2295 < 2^21): biased by it, a sum is positive. */
     private static final int BIAS = Q * 512;
 
     private final Libcrypto.Api api;
@@ -54,14 +54,17 @@ final class Sntrup761 implements KeyEncapsulationMethod {
         Libcrypto.check("RAND_bytes", api.RAND_bytes.call(pinned(0, words), 0, words.length));
         byte[] r = shortPolynomial(words);
         byte[] rEncoded = smallEncode(r);
-        byte[] ciphertext = Arrays.copyOf(roundedEncode(round(multiply(decodePublicKey(publicKey), r))),
-                CIPHERTEXT_BYTES);
+        int[] hr = multiply(decodePublicKey(publicKey), r);
+        byte[] ciphertext = Arrays.copyOf(roundedEncode(round(hr)), CIPHERTEXT_BYTES);
         byte[] rHash = hash(3, rEncoded);
         byte[] confirm = hash(2, rHash, hash(4, publicKey));
         System.arraycopy(confirm, 0, ciphertext, ROUNDED_BYTES, HASH_BYTES);
         byte[] key = hash(1, rHash, ciphertext);
+        // What would give r away: r, its encoding and hash, and h * r before rounding.
         Arrays.fill(r, (byte) 0);
         Arrays.fill(rEncoded, (byte) 0);
+        Arrays.fill(rHash, (byte) 0);
+        Arrays.fill(hr, 0);
         return new Encapsulated(ciphertext, key);
     }
 
@@ -80,7 +83,7 @@ final class Sntrup761 implements KeyEncapsulationMethod {
                 return PUBLIC_KEY_BYTES;
             }
 
-            /** The client's blob: the sntrup761 public key, then the X25519 key returned for the rest of the exchange. */
+            /** The client's blob: the sntrup761 public key, then the X25519 key, returned for the exchange's rest. */
             @Override
             public byte[] init(byte[] blob) {
                 if (blob.length < PUBLIC_KEY_BYTES) {
@@ -187,7 +190,9 @@ final class Sntrup761 implements KeyEncapsulationMethod {
             product[i - P] = freeze(product[i - P] + product[i]);
             product[i - P + 1] = freeze(product[i - P + 1] + product[i]);
         }
-        return Arrays.copyOf(product, P);
+        int[] hr = Arrays.copyOf(product, P);
+        Arrays.fill(product, 0);
+        return hr;
     }
 
     /** x mod q in -q12..q12, for |x| < 2^21, by multiplication and masks. */
@@ -214,7 +219,8 @@ final class Sntrup761 implements KeyEncapsulationMethod {
     static byte[] smallEncode(byte[] r) {
         byte[] s = new byte[SMALL_BYTES];
         for (int i = 0; i < P / 4; i++) {
-            s[i] = (byte) ((r[4 * i] + 1) | (r[4 * i + 1] + 1) << 2 | (r[4 * i + 2] + 1) << 4 | (r[4 * i + 3] + 1) << 6);
+            s[i] = (byte) ((r[4 * i] + 1) | (r[4 * i + 1] + 1) << 2 | (r[4 * i + 2] + 1) << 4
+                    | (r[4 * i + 3] + 1) << 6);
         }
         s[P / 4] = (byte) (r[P - 1] + 1);
         return s;

@@ -37,7 +37,7 @@ class LogbackProviderTest {
         assertEquals("an error: 42\r\n", outErr[1]);
     }
 
-    /** Without the flags: Logback's provider, which DefaultLogging configures the same, after reporting its start-up. */
+    /** Without the flags: Logback's provider, configured the same by DefaultLogging, after reporting its start-up. */
     @Test
     void withoutThemLogbacksStartUpRunsAndLogsTheSame() throws Exception {
         String[] outErr = run(List.of());
@@ -47,7 +47,8 @@ class LogbackProviderTest {
     }
 
     private static String[] run(List<String> flags) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(flags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName()));
         Process child = new ProcessBuilder(command).redirectInput(new File("/dev/null")).start();
