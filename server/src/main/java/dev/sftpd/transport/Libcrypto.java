@@ -23,7 +23,9 @@ import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.kex.AbstractDH;
+import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.BuiltinKEM;
 import org.apache.sshd.common.kex.DHFactory;
 import org.apache.sshd.common.kex.KeyEncapsulationMethod;
 import org.apache.sshd.common.mac.BuiltinMacs;
@@ -172,19 +174,30 @@ public final class Libcrypto {
     }
 
     /**
-     * The key exchange: curve25519-sha256 (both names) on libcrypto's X25519, and
-     * sntrup761x25519-sha512 (both names) on it and our Sntrup761, where the library loaded;
-     * MINA's otherwise.
+     * The key exchange, where the library loaded (MINA's otherwise): curve25519-sha256 (both
+     * names) on libcrypto's X25519; sntrup761x25519-sha512 (both names) on it and our Sntrup761;
+     * mlkem768x25519-sha256 (OpenSSH 9.9's first choice) on it and MINA's ML-KEM (Bouncy Castle's).
      */
     static DHFactory kex(DHFactory builtin) {
-        boolean hybrid = builtin == BuiltinDHFactories.sntrup761x25519
-                || builtin == BuiltinDHFactories.sntrup761x25519_openssh;
-        if (LIBRARY.isEmpty() || !hybrid && builtin != BuiltinDHFactories.curve25519
-                && builtin != BuiltinDHFactories.curve25519_libssh) {
+        if (LIBRARY.isEmpty()) {
             return builtin;
         }
         Api api = LIBRARY.get().api();
-        KeyEncapsulationMethod kem = hybrid ? new Sntrup761(api) : null;
+        KeyEncapsulationMethod kem;
+        BuiltinDigests hash;
+        if (builtin == BuiltinDHFactories.curve25519 || builtin == BuiltinDHFactories.curve25519_libssh) {
+            kem = null;
+            hash = BuiltinDigests.sha256;
+        } else if (builtin == BuiltinDHFactories.sntrup761x25519
+                || builtin == BuiltinDHFactories.sntrup761x25519_openssh) {
+            kem = new Sntrup761(api);
+            hash = BuiltinDigests.sha512;
+        } else if (builtin == BuiltinDHFactories.mlkem768x25519 && BuiltinKEM.mlkem768.isSupported()) {
+            kem = BuiltinKEM.mlkem768;
+            hash = BuiltinDigests.sha256;
+        } else {
+            return builtin;
+        }
         final class Factory implements DHFactory {
             @Override
             public String getName() {
@@ -203,7 +216,7 @@ public final class Libcrypto {
 
             @Override
             public AbstractDH create(Object... params) {
-                return new LibcryptoX25519(api, kem);
+                return new LibcryptoX25519(api, kem, hash);
             }
 
             @Override

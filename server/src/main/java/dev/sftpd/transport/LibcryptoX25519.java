@@ -1,4 +1,4 @@
-// curve25519-sha256 (RFC 8731) and sntrup761x25519-sha512's X25519 half, the key exchanges OpenSSH's clients pick, on libcrypto's X25519.
+// curve25519-sha256 (RFC 8731) and the X25519 half of the hybrid exchanges OpenSSH's clients pick first, on libcrypto's X25519.
 package dev.sftpd.transport;
 
 import static dev.sftpd.sftp.posix.CFunction.Array.in;
@@ -22,9 +22,10 @@ import org.apache.sshd.common.util.buffer.Buffer;
  * random generator, the client's public key exactly 32 bytes, the shared secret sent to the
  * exchange hash as an mpint (so leading zero bytes dropped), never all zero (X25519 in
  * libcrypto refuses a low-order point, RFC 7748 section 6.1). In sntrup761x25519-sha512 as
- * OpenSSH's kexsntrup761x25519.c: the KEM (Sntrup761) encapsulates against the first part of the
- * client's blob, MINA's DHGServer sends its ciphertext before our X25519 key, and the shared
- * secret is SHA-512 over the KEM's key and X25519's 32 bytes as they are.
+ * OpenSSH's kexsntrup761x25519.c, and mlkem768x25519-sha256 as its kexmlkem768x25519.c: the KEM
+ * (Sntrup761, ML-KEM) encapsulates against the first part of the client's blob, MINA's DHGServer
+ * sends its ciphertext before our X25519 key, and the shared secret is SHA-512 (SHA-256) over the
+ * KEM's key and X25519's 32 bytes as they are. MINA's own hybrids would take X25519 from the JDK.
  */
 final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
     /** NID_X25519, EVP_PKEY_X25519 in openssl/obj_mac.h. */
@@ -33,17 +34,20 @@ final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
 
     private final Libcrypto.Api api;
     /**
-     * The KEM of a hybrid exchange (sntrup761x25519-sha512), or null: the client's blob is then its
-     * public key and X25519's, and the shared secret goes to SHA-512 after the KEM's as it is.
+     * The KEM of a hybrid exchange (sntrup761x25519-sha512, mlkem768x25519-sha256), or null: the
+     * client's blob is then its public key and X25519's, and the shared secret goes to the
+     * exchange's hash after the KEM's as it is.
      */
     private final KeyEncapsulationMethod kem;
+    private final BuiltinDigests hash;
     /** Our key pair (EVP_PKEY), made by {@link #calculateE}; freed with this object. */
     private long key;
     private byte[] peer;
 
-    LibcryptoX25519(Libcrypto.Api api, KeyEncapsulationMethod kem) {
+    LibcryptoX25519(Libcrypto.Api api, KeyEncapsulationMethod kem, BuiltinDigests hash) {
         this.api = api;
         this.kem = kem;
+        this.hash = hash;
     }
 
     @Override
@@ -126,7 +130,7 @@ final class LibcryptoX25519 extends AbstractDH implements CurveSizeIndicator {
 
     @Override
     public Digest getHash() {
-        return (kem == null ? BuiltinDigests.sha256 : BuiltinDigests.sha512).create();
+        return hash.create();
     }
 
     @Override

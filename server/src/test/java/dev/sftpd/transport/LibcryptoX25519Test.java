@@ -1,4 +1,4 @@
-// curve25519-sha256 on libcrypto against the JDK's X25519 (MINA's), and against the client keys RFC 7748 and 8731 say to refuse.
+// curve25519-sha256 and mlkem768x25519-sha256 on libcrypto's X25519 against the JDK's (MINA's), and the client keys RFC 7748 and 8731 refuse.
 package dev.sftpd.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -20,7 +20,9 @@ import java.util.HexFormat;
 import javax.crypto.KeyAgreement;
 import org.apache.sshd.common.kex.AbstractDH;
 import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.BuiltinKEM;
 import org.apache.sshd.common.kex.DHFactory;
+import org.apache.sshd.common.kex.KeyEncapsulationMethod;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -110,6 +112,35 @@ class LibcryptoX25519Test {
     @Test
     void hashesWithSha256() throws Exception {
         assertEquals("SHA-256", Libcrypto.kex(BuiltinDHFactories.curve25519).create().getHash().getAlgorithm());
+    }
+
+    /**
+     * mlkem768x25519-sha256 as a client of OpenSSH 9.9 or later runs it, played by MINA's client
+     * halves (ML-KEM from Bouncy Castle, X25519 from the JDK): both ends find the same KEM key
+     * and the same raw X25519 secret, and the hash is SHA-256.
+     */
+    @Test
+    void mlkem768x25519TakesX25519FromLibcrypto() throws Exception {
+        AbstractDH server = Libcrypto.kex(BuiltinDHFactories.mlkem768x25519).create();
+        KeyEncapsulationMethod.Client kemClient = BuiltinKEM.mlkem768.getClient();
+        kemClient.init();
+        KeyPair x25519Client = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+        byte[] kemPublic = kemClient.getPublicKey();
+        byte[] blob = Arrays.copyOf(kemPublic, kemPublic.length + 32);
+        System.arraycopy(raw((XECPublicKey) x25519Client.getPublic()), 0, blob, kemPublic.length, 32);
+
+        byte[] serverPublic = server.getE(); // made first, as DHGServer does
+        KeyEncapsulationMethod.Server kemServer = server.getKeyEncapsulation().getServer();
+        server.setF(kemServer.init(blob));
+        byte[] secret = server.getK();
+        KeyAgreement agreement = KeyAgreement.getInstance("X25519");
+        agreement.init(x25519Client.getPrivate());
+        agreement.doPhase(jdkPublic(serverPublic), true);
+
+        assertEquals(LibcryptoX25519.class, server.getClass());
+        assertEquals("SHA-256", server.getHash().getAlgorithm());
+        assertArrayEquals(kemClient.extractSecret(kemServer.getEncapsulation()), kemServer.getSecret());
+        assertArrayEquals(agreement.generateSecret(), secret, "the raw 32 bytes");
     }
 
     /** The key's u-coordinate as X25519 writes it: 32 bytes, little-endian. */
