@@ -14,11 +14,11 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * Logback's own provider runs its ContextInitializer: it compares its jars' versions, looks for
  * Configurator services, and reports each step and its duration in status lines built by string
  * concatenation, each of whose shapes the JVM links by generating classes at run time (a class
- * archive cannot hold them in JDK 17). In a fresh transport, engine or sftp-server, all of that
- * cost 15-20 ms of CPU before the first log line, for a configuration DefaultLogging then
- * replaces; SLF4J's search of the class path for providers took more. Named by {@link
- * #SYSTEM_PROPERTIES}, this provider is the one SLF4J takes, without that search, and it sets up
- * the context as DefaultLogging does. A JVM started without them (a test's, say) gets Logback's
+ * archive cannot hold them in JDK 17), all for a configuration DefaultLogging then replaces.
+ * Before that, SLF4J searches every jar for providers. Named by {@link #SYSTEM_PROPERTIES}, this
+ * provider is the one SLF4J takes, without the search, and it sets up the context as
+ * DefaultLogging does: with the string concatenations compiled inline, a pooled transport's
+ * start took 23 ms of CPU less, an engine's 16 (docs/BENCHMARKS.md, 2026-12-07 15:25). A JVM started without them (a test's, say) gets Logback's
  * provider and DefaultLogging: the same configuration.
  */
 public final class LogbackProvider implements SLF4JServiceProvider {
