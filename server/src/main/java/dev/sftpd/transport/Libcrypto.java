@@ -192,7 +192,7 @@ public final class Libcrypto {
                 || builtin == BuiltinDHFactories.sntrup761x25519_openssh) {
             kem = new Sntrup761(api);
             hash = BuiltinDigests.sha512;
-        } else if (builtin == BuiltinDHFactories.mlkem768x25519 && BuiltinKEM.mlkem768.isSupported()) {
+        } else if (builtin == BuiltinDHFactories.mlkem768x25519) {
             kem = BuiltinKEM.mlkem768;
             hash = BuiltinDigests.sha256;
         } else {
@@ -209,9 +209,10 @@ public final class Libcrypto {
                 return false;
             }
 
+            /** MINA's answer, which TransportServer has already filtered on (ML-KEM needs Bouncy Castle). */
             @Override
             public boolean isSupported() {
-                return true;
+                return builtin.isSupported();
             }
 
             @Override
