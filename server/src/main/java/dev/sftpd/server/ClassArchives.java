@@ -42,8 +42,9 @@ import java.util.stream.Stream;
 /**
  * Every transport and engine is a fresh JVM. An AppCDS archive of the classes one loads, mapped
  * instead of parsed, makes it start faster and smaller (docs/BENCHMARKS.md). One archive per
- * kind, named for everything it depends on (JDK, class path, each jar's size and time), made
- * when missing, in two steps, both run by the monitor as root:
+ * kind, named for everything it depends on (the JDK's JVM and class image as installed, the
+ * class path, each jar's size and time), made when missing, in two steps, both run by the
+ * monitor as root:
  * <ol>
  * <li>training: the kind's training main (TransportTraining, EngineTraining) runs the real
  * main class through one connection or session that it drives itself, with
@@ -160,11 +161,17 @@ final class ClassArchives {
      * Where the kind's archive for this JDK and class path is, made or not; empty when the class
      * path has a directory, which JDK 17 cannot archive from.
      */
-    private static Optional<Path> archive(Kind kind, Path javaHome, List<String> classPath) {
+    static Optional<Path> archive(Kind kind, Path javaHome, List<String> classPath) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            List<String> parts = new ArrayList<>(List.of(kind.name(), System.getProperty("java.vm.version"),
-                    javaHome.toString()));
+            List<String> parts = new ArrayList<>(List.of(kind.name(), javaHome.toString()));
+            for (String file : JDK_FILES) {
+                Path p = javaHome.resolve(file);
+                if (Files.exists(p)) {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                    parts.addAll(List.of(file, Long.toString(a.size()), Long.toString(a.lastModifiedTime().toMillis())));
+                }
+            }
             for (String entry : classPath) {
                 BasicFileAttributes a = Files.readAttributes(Path.of(entry), BasicFileAttributes.class);
                 if (a.isDirectory()) {
@@ -181,6 +188,15 @@ final class ClassArchives {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * The JDK's files an archive depends on: the JVM, which refuses an archive another build made,
+     * and the image of the JDK's classes. Read from disk at each spawn, because a package upgrade
+     * replaces them under a running daemon: the daemon's own java.vm.version still names the JVM it
+     * started with, while every process it spawns afterwards runs the new one, which would refuse
+     * an archive named for the old and start each connection's JVMs without one.
+     */
+    private static final List<String> JDK_FILES = List.of("lib/server/libjvm.so", "lib/modules");
 
     /** Root's, and writable by no one else (a planted archive would run in every process of a kind). */
     private static boolean isSound(Path p) {

@@ -2,10 +2,16 @@
 package dev.sftpd.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.sftpd.server.ClassArchives.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClassArchivesTest {
     @Test
@@ -41,5 +47,30 @@ class ClassArchivesTest {
                 "dev/sftpd/engine/EngineMain id: 3");
 
         assertEquals(loaded.subList(1, 3), ClassArchives.classList(loaded, Kind.ENGINE));
+    }
+
+    /**
+     * A JDK upgraded under a running daemon: the daemon's own JVM is still the old one, but the
+     * processes it spawns run the new JVM, which refuses an archive the old one made.
+     */
+    @Test
+    void anArchiveIsNamedForTheJdkOnDiskSoThatAnUpgradedJvmGetsItsOwn(@TempDir Path dir) throws IOException {
+        Path javaHome = Files.createDirectories(dir.resolve("jdk"));
+        Path jvm = Files.createDirectories(javaHome.resolve("lib/server")).resolve("libjvm.so");
+        Files.writeString(jvm, "JVM build 1");
+        Files.writeString(javaHome.resolve("lib/modules"), "classes");
+        Path jar = Files.writeString(dir.resolve("server-transport.jar"), "jar");
+        List<String> classPath = List.of(jar.toString());
+
+        Path before = ClassArchives.archive(Kind.TRANSPORT, javaHome, classPath).orElseThrow();
+        assertEquals(before, ClassArchives.archive(Kind.TRANSPORT, javaHome, classPath).orElseThrow());
+
+        Files.writeString(jvm, "JVM build 2, longer");
+        Files.setLastModifiedTime(jvm, FileTime.fromMillis(Files.getLastModifiedTime(jvm).toMillis() + 60_000));
+        Path after = ClassArchives.archive(Kind.TRANSPORT, javaHome, classPath).orElseThrow();
+
+        assertNotEquals(before, after);
+        assertEquals(ClassArchives.DIR, after.getParent());
+        assertNotEquals(ClassArchives.archive(Kind.ENGINE, javaHome, classPath).orElseThrow(), after);
     }
 }
