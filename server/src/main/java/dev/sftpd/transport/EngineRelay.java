@@ -177,10 +177,22 @@ final class EngineRelay implements Command, ChannelSessionAware {
     private void engineToClient() {
         byte[] buf = new byte[CHUNK];
         int status = 0;
+        ChannelSession channel = toEngine.channel;
+        InheritedSocketSession socket = channel.getSession().getIoSession() instanceof InheritedSocketSession s ? s : null;
         try {
             for (int n; (n = Sockets.read(engine.fd(), buf, 0, buf.length)) > 0; ) {
-                out.write(buf, 0, n);
-                out.flush();
+                int length = n;
+                InheritedSocketSession.Writes relay = () -> {
+                    out.write(buf, 0, length);
+                    out.flush();
+                };
+                // The window only grows under us (the client's adjustments): if the chunk fits now,
+                // nothing in the batch waits for the client.
+                if (socket != null && channel.getRemoteWindow().getSize() >= n) {
+                    socket.batched(relay);
+                } else {
+                    relay.run();
+                }
             }
         } catch (IOException | SysCallException e) {
             log.debug1("relay from the engine: %s", e.getMessage());

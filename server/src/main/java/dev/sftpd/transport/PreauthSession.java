@@ -56,6 +56,21 @@ final class PreauthSession extends ServerSessionImpl {
         super.handleMessage(buffer);
     }
 
+    /**
+     * A re-exchange the byte or time limit starts from inside a write can start on the relay's
+     * thread while it batches its packets (InheritedSocketSession.batched), and MINA then holds
+     * that thread's channel data until the exchange ends: our KEXINIT goes to the client now, not
+     * when the batch ends, or the exchange would wait for itself.
+     */
+    @Override
+    protected byte[] sendKexInit(Map<KexProposalOption, String> proposal) throws Exception {
+        byte[] sent = super.sendKexInit(proposal);
+        if (getIoSession() instanceof InheritedSocketSession socket) {
+            socket.sendBatch();
+        }
+        return sent;
+    }
+
     long lastReceived() {
         return lastReceived;
     }
