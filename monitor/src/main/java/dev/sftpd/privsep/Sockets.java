@@ -32,6 +32,8 @@ public final class Sockets {
     private static final int SOL_SOCKET = 1;
     private static final int SO_REUSEADDR = 2;
     private static final int SO_KEEPALIVE = 9;
+    private static final int SO_SNDBUF = 7;
+    private static final int SO_SNDBUFFORCE = 32;
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
     private static final int MSG_DONTWAIT = 0x40;
@@ -410,6 +412,18 @@ public final class Sockets {
     /** shutdown(fd, SHUT_WR): the peer reads EOF, and can still answer. */
     public static void shutdownOutput(int fd) {
         C.shutdown(fd, SHUT_WR);
+    }
+
+    /**
+     * How many bytes may wait in the socket on their way out (the kernel books twice as much for
+     * its own overhead). Root may go beyond net.core.wmem_max (SO_SNDBUFFORCE); anyone else gets
+     * at most that.
+     */
+    public static void setSendBuffer(Fd fd, int bytes) throws SysCallException {
+        int[] value = {bytes};
+        if (C.setsockopt(fd.fd(), SOL_SOCKET, SO_SNDBUFFORCE, value, Integer.BYTES) != 0) {
+            call("setsockopt SO_SNDBUF", () -> C.setsockopt(fd.fd(), SOL_SOCKET, SO_SNDBUF, value, Integer.BYTES));
+        }
     }
 
     private static void setOption(Fd fd, int level, int name, String what) throws SysCallException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sftpd.sftp.posix.SysCallException;
+import dev.sftpd.testkit.Root;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -85,6 +86,32 @@ class SocketsTest {
             }
             writer.get(10, TimeUnit.SECONDS);
             assertArrayEquals(big, got);
+        }
+    }
+
+    /** What a socket pair's end takes, unread, before a send would block. */
+    private static int unreadCapacity(Fd from) throws SysCallException {
+        byte[] chunk = new byte[16 * 1024];
+        int total = 0;
+        for (int sent; (sent = Sockets.sendNow(from.fd(), chunk, 0, chunk.length)) > 0; ) {
+            total += sent;
+        }
+        return total;
+    }
+
+    @Test
+    void aLargerSendBufferLetsMoreWaitUnread() throws Exception {
+        Root.assume("beyond net.core.wmem_max only root may set a send buffer");
+        Fd[] usual = Sockets.socketpair();
+        Fd[] larger = Sockets.socketpair();
+        try (Fd a = usual[0]; Fd b = usual[1]; Fd c = larger[0]; Fd d = larger[1]) {
+            Sockets.setSendBuffer(c, 512 * 1024);
+
+            int before = unreadCapacity(a);
+            int after = unreadCapacity(c);
+
+            assertTrue(after >= 512 * 1024, "a 512 KiB send buffer held " + after + " bytes unread");
+            assertTrue(after > 2 * before, "the default held " + before + " bytes, the larger " + after);
         }
     }
 

@@ -20,6 +20,14 @@ final class EnginePool implements Engines {
     /** A ready engine: its session shell, the engine's monitor channel, and the shell's stdin for the loginuid. */
     private record Ready(Launcher.Child session, Fd channel, Fd loginUid) {}
 
+    /**
+     * Each way of the socket pair between a session's engine and its transport may hold this
+     * much (twice, with the kernel's overhead): a whole 256 KiB READ reply of the engine's fits,
+     * so that the transport's relay reads it at once and sends it as one batch of packets
+     * rather than in the pieces the default 208 KiB let through.
+     */
+    private static final int SESSION_BUFFER = 512 * 1024;
+
     private final Pool<Ready> pool;
     private final MonitorMetrics metrics;
 
@@ -110,6 +118,8 @@ final class EnginePool implements Engines {
         }
         Fd[] pair = Sockets.socketpair();
         try (Fd loginUid = r.loginUid(); Fd engineEnd = pair[1]) {
+            Sockets.setSendBuffer(engineEnd, SESSION_BUFFER);
+            Sockets.setSendBuffer(pair[0], SESSION_BUFFER);
             byte[] uid = (Integer.toUnsignedString(account.uid()) + "\n").getBytes(StandardCharsets.US_ASCII);
             Sockets.writeFully(loginUid.fd(), uid, 0, uid.length);
             assignment.send(r.channel().fd(), engineEnd);
