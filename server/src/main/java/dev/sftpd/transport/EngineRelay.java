@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import org.apache.sshd.common.channel.RemoteWindow;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelDataReceiver;
@@ -186,9 +187,11 @@ final class EngineRelay implements Command, ChannelSessionAware {
                     out.write(buf, 0, length);
                     out.flush();
                 };
-                // The window only grows under us (the client's adjustments): if the chunk fits now,
-                // nothing in the batch waits for the client.
-                if (socket != null && channel.getRemoteWindow().getSize() >= n) {
+                // More than one packet's worth, or there is nothing to batch (and an idle session
+                // never allocates the batch's buffer). The window only grows under us (the client's
+                // adjustments): if the chunk fits now, nothing in the batch waits for the client.
+                RemoteWindow window = channel.getRemoteWindow();
+                if (socket != null && n > window.getPacketSize() && window.getSize() >= n) {
                     socket.batched(relay);
                 } else {
                     relay.run();
