@@ -9,17 +9,8 @@ final class Encoder {
     private int len = 4;
 
     Encoder(int type, int capacity) {
-        this(new byte[Math.max(capacity, 16)], type);
-    }
-
-    private Encoder(byte[] buf, int type) {
-        this.buf = buf;
+        this.buf = new byte[Math.max(capacity, 16)];
         u8(type);
-    }
-
-    /** An encoder writing into buf (grown only if a reply outgrows it): for a reused reply buffer. */
-    static Encoder over(byte[] buf, int type) {
-        return new Encoder(buf, type);
     }
 
     Encoder u8(int v) {
@@ -58,20 +49,7 @@ final class Encoder {
         return string(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Reserves n bytes for the caller to fill through {@link #array()} at the returned offset. */
-    int reserve(int n) {
-        ensure(n);
-        int at = len;
-        len += n;
-        return at;
-    }
-
-    /** Gives back the unused tail of a {@link #reserve} (a short read). */
-    void shrink(int n) {
-        len -= n;
-    }
-
-    void putU32At(int at, int v) {
+    private void putU32At(int at, int v) {
         buf[at] = (byte) (v >>> 24);
         buf[at + 1] = (byte) (v >>> 16);
         buf[at + 2] = (byte) (v >>> 8);

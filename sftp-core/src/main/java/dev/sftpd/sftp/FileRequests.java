@@ -5,10 +5,12 @@ import static dev.sftpd.sftp.SftpSession.log;
 import static dev.sftpd.sftp.SftpSession.show;
 
 import dev.sftpd.sftp.HandleTable.FileHandle;
+import dev.sftpd.sftp.posix.NativeScratch;
 import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.Stat;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.time.ZoneId;
@@ -16,6 +18,8 @@ import java.time.format.DateTimeFormatter;
 
 final class FileRequests {
     private static final int COPY_BUFFER = 64 * 1024;
+    /** A DATA reply's length, type, request id and data length. */
+    private static final int DATA_HEADER = 13;
     private static final DateTimeFormatter MODTIME = DateTimeFormatter.ofPattern("yyyyMMdd-HH:mm:ss");
 
     /** Nothing but this class's initialisation: see {@link SftpServerMain#prepare}. */
@@ -77,12 +81,12 @@ final class FileRequests {
             s.send(new Encoder(Sftp.FXP_DATA, 16).u32(id).u32(0));
             return;
         }
-        // The data is read straight into the session's reply buffer, behind its header.
-        Encoder reply = s.readReply().u32(id).u32(0);
-        int at = reply.reserve((int) len);
+        // The data is read into native memory behind the reply's header, and the reply leaves
+        // from there (ReplySink): the file's bytes are never copied into Java.
+        ByteBuffer reply = NativeScratch.get(DATA_HEADER + (int) len);
         int n;
         try {
-            n = s.posix.pread(f.fd, reply.array(), at, (int) len, off);
+            n = s.posix.pread(f.fd, reply, DATA_HEADER, (int) len, off);
         } catch (SysCallException e) {
             log.error("read \"%.100s\": %s", show(f.name()), e.reason());
             s.status(id, Status.fromErrno(e.errno()));
@@ -92,10 +96,9 @@ final class FileRequests {
             s.status(id, Status.EOF);
             return;
         }
-        reply.shrink((int) len - n);
-        reply.putU32At(at - 4, n);
+        reply.putInt(0, DATA_HEADER - 4 + n).put(4, (byte) Sftp.FXP_DATA).putInt(5, id).putInt(9, n);
         f.bytesRead += n;
-        s.send(reply);
+        s.send(reply, DATA_HEADER + n);
     }
 
     static void write(SftpSession s, int id, Decoder in) throws MalformedPacketException, IOException {

@@ -13,6 +13,7 @@ import java.util.Locale;
 
 public final class SftpServerMain {
     private static final String PROGRAM = "sftp-server";
+    private static final int STDOUT = 1;
     private static final SshLog log = SshLog.get(SftpServerMain.class);
 
     private SftpServerMain() {}
@@ -94,7 +95,7 @@ public final class SftpServerMain {
             log.fatal("%s", e.getMessage());
             return e.exitCode();
         }
-        StreamServer server = new StreamServer(new FileInputStream(FileDescriptor.in), protocolOut);
+        StreamServer server = new StreamServer(new FileInputStream(FileDescriptor.in), protocolOut, STDOUT);
         return server.run(sink -> new SftpSession(options, accounts, user, clientAddress, sink, operations));
     }
 }

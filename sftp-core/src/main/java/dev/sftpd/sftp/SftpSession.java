@@ -6,6 +6,7 @@ import dev.sftpd.log.SshLog;
 import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -27,7 +28,6 @@ public final class SftpSession {
     /** Why the request being handled was refused, if it was. */
     private String refusal;
     /** Reused by every READ: replies are written before the next request is handled. */
-    private final byte[] readBuffer = new byte[Sftp.MAX_MESSAGE + 16];
 
     public SftpSession(ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress,
                        ReplySink sink) {
@@ -263,11 +263,6 @@ public final class SftpSession {
         names(id, List.of(new NameEntry(name, name, Attrs.EMPTY)));
     }
 
-    /** A DATA reply over the session's read buffer, large enough for the biggest READ. */
-    Encoder readReply() {
-        return Encoder.over(readBuffer, Sftp.FXP_DATA);
-    }
-
     Encoder extendedReply(int id, int capacity) {
         return new Encoder(Sftp.FXP_EXTENDED_REPLY, capacity).u32(id);
     }
@@ -275,6 +270,11 @@ public final class SftpSession {
     void send(Encoder reply) throws IOException {
         reply.finish();
         sink.send(reply.array(), reply.length());
+    }
+
+    /** A complete reply, its length prefix included, in frame[0, length) of a direct buffer. */
+    void send(ByteBuffer frame, int length) throws IOException {
+        sink.send(frame, length);
     }
 
     // Handles.

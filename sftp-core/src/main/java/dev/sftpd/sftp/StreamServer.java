@@ -2,12 +2,15 @@
 package dev.sftpd.sftp;
 
 import dev.sftpd.log.SshLog;
+import dev.sftpd.sftp.posix.Posix;
+import dev.sftpd.sftp.posix.SysCallException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.function.Function;
 
 /**
@@ -24,15 +27,45 @@ public final class StreamServer {
 
     private final BufferedInputStream in;
     private final OutputStream out;
+    /** The descriptor out writes to, for replies in native memory; -1 when out is not one. */
+    private final int outFd;
 
     public StreamServer(InputStream in, OutputStream out) {
+        this(in, out, -1);
+    }
+
+    /**
+     * out writes to descriptor outFd: a reply in native memory (a READ's data) is then written
+     * from there, after what out holds, instead of being copied into Java and out again.
+     */
+    public StreamServer(InputStream in, OutputStream out, int outFd) {
         this.in = new BufferedInputStream(in, IO_BUFFER);
         this.out = new BufferedOutputStream(out, IO_BUFFER);
+        this.outFd = outFd;
     }
 
     /** Serves until the client goes away or the session must end; returns sftp-server's exit status. */
     public int run(Function<ReplySink, SftpSession> sessions) {
-        SftpSession session = sessions.apply((frame, length) -> out.write(frame, 0, length));
+        SftpSession session = sessions.apply(new ReplySink() {
+            @Override
+            public void send(byte[] frame, int length) throws IOException {
+                out.write(frame, 0, length);
+            }
+
+            @Override
+            public void send(ByteBuffer frame, int length) throws IOException {
+                if (outFd < 0) {
+                    ReplySink.super.send(frame, length);
+                    return;
+                }
+                out.flush();
+                try {
+                    Posix.get().writeFully(outFd, frame, 0, length);
+                } catch (SysCallException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+        });
         session.open();
         int status = readLoop(session);
         session.close();

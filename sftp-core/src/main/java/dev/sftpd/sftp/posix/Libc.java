@@ -8,13 +8,14 @@ import java.nio.ByteBuffer;
  * the engine and libc. Paths are NUL-terminated byte arrays (see {@link Posix#cpath}) because
  * SFTP names are arbitrary bytes; every other byte array is a buffer the call fills (statbuf,
  * buf). Pointers are addresses, 0 for NULL. pread reads into a direct buffer, pwrite writes
- * from a heap one, each from the buffer's position.
+ * from a heap one, write from a direct one, each from the buffer's position.
  */
 public interface Libc {
     int open(byte[] path, int flags, int mode);
     int close(int fd);
     long pread(int fd, ByteBuffer buf, long count, long offset);
     long pwrite(int fd, ByteBuffer buf, long count, long offset);
+    long write(int fd, ByteBuffer buf, long count);
     int fsync(int fd);
     int ftruncate(int fd, long length);
     int truncate(byte[] path, long length);

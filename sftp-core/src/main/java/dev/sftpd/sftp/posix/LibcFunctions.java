@@ -16,6 +16,7 @@ final class LibcFunctions extends CLibrary implements Libc {
     private final CFunction close = function("close", Type.SINT, Type.SINT);
     private final CFunction pread = function("pread", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG, Type.SLONG);
     private final CFunction pwrite = function("pwrite", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG, Type.SLONG);
+    private final CFunction write = function("write", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
     private final CFunction fsync = function("fsync", Type.SINT, Type.SINT);
     private final CFunction ftruncate = function("ftruncate", Type.SINT, Type.SINT, Type.SLONG);
     private final CFunction truncate = function("truncate", Type.SINT, Type.POINTER, Type.SLONG);
@@ -81,6 +82,14 @@ final class LibcFunctions extends CLibrary implements Libc {
     @Override
     public long pwrite(int fd, ByteBuffer buf, long count, long offset) {
         return pwrite.call(in(1, buf), fd, 0, count, offset);
+    }
+
+    @Override
+    public long write(int fd, ByteBuffer buf, long count) {
+        if (!buf.isDirect()) {
+            throw new IllegalArgumentException("write from a heap buffer");
+        }
+        return write.call(fd, MEMORY.getDirectBufferAddress(buf) + buf.position(), count);
     }
 
     @Override

@@ -88,6 +88,19 @@ public final class Posix {
         return n;
     }
 
+    /** pread(2) into direct[at, at+len); returns the byte count, 0 at end of file. Copies nothing. */
+    public int pread(int fd, ByteBuffer direct, int at, int len, long position) throws SysCallException {
+        return (int) check("pread", libc.pread(fd, direct.slice(at, len), len, position));
+    }
+
+    /** write(2) of all of direct[from, from+len) to a blocking descriptor. */
+    public void writeFully(int fd, ByteBuffer direct, int from, int len) throws SysCallException {
+        Objects.checkFromIndexSize(from, len, direct.capacity());
+        for (int done = 0; done < len; ) {
+            done += (int) check("write", libc.write(fd, direct.slice(from + done, len - done), len - done));
+        }
+    }
+
     public int pwrite(int fd, byte[] buf, int off, int len, long position) throws SysCallException {
         return (int) check("pwrite", libc.pwrite(fd, ByteBuffer.wrap(buf, off, len).slice(), len, position));
     }
