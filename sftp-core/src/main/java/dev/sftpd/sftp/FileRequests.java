@@ -114,7 +114,9 @@ final class FileRequests {
         Status status;
         try {
             // With O_APPEND, Linux pwrite appends whatever the offset, as sftp-server's unseeked write does.
-            int n = s.posix.pwrite(f.fd, data.array(), data.offset(), data.length(), off);
+            int n = s.request != null
+                    ? s.posix.pwrite(f.fd, s.request, data.offset(), data.length(), off)
+                    : s.posix.pwrite(f.fd, data.array(), data.offset(), data.length(), off);
             if (n == data.length()) {
                 f.bytesWritten += n;
                 status = Status.OK;

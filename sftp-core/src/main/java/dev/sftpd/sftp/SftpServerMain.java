@@ -6,13 +6,13 @@ import dev.sftpd.log.Logging;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.sftp.posix.Posix;
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.util.Locale;
 
 public final class SftpServerMain {
     private static final String PROGRAM = "sftp-server";
+    private static final int STDIN = 0;
     private static final int STDOUT = 1;
     private static final SshLog log = SshLog.get(SftpServerMain.class);
 
@@ -95,7 +95,7 @@ public final class SftpServerMain {
             log.fatal("%s", e.getMessage());
             return e.exitCode();
         }
-        StreamServer server = new StreamServer(new FileInputStream(FileDescriptor.in), protocolOut, STDOUT);
+        StreamServer server = new StreamServer(STDIN, protocolOut, STDOUT);
         return server.run(sink -> new SftpSession(options, accounts, user, clientAddress, sink, operations));
     }
 }

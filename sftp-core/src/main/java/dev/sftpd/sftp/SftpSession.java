@@ -21,6 +21,8 @@ public final class SftpSession {
     private final ServerOptions options;
     private final String clientAddress;
     private final ReplySink sink;
+    /** The request being handled, where StreamServer read it, indexed as its array; null when it came as an array only. */
+    ByteBuffer request;
     private final OperationLog operations;
     private boolean initDone;
     /** The status the request being handled was answered with (a handle counts as OK), for the audit trail. */
@@ -85,6 +87,19 @@ public final class SftpSession {
     }
 
     /** Handles one message (type byte onwards, without its length prefix). */
+    /**
+     * {@link #process(byte[], int, int)} of a request StreamServer read into native memory:
+     * msg[0, len) holds all of it but a WRITE's data, which the WRITE takes from request.
+     */
+    void process(byte[] msg, int len, ByteBuffer request) throws SessionEndException, IOException {
+        this.request = request;
+        try {
+            process(msg, 0, len);
+        } finally {
+            this.request = null;
+        }
+    }
+
     public void process(byte[] msg, int off, int len) throws SessionEndException, IOException {
         Decoder in = new Decoder(msg, off, len);
         String what = "message";

@@ -4,7 +4,6 @@ package dev.sftpd.sftp;
 import dev.sftpd.log.SshLog;
 import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.SysCallException;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -20,26 +19,61 @@ import java.util.function.Function;
  * so pipelined small replies leave in one write. Writing on the thread that read the data
  * keeps it in that core's cache and needs no hand-off: measured, a writer thread cost three
  * futex calls per request and a fresh buffer per READ.
+ *
+ * <p>Requests are read into native memory, as many as have arrived, and each is copied into
+ * the Java array the session decodes, except a WRITE's data: the session writes that to the
+ * file from where it was read (SftpSession.process), so an upload's bytes are copied once on
+ * their way through, as in sftp-server.
  */
 public final class StreamServer {
     private static final SshLog log = SshLog.get(StreamServer.class);
     private static final int IO_BUFFER = 64 * 1024;
+    /** A WRITE's type, id, handle length, offset and data length: what precedes the handle and the data. */
+    private static final int WRITE_FIXED = 1 + 4 + 4 + 8 + 4;
 
-    private final BufferedInputStream in;
+    private final Input in;
     private final OutputStream out;
     /** The descriptor out writes to, for replies in native memory; -1 when out is not one. */
     private final int outFd;
+    /** What has arrived and is not yet handled: [start, end). */
+    private final ByteBuffer received = ByteBuffer.allocateDirect(4 + Sftp.MAX_MESSAGE + IO_BUFFER);
+    private int start;
+    private int end;
+
+    /** Where requests come from: read(2) on a descriptor, or a stream (the tests'). */
+    private interface Input {
+        /** Reads into received[at, at+len); the count, 0 at end of input. */
+        int read(ByteBuffer received, int at, int len) throws IOException;
+    }
 
     public StreamServer(InputStream in, OutputStream out) {
-        this(in, out, -1);
+        byte[] chunk = new byte[IO_BUFFER];
+        this.in = (received, at, len) -> {
+            int n = in.read(chunk, 0, Math.min(len, chunk.length));
+            if (n <= 0) {
+                return 0;
+            }
+            received.put(at, chunk, 0, n);
+            return n;
+        };
+        this.out = new BufferedOutputStream(out, IO_BUFFER);
+        this.outFd = -1;
     }
 
     /**
-     * out writes to descriptor outFd: a reply in native memory (a READ's data) is then written
-     * from there, after what out holds, instead of being copied into Java and out again.
+     * Requests come from descriptor inFd and out writes to descriptor outFd: a request is read
+     * into native memory and a reply in native memory (a READ's data) is written from there,
+     * after what out holds, instead of being copied into Java and out again.
      */
-    public StreamServer(InputStream in, OutputStream out, int outFd) {
-        this.in = new BufferedInputStream(in, IO_BUFFER);
+    public StreamServer(int inFd, OutputStream out, int outFd) {
+        Posix posix = Posix.get();
+        this.in = (received, at, len) -> {
+            try {
+                return posix.read(inFd, received, at, len);
+            } catch (SysCallException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        };
         this.out = new BufferedOutputStream(out, IO_BUFFER);
         this.outFd = outFd;
     }
@@ -79,11 +113,10 @@ public final class StreamServer {
 
     private int readLoop(SftpSession session) {
         byte[] msg = new byte[Sftp.MAX_MESSAGE];
-        byte[] header = new byte[4];
         int len;
         while (true) {
             try {
-                if (in.available() == 0) {
+                if (start == end) {
                     out.flush();
                 }
             } catch (IOException e) {
@@ -91,17 +124,21 @@ public final class StreamServer {
                 return 0;
             }
             try {
-                if (!readFully(header, 4, true)) {
-                    log.debug1("read eof");
-                    return 0;
+                if (!fill(4)) {
+                    if (start == end) {
+                        log.debug1("read eof");
+                        return 0;
+                    }
+                    throw new EOFException();
                 }
-                len = lengthOf(header);
+                len = received.getInt(start);
                 if (Integer.toUnsignedLong(len) > Sftp.MAX_MESSAGE) {
                     log.error("bad message from %s local user %s", session.clientAddress(), session.user.name());
                     return SessionEndException.BAD_LENGTH;
                 }
-                if (!readFully(msg, len, false)) {
-                    return 0;
+                start += 4;
+                if (!fill(len)) {
+                    throw new EOFException();
                 }
             } catch (EOFException e) {
                 log.debug1("read eof");
@@ -110,8 +147,11 @@ public final class StreamServer {
                 log.error("read: %s", e.getMessage());
                 return 1;
             }
+            ByteBuffer request = received.slice(start, len);
+            request.get(0, msg, 0, decodedLength(request, len));
+            start += len;
             try {
-                session.process(msg, 0, len);
+                session.process(msg, len, request);
             } catch (SessionEndException e) {
                 return e.exitCode();
             } catch (IOException e) {
@@ -121,23 +161,41 @@ public final class StreamServer {
         }
     }
 
-    private static int lengthOf(byte[] header) {
-        return (header[0] & 0xff) << 24 | (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8 | (header[3] & 0xff);
-    }
-
-    /** False at a clean end of input before the first byte; EOFException in the middle of a message. */
-    private boolean readFully(byte[] buf, int len, boolean atBoundary) throws IOException {
-        int done = 0;
-        while (done < len) {
-            int n = in.read(buf, done, len - done);
-            if (n < 0) {
-                if (done == 0 && atBoundary) {
-                    return false;
-                }
-                throw new EOFException();
+    /**
+     * Whether n bytes have arrived after start, reading what is there (moving the unhandled
+     * bytes to the front first if n would not fit behind them); false at the end of input.
+     */
+    private boolean fill(int n) throws IOException {
+        if (received.capacity() - start < n) {
+            received.put(0, received, start, end - start);
+            end -= start;
+            start = 0;
+        }
+        while (end - start < n) {
+            int got = in.read(received, end, received.capacity() - end);
+            if (got == 0) {
+                return false;
             }
-            done += n;
+            end += got;
         }
         return true;
+    }
+
+    /**
+     * How much of a request the session decodes from the Java array: all of it, but for a
+     * well-formed WRITE only what precedes the data, which stays in native memory. A WRITE
+     * whose lengths do not add up is copied whole, for the decoder to reject as it would.
+     */
+    private static int decodedLength(ByteBuffer request, int len) {
+        if (len < WRITE_FIXED || request.get(0) != Sftp.FXP_WRITE) {
+            return len;
+        }
+        long handle = Integer.toUnsignedLong(request.getInt(5));
+        if (handle > len - WRITE_FIXED) {
+            return len;
+        }
+        int head = WRITE_FIXED + (int) handle;
+        long data = Integer.toUnsignedLong(request.getInt(head - 4));
+        return head + data == len ? head : len;
     }
 }

@@ -7,14 +7,15 @@ import java.nio.ByteBuffer;
  * Called through {@link LibcFunctions}; an interface so that the fuzz tests can stand between
  * the engine and libc. Paths are NUL-terminated byte arrays (see {@link Posix#cpath}) because
  * SFTP names are arbitrary bytes; every other byte array is a buffer the call fills (statbuf,
- * buf). Pointers are addresses, 0 for NULL. pread reads into a direct buffer, pwrite writes
- * from a heap one, write from a direct one, each from the buffer's position.
+ * buf). Pointers are addresses, 0 for NULL. pread and read read into a direct buffer, write
+ * writes from one, pwrite from either, each from the buffer's position.
  */
 public interface Libc {
     int open(byte[] path, int flags, int mode);
     int close(int fd);
     long pread(int fd, ByteBuffer buf, long count, long offset);
     long pwrite(int fd, ByteBuffer buf, long count, long offset);
+    long read(int fd, ByteBuffer buf, long count);
     long write(int fd, ByteBuffer buf, long count);
     int fsync(int fd);
     int ftruncate(int fd, long length);

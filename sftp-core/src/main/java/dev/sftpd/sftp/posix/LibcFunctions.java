@@ -16,6 +16,7 @@ final class LibcFunctions extends CLibrary implements Libc {
     private final CFunction close = function("close", Type.SINT, Type.SINT);
     private final CFunction pread = function("pread", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG, Type.SLONG);
     private final CFunction pwrite = function("pwrite", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG, Type.SLONG);
+    private final CFunction read = function("read", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
     private final CFunction write = function("write", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
     private final CFunction fsync = function("fsync", Type.SINT, Type.SINT);
     private final CFunction ftruncate = function("ftruncate", Type.SINT, Type.SINT, Type.SLONG);
@@ -73,23 +74,33 @@ final class LibcFunctions extends CLibrary implements Libc {
 
     @Override
     public long pread(int fd, ByteBuffer buf, long count, long offset) {
-        if (!buf.isDirect()) {
-            throw new IllegalArgumentException("pread into a heap buffer");
-        }
-        return pread.call(fd, MEMORY.getDirectBufferAddress(buf) + buf.position(), count, offset);
+        return pread.call(fd, address(buf), count, offset);
     }
 
     @Override
     public long pwrite(int fd, ByteBuffer buf, long count, long offset) {
+        if (buf.isDirect()) {
+            return pwrite.call(fd, address(buf), count, offset);
+        }
         return pwrite.call(in(1, buf), fd, 0, count, offset);
     }
 
     @Override
+    public long read(int fd, ByteBuffer buf, long count) {
+        return read.call(fd, address(buf), count);
+    }
+
+    @Override
     public long write(int fd, ByteBuffer buf, long count) {
-        if (!buf.isDirect()) {
-            throw new IllegalArgumentException("write from a heap buffer");
+        return write.call(fd, address(buf), count);
+    }
+
+    /** Where a direct buffer's position is in memory. */
+    private static long address(ByteBuffer direct) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("a heap buffer where native memory is needed");
         }
-        return write.call(fd, MEMORY.getDirectBufferAddress(buf) + buf.position(), count);
+        return MEMORY.getDirectBufferAddress(direct) + direct.position();
     }
 
     @Override

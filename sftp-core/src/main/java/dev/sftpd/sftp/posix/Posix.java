@@ -93,6 +93,16 @@ public final class Posix {
         return (int) check("pread", libc.pread(fd, direct.slice(at, len), len, position));
     }
 
+    /** read(2) into direct[at, at+len); returns the byte count, 0 at end of input. */
+    public int read(int fd, ByteBuffer direct, int at, int len) throws SysCallException {
+        return (int) check("read", libc.read(fd, direct.slice(at, len), len));
+    }
+
+    /** pwrite(2) of direct[at, at+len), straight from native memory. */
+    public int pwrite(int fd, ByteBuffer direct, int at, int len, long position) throws SysCallException {
+        return (int) check("pwrite", libc.pwrite(fd, direct.slice(at, len), len, position));
+    }
+
     /** write(2) of all of direct[from, from+len) to a blocking descriptor. */
     public void writeFully(int fd, ByteBuffer direct, int from, int len) throws SysCallException {
         Objects.checkFromIndexSize(from, len, direct.capacity());
