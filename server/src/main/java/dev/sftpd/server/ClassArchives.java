@@ -169,7 +169,8 @@ final class ClassArchives {
                 Path p = javaHome.resolve(file);
                 if (Files.exists(p)) {
                     BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                    parts.addAll(List.of(file, Long.toString(a.size()), Long.toString(a.lastModifiedTime().toMillis())));
+                    parts.addAll(List.of(file, Long.toString(a.size()),
+                            Long.toString(a.lastModifiedTime().toMillis())));
                 }
             }
             for (String entry : classPath) {

@@ -179,7 +179,8 @@ final class EngineRelay implements Command, ChannelSessionAware {
         byte[] buf = new byte[CHUNK];
         int status = 0;
         ChannelSession channel = toEngine.channel;
-        InheritedSocketSession socket = channel.getSession().getIoSession() instanceof InheritedSocketSession s ? s : null;
+        InheritedSocketSession socket =
+                channel.getSession().getIoSession() instanceof InheritedSocketSession s ? s : null;
         try {
             for (int n; (n = Sockets.read(engine.fd(), buf, 0, buf.length)) > 0; ) {
                 int length = n;

@@ -21,7 +21,10 @@ public final class SftpSession {
     private final ServerOptions options;
     private final String clientAddress;
     private final ReplySink sink;
-    /** The request being handled, where StreamServer read it, indexed as its array; null when it came as an array only. */
+    /**
+     * The request being handled, in the native memory StreamServer read it into, indexed as its
+     * array; null when it came as an array only.
+     */
     ByteBuffer request;
     private final OperationLog operations;
     private boolean initDone;
@@ -29,7 +32,6 @@ public final class SftpSession {
     private Status answered;
     /** Why the request being handled was refused, if it was. */
     private String refusal;
-    /** Reused by every READ: replies are written before the next request is handled. */
 
     public SftpSession(ServerOptions options, Accounts accounts, Accounts.User user, String clientAddress,
                        ReplySink sink) {
@@ -86,7 +88,6 @@ public final class SftpSession {
                 h instanceof HandleTable.FileHandle f ? new Audited.Counts(f) : null, null);
     }
 
-    /** Handles one message (type byte onwards, without its length prefix). */
     /**
      * {@link #process(byte[], int, int)} of a request StreamServer read into native memory:
      * msg[0, len) holds all of it but a WRITE's data, which the WRITE takes from request.
@@ -100,6 +101,7 @@ public final class SftpSession {
         }
     }
 
+    /** Handles one message (type byte onwards, without its length prefix). */
     public void process(byte[] msg, int off, int len) throws SessionEndException, IOException {
         Decoder in = new Decoder(msg, off, len);
         String what = "message";

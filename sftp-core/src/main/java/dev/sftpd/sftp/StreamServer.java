@@ -42,18 +42,18 @@ public final class StreamServer {
 
     /** Where requests come from: read(2) on a descriptor, or a stream (the tests'). */
     private interface Input {
-        /** Reads into received[at, at+len); the count, 0 at end of input. */
-        int read(ByteBuffer received, int at, int len) throws IOException;
+        /** Reads into buffer[at, at+len); the count, 0 at end of input. */
+        int read(ByteBuffer buffer, int at, int len) throws IOException;
     }
 
     public StreamServer(InputStream in, OutputStream out) {
         byte[] chunk = new byte[IO_BUFFER];
-        this.in = (received, at, len) -> {
+        this.in = (buffer, at, len) -> {
             int n = in.read(chunk, 0, Math.min(len, chunk.length));
             if (n <= 0) {
                 return 0;
             }
-            received.put(at, chunk, 0, n);
+            buffer.put(at, chunk, 0, n);
             return n;
         };
         this.out = new BufferedOutputStream(out, IO_BUFFER);
@@ -67,9 +67,9 @@ public final class StreamServer {
      */
     public StreamServer(int inFd, OutputStream out, int outFd) {
         Posix posix = Posix.get();
-        this.in = (received, at, len) -> {
+        this.in = (buffer, at, len) -> {
             try {
-                return posix.read(inFd, received, at, len);
+                return posix.read(inFd, buffer, at, len);
             } catch (SysCallException e) {
                 throw new IOException(e.getMessage(), e);
             }
