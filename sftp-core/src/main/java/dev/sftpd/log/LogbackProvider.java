@@ -18,8 +18,9 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * Before that, SLF4J searches every jar for providers. Named by {@link #SYSTEM_PROPERTIES}, this
  * provider is the one SLF4J takes, without the search, and it sets up the context as
  * DefaultLogging does: with the string concatenations compiled inline, a pooled transport's
- * start took 23 ms of CPU less, an engine's 16 (docs/BENCHMARKS.md, 2026-12-07 15:25). A JVM started without them (a test's, say) gets Logback's
- * provider and DefaultLogging: the same configuration.
+ * start took 23 ms of CPU less, an engine's 16 (docs/BENCHMARKS.md, 2026-12-07 15:25). A JVM
+ * started without them (a test's, say) gets Logback's provider and DefaultLogging: the same
+ * configuration.
  */
 public final class LogbackProvider implements SLF4JServiceProvider {
     /** The flags that make SLF4J take this provider, and keep quiet about having been told to. */

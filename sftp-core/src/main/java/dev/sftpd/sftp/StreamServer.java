@@ -27,6 +27,7 @@ import java.util.function.Function;
  */
 public final class StreamServer {
     private static final SshLog log = SshLog.get(StreamServer.class);
+    private static final Posix POSIX = Posix.get();
     private static final int IO_BUFFER = 64 * 1024;
     /** A WRITE's type, id, handle length, offset and data length: what precedes the handle and the data. */
     private static final int WRITE_FIXED = 1 + 4 + 4 + 8 + 4;
@@ -66,10 +67,9 @@ public final class StreamServer {
      * after what out holds, instead of being copied into Java and out again.
      */
     public StreamServer(int inFd, OutputStream out, int outFd) {
-        Posix posix = Posix.get();
         this.in = (buffer, at, len) -> {
             try {
-                return posix.read(inFd, buffer, at, len);
+                return POSIX.read(inFd, buffer, at, len);
             } catch (SysCallException e) {
                 throw new IOException(e.getMessage(), e);
             }
@@ -94,7 +94,7 @@ public final class StreamServer {
                 }
                 out.flush();
                 try {
-                    Posix.get().writeFully(outFd, frame, 0, length);
+                    POSIX.writeFully(outFd, frame, 0, length);
                 } catch (SysCallException e) {
                     throw new IOException(e.getMessage(), e);
                 }

@@ -83,7 +83,7 @@ public final class Posix {
     public int pread(int fd, byte[] buf, int off, int len, long position) throws SysCallException {
         Objects.checkFromIndexSize(off, len, buf.length);
         ByteBuffer scratch = NativeScratch.get(len);
-        int n = (int) check("pread", libc.pread(fd, scratch, len, position));
+        int n = pread(fd, scratch, 0, len, position);
         scratch.get(0, buf, off, n);
         return n;
     }
@@ -105,7 +105,6 @@ public final class Posix {
 
     /** write(2) of all of direct[from, from+len) to a blocking descriptor. */
     public void writeFully(int fd, ByteBuffer direct, int from, int len) throws SysCallException {
-        Objects.checkFromIndexSize(from, len, direct.capacity());
         for (int done = 0; done < len; ) {
             done += (int) check("write", libc.write(fd, direct.slice(from + done, len - done), len - done));
         }
