@@ -8,11 +8,17 @@ import dev.sftpd.privsep.Sockets;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.RemoteWindow;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelDataReceiver;
@@ -31,12 +37,13 @@ final class EngineRelay implements Command, ChannelSessionAware {
     private static final SshLog log = SshLog.get(EngineRelay.class);
     /** OpenSSH's client reads and writes up to 256 KiB per request. */
     private static final int CHUNK = 256 * 1024 + 64;
+    /** A CHANNEL_DATA packet's fields before its data: the recipient channel and the data's length. */
+    private static final int DATA_HEADER = 8;
 
     private final MonitorCalls monitor;
     private final String request;
     private final String argument;
     private final ToEngine toEngine = new ToEngine();
-    private OutputStream out;
     private OutputStream err;
     private ExitCallback exit;
     private volatile Fd engine;
@@ -60,9 +67,9 @@ final class EngineRelay implements Command, ChannelSessionAware {
         // Not called: the channel has a data receiver.
     }
 
+    /** Not written: the engine's replies go out as packets of their own (ToClient); MINA closes it with the channel. */
     @Override
     public void setOutputStream(OutputStream out) {
-        this.out = out;
     }
 
     @Override
@@ -181,13 +188,11 @@ final class EngineRelay implements Command, ChannelSessionAware {
         ChannelSession channel = toEngine.channel;
         InheritedSocketSession socket =
                 channel.getSession().getIoSession() instanceof InheritedSocketSession s ? s : null;
+        ToClient toClient = new ToClient(channel);
         try {
             for (int n; (n = Sockets.read(engine.fd(), buf, 0, buf.length)) > 0; ) {
                 int length = n;
-                InheritedSocketSession.Writes relay = () -> {
-                    out.write(buf, 0, length);
-                    out.flush();
-                };
+                InheritedSocketSession.Writes relay = () -> toClient.send(buf, length);
                 // More than one packet's worth, or there is nothing to batch (and an idle session
                 // never allocates the batch's buffer). The window only grows under us (the client's
                 // adjustments): if the chunk fits now, nothing in the batch waits for the client.
@@ -203,6 +208,56 @@ final class EngineRelay implements Command, ChannelSessionAware {
             status = 255;
         }
         exit.onExit(status);
+    }
+
+    /**
+     * The engine's replies as CHANNEL_DATA packets: each at most the client's packet size, each
+     * sent once the client's window holds it, waiting as long as MINA's ChannelOutputStream
+     * would. Unlike that stream, which takes a new packet buffer of some 32 KiB for every packet
+     * (a young collection every 40-odd packets with the transport's small heap: 700 of them in a
+     * 1 GiB download), one buffer serves packet after packet: MINA encrypts a packet in its
+     * buffer and InheritedSocketSession writes it or copies it into the batch before writePacket
+     * returns, so a write that is done leaves the buffer ours again. One that is not (a key
+     * re-exchange holds channel data until it ends) keeps its buffer, and the next packet takes
+     * a new one.
+     */
+    private static final class ToClient {
+        private final ChannelSession channel;
+        private final Session session;
+        private final RemoteWindow window;
+        private final Duration timeout;
+        /** The buffer the last packet was written from, free again; null while MINA holds it. */
+        private Buffer free;
+
+        ToClient(ChannelSession channel) {
+            this.channel = channel;
+            this.session = channel.getSession();
+            this.window = channel.getRemoteWindow();
+            this.timeout = CoreModuleProperties.WAIT_FOR_SPACE_TIMEOUT.getRequired(channel);
+        }
+
+        void send(byte[] data, int length) throws IOException {
+            try {
+                for (int offset = 0; offset < length; ) {
+                    session.resetIdleTimeout();
+                    long room = Math.min(window.waitForSpace(timeout), window.getPacketSize());
+                    int n = (int) Math.min(room, length - offset);
+                    Buffer packet = free != null ? session.prepareBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, free)
+                            : session.createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA,
+                                    DATA_HEADER + (int) Math.min(window.getPacketSize(), CHUNK));
+                    free = null;
+                    packet.putUInt(channel.getRecipient());
+                    packet.putBytes(data, offset, n);
+                    window.waitAndConsume(n, timeout);
+                    if (channel.writePacket(packet).isDone()) {
+                        free = packet;
+                    }
+                    offset += n;
+                }
+            } catch (InterruptedException e) {
+                throw (IOException) new InterruptedIOException("relay to the client interrupted").initCause(e);
+            }
+        }
     }
 
     /**
