@@ -12,6 +12,7 @@ import com.kenai.jffi.ObjectParameterType;
 import com.kenai.jffi.Type;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Why not jnr-ffi, which only the monitor's root-only bindings still use (PAM, shadow, login
@@ -28,12 +29,19 @@ import java.util.Objects;
  */
 public final class CFunction {
     private static final Invoker INVOKER = Invoker.getInstance();
-    private static final Strategy BYTES = new Strategy(ObjectParameterType.BYTE);
-    private static final Strategy INTS = new Strategy(ObjectParameterType.INT);
-    private static final Strategy LONGS = new Strategy(ObjectParameterType.LONG);
+    private static final Strategy BYTES = new Strategy(ObjectParameterType.BYTE, 0);
+    private static final Strategy INTS = new Strategy(ObjectParameterType.INT, 1);
+    private static final Strategy LONGS = new Strategy(ObjectParameterType.LONG, 2);
     private static final int IN = ObjectParameterInfo.IN;
     private static final int OUT = ObjectParameterInfo.OUT;
     private static final int IN_OUT = IN | OUT;
+    /** Parameter indexes (at most six arguments), component types (byte, int, long) and flag sets (five bits). */
+    private static final int INDEXES = 8;
+    private static final int COMPONENTS = 3;
+    private static final int FLAG_COMBINATIONS = 32;
+    /** jffi's description of an array parameter by index, component type and flags, made on first use. */
+    private static final AtomicReferenceArray<ObjectParameterInfo> INFOS =
+            new AtomicReferenceArray<>(INDEXES * COMPONENTS * FLAG_COMBINATIONS);
 
     private final String name;
     private final long address;
@@ -210,17 +218,35 @@ public final class CFunction {
             return array instanceof byte[] ? BYTES : array instanceof int[] ? INTS : LONGS;
         }
 
+        /**
+         * jffi's description of this parameter. jffi keeps one per combination too, but looks it
+         * up by a boxed Integer each time: for a libcrypto cipher's five or so calls per packet
+         * that was 12 MB of Integers per GiB moved, besides the map lookups.
+         */
         private ObjectParameterInfo info() {
-            return ObjectParameterInfo.create(index, ObjectParameterInfo.ARRAY, strategy().component, flags);
+            Strategy strategy = strategy();
+            if (index < 0 || index >= INDEXES || flags < 0 || flags >= FLAG_COMBINATIONS) {
+                return ObjectParameterInfo.create(index, ObjectParameterInfo.ARRAY, strategy.component, flags);
+            }
+            int slot = (index * COMPONENTS + strategy.slot) * FLAG_COMBINATIONS + flags;
+            ObjectParameterInfo info = INFOS.get(slot);
+            if (info == null) {
+                info = ObjectParameterInfo.create(index, ObjectParameterInfo.ARRAY, strategy.component, flags);
+                INFOS.set(slot, info);
+            }
+            return info;
         }
     }
 
     /** How jffi finds an {@link Array}'s Java array and the part of it passed. */
     private static final class Strategy extends ObjectParameterStrategy<Array> {
         final ObjectParameterInfo.ComponentType component;
+        /** Its place among the component types in {@link #INFOS}. */
+        final int slot;
 
-        Strategy(ObjectParameterType.ComponentType type) {
+        Strategy(ObjectParameterType.ComponentType type, int slot) {
             super(HEAP, ObjectParameterType.create(ObjectParameterType.ARRAY, type));
+            this.slot = slot;
             component = type == ObjectParameterType.BYTE ? ObjectParameterInfo.BYTE
                     : type == ObjectParameterType.INT ? ObjectParameterInfo.INT : ObjectParameterInfo.LONG;
         }
