@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.RemoteWindow;
 import org.apache.sshd.common.session.Session;
@@ -37,6 +36,13 @@ final class EngineRelay implements Command, ChannelSessionAware {
     private static final SshLog log = SshLog.get(EngineRelay.class);
     /** OpenSSH's client reads and writes up to 256 KiB per request. */
     private static final int CHUNK = 256 * 1024 + 64;
+    /**
+     * The size of the arrays client data waits in when the engine's socket is full: OpenSSH's
+     * clients send at most 32 KiB per packet; a larger piece waits in an array of its own.
+     */
+    private static final int SLOT = 32 * 1024;
+    /** At most this many spare arrays are kept (512 KiB), however much an upload once had waiting. */
+    private static final int SPARE_SLOTS = 16;
     /** A CHANNEL_DATA packet's fields before its data: the recipient channel and the data's length. */
     private static final int DATA_HEADER = 8;
 
@@ -111,7 +117,13 @@ final class EngineRelay implements Command, ChannelSessionAware {
     private final class ToEngine implements ChannelDataReceiver {
         private ChannelSession channel;
         /** Guarded by this; a chunk leaves it only once written, so nothing overtakes it. */
-        private final ArrayDeque<byte[]> waiting = new ArrayDeque<>();
+        private final ArrayDeque<Chunk> waiting = new ArrayDeque<>();
+        /**
+         * Guarded by this: arrays of a packet's size whose chunks have been written, for the next
+         * chunks to wait in. An upload outruns the engine's pwrite now and then, and a fifth of a
+         * 1 GiB put's bytes waited here, each chunk in an array of its own: 185 MB of garbage.
+         */
+        private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
         private boolean eof;
         private boolean failed;
 
@@ -134,7 +146,10 @@ final class EngineRelay implements Command, ChannelSessionAware {
                     }
                 }
                 if (sent < len) {
-                    waiting.add(Arrays.copyOfRange(buf, start + sent, start + len));
+                    int n = len - sent;
+                    byte[] bytes = n <= SLOT && !spare.isEmpty() ? spare.pop() : new byte[Math.max(n, SLOT)];
+                    System.arraycopy(buf, start + sent, bytes, 0, n);
+                    waiting.add(new Chunk(bytes, n));
                     notifyAll();
                 }
                 return sent;
@@ -150,10 +165,13 @@ final class EngineRelay implements Command, ChannelSessionAware {
         /** The relay-in thread: writes what the socket did not take at once, then passes on EOF. */
         void drain() {
             try {
-                for (byte[] chunk; (chunk = next()) != null; ) {
-                    Sockets.writeFully(engine.fd(), chunk, 0, chunk.length);
+                for (Chunk chunk; (chunk = next()) != null; ) {
+                    Sockets.writeFully(engine.fd(), chunk.bytes, 0, chunk.length);
                     synchronized (this) {
                         waiting.remove();
+                        if (chunk.bytes.length == SLOT && spare.size() < SPARE_SLOTS) {
+                            spare.push(chunk.bytes);
+                        }
                     }
                     channel.getLocalWindow().release(chunk.length);
                 }
@@ -173,13 +191,16 @@ final class EngineRelay implements Command, ChannelSessionAware {
         }
 
         /** The oldest chunk still waiting, left in place; null at EOF with nothing waiting, or after a failure. */
-        private synchronized byte[] next() throws InterruptedException {
+        private synchronized Chunk next() throws InterruptedException {
             while (waiting.isEmpty() && !eof && !failed) {
                 wait();
             }
             return failed ? null : waiting.peek();
         }
     }
+
+    /** The first length bytes of bytes: channel data waiting for the engine's socket. */
+    private record Chunk(byte[] bytes, int length) {}
 
     /** The engine's replies to the client; the engine's end of the socket closing ends the session. */
     private void engineToClient() {
