@@ -168,9 +168,7 @@ final class ClassArchives {
             for (String file : JDK_FILES) {
                 Path p = javaHome.resolve(file);
                 if (Files.exists(p)) {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                    parts.addAll(List.of(file, Long.toString(a.size()),
-                            Long.toString(a.lastModifiedTime().toMillis())));
+                    parts.addAll(identity(file, Files.readAttributes(p, BasicFileAttributes.class)));
                 }
             }
             for (String entry : classPath) {
@@ -178,7 +176,7 @@ final class ClassArchives {
                 if (a.isDirectory()) {
                     return Optional.empty();
                 }
-                parts.addAll(List.of(entry, Long.toString(a.size()), Long.toString(a.lastModifiedTime().toMillis())));
+                parts.addAll(identity(entry, a));
             }
             parts.forEach(p -> sha.update((p + "\0").getBytes(StandardCharsets.UTF_8)));
             String hash = HexFormat.of().formatHex(sha.digest(), 0, 8);
@@ -188,6 +186,11 @@ final class ClassArchives {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A file as it enters an archive's name: its name, size and modification time. */
+    private static List<String> identity(String name, BasicFileAttributes a) {
+        return List.of(name, Long.toString(a.size()), Long.toString(a.lastModifiedTime().toMillis()));
     }
 
     /**

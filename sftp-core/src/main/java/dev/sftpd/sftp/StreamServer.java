@@ -71,7 +71,7 @@ public final class StreamServer {
             try {
                 return POSIX.read(inFd, buffer, at, len);
             } catch (SysCallException e) {
-                throw new IOException(e.getMessage(), e);
+                throw asIo(e);
             }
         };
         this.out = new BufferedOutputStream(out, IO_BUFFER);
@@ -96,7 +96,7 @@ public final class StreamServer {
                 try {
                     POSIX.writeFully(outFd, frame, 0, length);
                 } catch (SysCallException e) {
-                    throw new IOException(e.getMessage(), e);
+                    throw asIo(e);
                 }
             }
         });
@@ -159,6 +159,11 @@ public final class StreamServer {
                 return 0;
             }
         }
+    }
+
+    /** A failed read(2) or write(2) on the session's descriptors, as the streams would report it. */
+    private static IOException asIo(SysCallException e) {
+        return new IOException(e.getMessage(), e);
     }
 
     /**
