@@ -6,7 +6,6 @@ import java.security.Security;
 import java.util.Optional;
 import org.apache.sshd.common.util.security.AbstractSecurityProviderRegistrar;
 import org.apache.sshd.common.util.security.SecurityUtils;
-import org.apache.sshd.common.util.security.SunJCESecurityProviderRegistrar;
 import org.apache.sshd.common.util.security.eddsa.generic.EdDSASupport;
 
 /**
@@ -32,8 +31,8 @@ public final class JdkEd25519Registrar extends AbstractSecurityProviderRegistrar
      * provider, so this must run before anything builds a key, a cipher or a session.
      */
     public static void install() {
-        System.setProperty(SecurityUtils.SECURITY_PROVIDER_REGISTRARS,
-                SunJCESecurityProviderRegistrar.class.getName() + "," + JdkEd25519Registrar.class.getName());
+        System.setProperty(SecurityUtils.SECURITY_PROVIDER_REGISTRARS, "none");
+        SecurityUtils.registerSecurityProvider(new JdkEd25519Registrar());
     }
 
     @Override
