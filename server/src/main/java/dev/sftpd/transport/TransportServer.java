@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.NamedResource;
-import org.apache.sshd.common.OptionalFeature;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.cipher.BuiltinCiphers;
@@ -39,10 +38,17 @@ final class TransportServer extends SshServer {
     private Duration clientAliveInterval = Duration.ZERO;
     private int clientAliveCountMax;
 
-    /** MINA's defaults first (random source, timeouts, ...), then everything that is ours. */
+    /**
+     * MINA's defaults first (random source, timeouts, ...), then everything that is ours. The
+     * algorithm lists {@link #configure} sets are left empty in the builder: its defaults ask
+     * which algorithms this JVM supports, which loads JCE providers and their policy in every
+     * transport, for lists that configure then replaces.
+     */
     static TransportServer create(TransportSettings settings, MonitorCalls monitor, List<byte[]> hostKeyBlobs,
                                   String banner) throws IOException {
-        TransportServer server = (TransportServer) ServerBuilder.builder().factory(TransportServer::new).build(true);
+        TransportServer server = (TransportServer) ServerBuilder.builder().factory(TransportServer::new)
+                .cipherFactories(List.of()).macFactories(List.of()).keyExchangeFactories(List.of())
+                .signatureFactories(List.of()).compressionFactories(List.of()).build(true);
         server.configure(settings, monitor, hostKeyBlobs);
         if (!banner.isEmpty()) {
             // Banner: sent with the first authentication request, before any method is tried, as sshd's.
@@ -147,9 +153,11 @@ final class TransportServer extends SshServer {
         return !(AbstractSession.getSession(io, true) instanceof PreauthSession s && s.failed());
     }
 
-    /** The named algorithms MINA implements, in the configured order. */
-    private static <T extends NamedResource & OptionalFeature> List<T> builtins(List<String> names,
-                                                                                 Function<String, T> lookup) {
-        return names.stream().map(lookup).filter(Objects::nonNull).filter(OptionalFeature::isSupported).toList();
+    /**
+     * The named algorithms MINA implements, in the configured order. Each is one this JVM
+     * supports: the monitor's configuration names no other (dev.sftpd.server.config.Algorithms).
+     */
+    private static <T extends NamedResource> List<T> builtins(List<String> names, Function<String, T> lookup) {
+        return names.stream().map(lookup).filter(Objects::nonNull).toList();
     }
 }

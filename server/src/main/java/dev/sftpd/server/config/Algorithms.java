@@ -2,8 +2,10 @@
 package dev.sftpd.server.config;
 
 import dev.sftpd.sftp.PatternList;
+import java.util.AbstractList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.sshd.common.BaseBuilder;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.OptionalFeature;
@@ -19,22 +21,56 @@ import org.apache.sshd.server.ServerBuilder;
  * @param defaults the names enabled when the keyword is absent, in preference order: MINA's server defaults
  */
 record Algorithms(String label, List<String> supported, List<String> defaults) {
-    static final Algorithms CIPHERS = of("SSH2 cipher spec", BuiltinCiphers.values(),
-            ServerBuilder.DEFAULT_SERVER_CIPHERS_PREFERENCE);
-    static final Algorithms MACS = of("SSH2 mac spec", BuiltinMacs.values(), BaseBuilder.DEFAULT_MAC_PREFERENCE);
-    static final Algorithms KEX = of("SSH2 KexAlgorithms", BuiltinDHFactories.values(),
-            BaseBuilder.DEFAULT_KEX_PREFERENCE);
-    static final Algorithms HOST_KEY = of("key types", BuiltinSignatures.values(),
-            BaseBuilder.DEFAULT_SIGNATURE_PREFERENCE);
+    static final Algorithms CIPHERS = of("SSH2 cipher spec", BuiltinCiphers::values,
+            () -> ServerBuilder.DEFAULT_SERVER_CIPHERS_PREFERENCE);
+    static final Algorithms MACS = of("SSH2 mac spec", BuiltinMacs::values, () -> BaseBuilder.DEFAULT_MAC_PREFERENCE);
+    static final Algorithms KEX = of("SSH2 KexAlgorithms", BuiltinDHFactories::values,
+            () -> BaseBuilder.DEFAULT_KEX_PREFERENCE);
+    static final Algorithms HOST_KEY = of("key types", BuiltinSignatures::values,
+            () -> BaseBuilder.DEFAULT_SIGNATURE_PREFERENCE);
 
-    private static <A extends NamedResource & OptionalFeature> Algorithms of(String label, A[] all, List<A> defaults) {
-        return new Algorithms(label, names(List.of(all)), names(defaults));
+    /**
+     * Both lists are found out on their first use: asking MINA what this JVM supports loads JCE
+     * providers and their policy (some 15 ms of a transport's start), and a transport, which
+     * parses only its monitor's dump, never needs them (see {@link #supportedOnly}).
+     */
+    private static <A extends NamedResource & OptionalFeature> Algorithms of(String label, Supplier<A[]> all,
+                                                                            Supplier<List<A>> defaults) {
+        return new Algorithms(label, new OnFirstUse(() -> names(List.of(all.get()))),
+                new OnFirstUse(() -> names(defaults.get())));
     }
 
     /** Those this JVM can run (some need Bouncy Castle); never the "none" cipher, which OpenSSH does not offer. */
     private static <A extends NamedResource & OptionalFeature> List<String> names(List<A> algorithms) {
         return algorithms.stream().filter(OptionalFeature::isSupported).map(NamedResource::getName)
                 .filter(name -> !name.equals("none")).toList();
+    }
+
+    /** A list made when it is first read. */
+    private static final class OnFirstUse extends AbstractList<String> {
+        private final Supplier<List<String>> make;
+        private List<String> list;
+
+        OnFirstUse(Supplier<List<String>> make) {
+            this.make = make;
+        }
+
+        private synchronized List<String> list() {
+            if (list == null) {
+                list = make.get();
+            }
+            return list;
+        }
+
+        @Override
+        public String get(int index) {
+            return list().get(index);
+        }
+
+        @Override
+        public int size() {
+            return list().size();
+        }
     }
 
     Syntax<List<String>> syntax() {
@@ -64,8 +100,15 @@ record Algorithms(String label, List<String> supported, List<String> defaults) {
         return names;
     }
 
+    /**
+     * The names of list, each one this JVM supports. Not checked again in a dump: that is the
+     * monitor's own configuration, checked when the monitor read it, in the same JVM build.
+     */
     private List<String> supportedOnly(Directive d, String spec, String list) throws ConfigException {
         List<String> names = List.of(list.split(",", -1));
+        if (d.file().equals(Directive.DUMP)) {
+            return names;
+        }
         for (String name : names) {
             if (!supported.contains(name)) {
                 throw d.error("Bad " + label + " '" + spec + "': unsupported algorithm \"" + name + "\"");

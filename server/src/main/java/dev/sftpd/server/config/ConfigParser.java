@@ -104,11 +104,11 @@ public final class ConfigParser {
         String[] lines = dump.split("\n", -1);
         try {
             for (int i = 0; i < lines.length; i++) {
-                parser.line(lines[i], "effective configuration", i + 1, 0);
+                parser.line(lines[i], Directive.DUMP, i + 1, 0);
             }
         } catch (IOException e) {
             // Only an Include reads files, and no dump has one.
-            throw new ConfigException("effective configuration: " + e.getMessage());
+            throw new ConfigException(Directive.DUMP + ": " + e.getMessage());
         }
         return Config.from(parser.global);
     }

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
  */
 record Directive(String keyword, List<String> arguments, String file, int line) {
     static final String COMMAND_LINE = "command-line";
+    /** Where the lines of ConfigParser.parseDump come from. */
+    static final String DUMP = "effective configuration";
 
     /** The directive on a line of text; empty for blank and comment lines. */
     static Optional<Directive> parse(String text, String file, int line) throws ConfigException {
