@@ -66,11 +66,10 @@ final class Launcher {
      * assemblers: children call C through jffi directly, sftp-core's CFunction), jffi's native jar
      * (unpacked into /run/sftpd/native), and what no child calls (jnr-posix, commons-logging's
      * bridge); the engine has neither MINA's server nor Bouncy Castle. jnr-constants stays: strerror's text
-     * for SysCallException. Every JVM opens each jar of its class path at start, if only to look
-     * for a ServiceLoader's file (java.util.logging's, which jffi starts, SLF4J's, Logback's, the
-     * JCA's), and an engine opens them all before it drops privileges: opening one took 0.3-1.6 ms
-     * of CPU, Bouncy Castle's 7.7-9.1 ms (6,149 entries), so a transport saves about 6 ms and an
-     * engine about 16.
+     * for SysCallException. An engine opens every jar of its class path before it drops
+     * privileges, and a JVM opens one whenever a ServiceLoader looks through the class path: opening
+     * one took 0.3-1.6 ms of CPU, Bouncy Castle's 7.7-9.1 ms (6,149 entries), so an engine saves
+     * about 16 ms. (A transport now opens only sftp-core's: see {@link #classPathOf}.)
      */
     private static final List<Class<?>> CHILD_LIBRARIES = List.of(SftpServerMain.class, MonitorCalls.class,
             Buffer.class, com.kenai.jffi.Library.class, Errno.class, LoggerFactory.class,
@@ -384,8 +383,8 @@ final class Launcher {
     }
 
     /**
-     * A process kind's class path: the kind's own jar beside server.jar (server-transport.jar,
-     * server-engine.jar), then, in the daemon's order, the jars of the libraries the kind is
+     * A process kind's class path: sftp-core's jar, the kind's own jar beside server.jar
+     * (server-transport.jar, server-engine.jar), then, in the daemon's order, the jars of the libraries the kind is
      * written against and no other jar of the daemon's. A directory on the daemon's class path is
      * kept: the packaged daemon has none, and the tests put their stand-in transports
      * (sftpd.transport.main) in one.
