@@ -58,6 +58,19 @@ class AlgorithmsTest {
                 parse(dir, "Ciphers ^aes256-gcm@openssh.com,aes128-cbc").ciphers());
     }
 
+    /**
+     * A dump is the monitor's own configuration, every name in it checked when the monitor read
+     * its files; a transport takes its lists as written (finding out what the JVM supports loads
+     * JCE providers in every transport), while the same line in a file is checked.
+     */
+    @Test
+    void aDumpsListsAreTakenAsTheMonitorWroteThem() throws Exception {
+        String dump = parse(dir).dump().replaceFirst("(?m)^ciphers .*$", "ciphers aes256-ctr,rot13");
+        assertEquals(List.of("aes256-ctr", "rot13"), ConfigParser.parseDump(dump).ciphers());
+        assertEquals(at(dir, 1) + ": Bad SSH2 cipher spec 'aes256-ctr,rot13': unsupported algorithm \"rot13\"",
+                error(dir, "Ciphers aes256-ctr,rot13"));
+    }
+
     @Test
     void anUnsupportedAlgorithmIsNamed() {
         assertEquals(at(dir, 1) + ": Bad SSH2 cipher spec 'aes128-ctr,rot13': unsupported algorithm \"rot13\"",
