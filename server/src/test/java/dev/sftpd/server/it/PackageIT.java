@@ -225,10 +225,12 @@ class PackageIT {
                     .assertStdout("Remote working directory: " + user.home());
 
             assertEquals("hello from the package\n", Files.readString(dir.resolve("fetched.txt")));
-            // The pooled transports waiting for the next connection run from the installed jars.
+            // The pooled transports waiting for the next connection run from the installed jars
+            // (sftp-core's first: Launcher.classPathOf).
             List<String> children = daemon.children().stream().map(PackageIT::commandLine).toList();
-            assertTrue(children.stream().anyMatch(c -> c.contains(" -cp /usr/share/sftpd/server-transport.jar:")),
-                    children::toString);
+            Pattern installed = Pattern.compile(
+                    " -cp /usr/share/sftpd/lib/sftp-core-[^:/]+\\.jar:/usr/share/sftpd/server-transport\\.jar:");
+            assertTrue(children.stream().anyMatch(c -> installed.matcher(c).find()), children::toString);
         } finally {
             endInstalledProcesses();
         }
