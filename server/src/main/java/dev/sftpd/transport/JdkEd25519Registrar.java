@@ -15,9 +15,10 @@ import org.apache.sshd.common.util.security.eddsa.generic.EdDSASupport;
  * archive is trained is mapped, and relocated, in every transport. The transport needs none of
  * it: the JDK has Ed25519 (SunEC), the monitor holds the host keys and checks signatures, and the
  * post-quantum key exchanges use Bouncy Castle's lightweight classes, not its provider. So the
- * transport lists only the JDK's providers: {@link SunJCESecurityProviderRegistrar} as MINA has
- * it, and this one, which claims no algorithm (the JDK's defaults serve every request) and gives
- * MINA its Ed25519 key handling on SunEC's keys ({@link JdkEd25519}).
+ * transport's only registrar is this one, which claims no algorithm (the JDK's providers serve
+ * every request, in their configured order) and gives MINA its Ed25519 key handling on SunEC's
+ * keys ({@link JdkEd25519}). Not MINA's SunJCE registrar as well: it asks for SunJCE by name,
+ * which loads every provider configured before it, SunJSSE among them, in every transport.
  */
 public final class JdkEd25519Registrar extends AbstractSecurityProviderRegistrar {
     private static final String PROVIDER = "SunEC";
@@ -27,7 +28,8 @@ public final class JdkEd25519Registrar extends AbstractSecurityProviderRegistrar
     }
 
     /**
-     * Makes these the JVM's registrars. MINA reads the list once, on its first use of a security
+     * Makes this the JVM's only registrar, registered here rather than named for MINA to build by
+     * reflection. MINA reads its registrar list ("none") once, on its first use of a security
      * provider, so this must run before anything builds a key, a cipher or a session.
      */
     public static void install() {
