@@ -31,18 +31,6 @@ public final class LogbackProvider implements SLF4JServiceProvider {
     public static final List<String> SYSTEM_PROPERTIES = List.of("-Dslf4j.provider=" + LogbackProvider.class.getName(),
             "-Dslf4j.internal.verbosity=WARN", "-Djava.util.logging.config.class=" + NoJulConfiguration.class.getName());
 
-    /**
-     * java.util.logging's configuration in a child: none, so its root logger has no handler. jffi
-     * starts java.util.logging in every transport and engine, and the JDK's own configuration
-     * (a console handler for stderr, which there is /dev/null or the daemon's) took 3-4 ms of
-     * an engine's start.
-     */
-    public static final class NoJulConfiguration {
-        public NoJulConfiguration() {
-            // LogManager instantiates this instead of reading a configuration file.
-        }
-    }
-
     private final LoggerContext context = new LoggerContext();
     private final IMarkerFactory markers = new BasicMarkerFactory();
     private final MDCAdapter mdc = new LogbackMDCAdapter();
