@@ -18,8 +18,14 @@ import java.time.format.DateTimeFormatter;
 
 final class FileRequests {
     private static final int COPY_BUFFER = 64 * 1024;
-    /** A DATA reply's length, type, request id and data length. */
-    private static final int DATA_HEADER = 13;
+    private static final int DATA_HEADER = Sftp.DATA_HEADER;
+    /**
+     * A READ at least this long, starting where a READ that returned all it asked for ended, has
+     * its data spliced (ReplySink.sendFileData): a file read through in large pieces. A file's
+     * first READ, a small file's only one, and small reads are read and written whole: a
+     * spliced reply leaves in two writes (header, then data) and one syscall more.
+     */
+    private static final int SPLICE_MIN = 64 * 1024;
     private static final DateTimeFormatter MODTIME = DateTimeFormatter.ofPattern("yyyyMMdd-HH:mm:ss");
 
     /** Nothing but this class's initialisation: see {@link SftpServerMain#prepare}. */
@@ -84,21 +90,29 @@ final class FileRequests {
         // The data is read into native memory behind the reply's header, and the reply leaves
         // from there (ReplySink): the file's bytes are never copied into Java.
         ByteBuffer reply = NativeScratch.get(DATA_HEADER + (int) len);
-        int n;
+        int n = -1;
         try {
-            n = s.posix.pread(f.fd, reply, DATA_HEADER, (int) len, off);
+            if (off == f.readThrough && len >= SPLICE_MIN) {
+                n = s.sendFileData(id, f.fd, off, (int) len);
+            }
+            if (n < 0) {
+                n = s.posix.pread(f.fd, reply, DATA_HEADER, (int) len, off);
+                if (n > 0) {
+                    reply.putInt(0, DATA_HEADER - 4 + n).put(4, (byte) Sftp.FXP_DATA).putInt(5, id).putInt(9, n);
+                    s.send(reply, DATA_HEADER + n);
+                }
+            }
         } catch (SysCallException e) {
             log.error("read \"%.100s\": %s", show(f.name()), e.reason());
             s.status(id, Status.fromErrno(e.errno()));
             return;
         }
+        f.readThrough = n == len ? off + n : -1;
         if (n == 0) {
             s.status(id, Status.EOF);
             return;
         }
-        reply.putInt(0, DATA_HEADER - 4 + n).put(4, (byte) Sftp.FXP_DATA).putInt(5, id).putInt(9, n);
         f.bytesRead += n;
-        s.send(reply, DATA_HEADER + n);
     }
 
     static void write(SftpSession s, int id, Decoder in) throws MalformedPacketException, IOException {

@@ -18,6 +18,8 @@ final class HandleTable {
         private final byte[] name;
         long bytesRead;
         long bytesWritten;
+        /** Where the last READ ended if it returned all it asked for, else -1: see FileRequests.read. */
+        long readThrough = -1;
 
         FileHandle(int fd, int flags, byte[] name) {
             this.fd = fd;

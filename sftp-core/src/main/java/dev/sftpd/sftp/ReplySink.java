@@ -1,6 +1,7 @@
 // Where a session's replies go: stdout for the stdio server, the SSH channel in the daemon.
 package dev.sftpd.sftp;
 
+import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -17,5 +18,16 @@ public interface ReplySink {
         byte[] copy = new byte[length];
         frame.get(0, copy);
         send(copy, length);
+    }
+
+    /**
+     * A READ's reply (FXP_DATA for request id) whose data the kernel moves from file fd, from
+     * position, to where this sink writes, without copying it into this process: up to len bytes,
+     * as one read(2) would return. Returns the count sent, 0 at the end of the file (nothing
+     * sent), or -1 when this sink or this file cannot (nothing sent: the caller reads the data).
+     * A SysCallException is the file's error, with nothing sent.
+     */
+    default int sendFileData(int id, int fd, long position, int len) throws IOException, SysCallException {
+        return -1;
     }
 }

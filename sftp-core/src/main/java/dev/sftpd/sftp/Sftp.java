@@ -7,6 +7,8 @@ final class Sftp {
     static final int MAX_MESSAGE = 256 * 1024;
     /** The most data one READ returns, leaving room for the reply header. */
     static final int MAX_READ = MAX_MESSAGE - 1024;
+    /** A DATA reply's length, type, request id and data length. */
+    static final int DATA_HEADER = 4 + 1 + 4 + 4;
 
     static final int FXP_INIT = 1;
     static final int FXP_VERSION = 2;

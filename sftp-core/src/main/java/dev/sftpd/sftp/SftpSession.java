@@ -294,6 +294,11 @@ public final class SftpSession {
         sink.send(frame, length);
     }
 
+    /** A READ's reply with its data moved by the kernel: see {@link ReplySink#sendFileData}. */
+    int sendFileData(int id, int fd, long position, int len) throws IOException, SysCallException {
+        return sink.sendFileData(id, fd, position, len);
+    }
+
     // Handles.
 
     HandleTable.FileHandle fileHandle(byte[] wire) {

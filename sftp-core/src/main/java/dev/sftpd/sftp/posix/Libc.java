@@ -17,6 +17,10 @@ public interface Libc {
     long pwrite(int fd, ByteBuffer buf, long count, long offset);
     long read(int fd, ByteBuffer buf, long count);
     long write(int fd, ByteBuffer buf, long count);
+    // A READ's data, moved by the kernel from the file through a pipe to the session's output.
+    int pipe2(int[] fds, int flags);
+    int fcntl(int fd, int cmd, int arg);
+    long splice(int fdIn, long[] offIn, int fdOut, long[] offOut, long len, int flags);
     int fsync(int fd);
     int ftruncate(int fd, long length);
     int truncate(byte[] path, long length);

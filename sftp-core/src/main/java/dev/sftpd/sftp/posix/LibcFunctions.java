@@ -18,6 +18,10 @@ final class LibcFunctions extends CLibrary implements Libc {
     private final CFunction pwrite = function("pwrite", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG, Type.SLONG);
     private final CFunction read = function("read", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
     private final CFunction write = function("write", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
+    private final CFunction pipe2 = function("pipe2", Type.SINT, Type.POINTER, Type.SINT);
+    private final CFunction fcntl = variadic("fcntl", 2, Type.SINT, Type.SINT, Type.SINT, Type.SINT);
+    private final CFunction splice = function("splice", Type.SLONG, Type.SINT, Type.POINTER, Type.SINT, Type.POINTER,
+            Type.ULONG, Type.UINT);
     private final CFunction fsync = function("fsync", Type.SINT, Type.SINT);
     private final CFunction ftruncate = function("ftruncate", Type.SINT, Type.SINT, Type.SLONG);
     private final CFunction truncate = function("truncate", Type.SINT, Type.POINTER, Type.SLONG);
@@ -93,6 +97,21 @@ final class LibcFunctions extends CLibrary implements Libc {
     @Override
     public long write(int fd, ByteBuffer buf, long count) {
         return write.call(fd, address(buf), count);
+    }
+
+    @Override
+    public int pipe2(int[] fds, int flags) {
+        return (int) pipe2.call(out(0, fds), 0, flags);
+    }
+
+    @Override
+    public int fcntl(int fd, int cmd, int arg) {
+        return (int) fcntl.call(fd, cmd, arg);
+    }
+
+    @Override
+    public long splice(int fdIn, long[] offIn, int fdOut, long[] offOut, long len, int flags) {
+        return splice.call(in(1, offIn), in(3, offOut), fdIn, 0, fdOut, 0, len, flags);
     }
 
     /** Where a direct buffer's position is in memory. */

@@ -23,6 +23,7 @@ public final class Posix {
     public static final int O_TRUNC = 01000;
     public static final int O_APPEND = 02000;
     private static final int O_CLOEXEC = 02000000;
+    private static final int F_SETPIPE_SZ = 1031;
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int PATH_MAX = 4096;
@@ -108,6 +109,27 @@ public final class Posix {
         for (int done = 0; done < len; ) {
             done += (int) check("write", libc.write(fd, direct.slice(from + done, len - done), len - done));
         }
+    }
+
+    /** pipe2(2), close-on-exec: its read end, then its write end. */
+    public int[] pipe() throws SysCallException {
+        int[] fds = new int[2];
+        check("pipe2", libc.pipe2(fds, O_CLOEXEC));
+        return fds;
+    }
+
+    /** fcntl(F_SETPIPE_SZ): makes a pipe hold at least size bytes; returns what it now holds. */
+    public int setPipeSize(int fd, int size) throws SysCallException {
+        return check("fcntl(F_SETPIPE_SZ)", libc.fcntl(fd, F_SETPIPE_SZ, size));
+    }
+
+    /**
+     * splice(2) of at most len bytes from in to out, one of them a pipe: from in's position
+     * {@code at}, or from its own offset when at is -1. Returns the count moved, 0 at the end of
+     * the input.
+     */
+    public int splice(int in, long at, int out, int len) throws SysCallException {
+        return (int) check("splice", libc.splice(in, at < 0 ? null : new long[] {at}, out, null, len, 0));
     }
 
     public int pwrite(int fd, byte[] buf, int off, int len, long position) throws SysCallException {
