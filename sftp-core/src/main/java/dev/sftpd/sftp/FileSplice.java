@@ -12,8 +12,8 @@ import java.io.IOException;
  * splice(2) from the file into a pipe takes references to the file's cached pages, and from the
  * pipe into the output (the transport's socket, or the pipe to sshd or sftp -D) hands on those
  * references: the data is not copied until its reader copies it out. pread and write copy it
- * twice in this process (1 GiB moved so: 0.17 s of CPU against 0.10, spl.py in
- * docs/BENCHMARKS.md).
+ * twice in this process: a daemon's engine spent 244 ms of CPU on a 1 GiB get that way, 168 ms
+ * spliced (docs/BENCHMARKS.md, 2026-12-07 23:00).
  *
  * <p>The pipe holds a whole READ wherever it starts in a page: 255 KiB from an offset inside a
  * page spans 65 pages, and a pipe holds a page per slot. A session whose user has used up its
