@@ -7,11 +7,13 @@ import dev.sftpd.sftp.posix.Posix;
 import dev.sftpd.sftp.posix.Stat;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * splice(2) from the file into a pipe takes references to the file's cached pages, and from the
  * pipe into the output (the transport's socket, or the pipe to sshd or sftp -D) hands on those
- * references: the data is not copied until its reader copies it out. pread and write copy it
+ * references: the data is not copied until its reader copies it out, so a request that may
+ * change a file first waits for that ({@link #awaitRead}). pread and write copy it
  * twice in this process: a daemon's engine spent 244 ms of CPU on a 1 GiB get that way, 168 ms
  * spliced (docs/BENCHMARKS.md, 2026-12-07 23:00).
  *
@@ -28,14 +30,18 @@ final class FileSplice implements AutoCloseable {
     /** Room for a READ's data starting anywhere in a page, rounded up to a power of two pages by the kernel. */
     private static final int PIPE_SIZE = 2 * Sftp.MAX_MESSAGE;
 
+    private static final long QUEUE_POLL_NANOS = 100_000;
+
     private final Posix posix;
     private final int out;
+    private final boolean socket;
     private final int pipeIn;
     private final int pipeOut;
 
-    private FileSplice(Posix posix, int out, int[] pipe) {
+    private FileSplice(Posix posix, int out, boolean socket, int[] pipe) {
         this.posix = posix;
         this.out = out;
+        this.socket = socket;
         this.pipeIn = pipe[0];
         this.pipeOut = pipe[1];
     }
@@ -43,8 +49,9 @@ final class FileSplice implements AutoCloseable {
     /** A splice to descriptor out, or null when out is not a pipe or socket or the pipe cannot hold a READ. */
     static FileSplice to(Posix posix, int out) {
         int[] pipe;
+        int type;
         try {
-            int type = posix.fstat(out).mode() & Stat.S_IFMT;
+            type = posix.fstat(out).mode() & Stat.S_IFMT;
             if (type != S_IFIFO && type != S_IFSOCK) {
                 return null;
             }
@@ -53,7 +60,7 @@ final class FileSplice implements AutoCloseable {
             log.debug1("no splice to fd %d: %s", out, e.getMessage());
             return null;
         }
-        FileSplice splice = new FileSplice(posix, out, pipe);
+        FileSplice splice = new FileSplice(posix, out, type == S_IFSOCK, pipe);
         try {
             if (posix.setPipeSize(pipe[1], PIPE_SIZE) >= PIPE_SIZE) {
                 return splice;
@@ -77,6 +84,17 @@ final class FileSplice implements AutoCloseable {
                 return -1;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Waits until the output's reader has read every byte given, reading the output's queue
+     * (SIOCOUTQ of a socket: for a Unix socket what the peer has not read yet; FIONREAD of a
+     * pipe) every 100 µs.
+     */
+    void awaitRead() throws SysCallException {
+        while (posix.queued(out, socket) > 0) {
+            LockSupport.parkNanos(QUEUE_POLL_NANOS);
         }
     }
 

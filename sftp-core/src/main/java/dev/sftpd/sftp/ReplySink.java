@@ -30,4 +30,13 @@ public interface ReplySink {
     default int sendFileData(int id, int fd, long position, int len) throws IOException, SysCallException {
         return -1;
     }
+
+    /**
+     * Returns once every spliced reply's data has been read from where this sink writes. Until
+     * then the reader would copy the file's cached pages themselves, so a later WRITE to the
+     * same range would show in the earlier READ's reply: the session calls this before any
+     * request that may change a file.
+     */
+    default void awaitSpliced() throws IOException {
+    }
 }

@@ -145,6 +145,10 @@ public final class SftpSession {
                 status(id, Status.PERMISSION_DENIED);
             } else {
                 try {
+                    if (h.doesWrite()) {
+                        // No change to a file while the pages of a spliced READ may still be read.
+                        sink.awaitSpliced();
+                    }
                     h.action().serve(this, id, in);
                 } catch (SysCallException e) {
                     status(id, Status.fromErrno(e.errno()));

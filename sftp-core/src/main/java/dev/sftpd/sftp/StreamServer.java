@@ -44,6 +44,8 @@ public final class StreamServer {
     /** How READ replies' data reaches outFd without passing through here; null if it cannot (or not yet tried). */
     private FileSplice splice;
     private boolean spliceTried;
+    /** Whether data has been spliced since the output was last seen read to the end. */
+    private boolean spliced;
     /** An FXP_DATA reply's length, type, id and data length, before data spliced behind it. */
     private final ByteBuffer dataHeader = ByteBuffer.allocateDirect(DATA_HEADER);
 
@@ -124,7 +126,21 @@ public final class StreamServer {
                 } catch (SysCallException e) {
                     throw asIo(e);
                 }
+                spliced = true;
                 return n;
+            }
+
+            @Override
+            public void awaitSpliced() throws IOException {
+                if (!spliced) {
+                    return;
+                }
+                try {
+                    splice.awaitRead();
+                } catch (SysCallException e) {
+                    throw asIo(e);
+                }
+                spliced = false;
             }
         });
         session.open();

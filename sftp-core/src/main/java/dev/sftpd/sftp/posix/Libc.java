@@ -21,6 +21,7 @@ public interface Libc {
     int pipe2(int[] fds, int flags);
     int fcntl(int fd, int cmd, int arg);
     long splice(int fdIn, long[] offIn, int fdOut, long[] offOut, long len, int flags);
+    int ioctl(int fd, long request, int[] value);
     int fsync(int fd);
     int ftruncate(int fd, long length);
     int truncate(byte[] path, long length);

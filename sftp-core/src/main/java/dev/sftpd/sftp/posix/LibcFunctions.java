@@ -22,6 +22,7 @@ final class LibcFunctions extends CLibrary implements Libc {
     private final CFunction fcntl = variadic("fcntl", 2, Type.SINT, Type.SINT, Type.SINT, Type.SINT);
     private final CFunction splice = function("splice", Type.SLONG, Type.SINT, Type.POINTER, Type.SINT, Type.POINTER,
             Type.ULONG, Type.UINT);
+    private final CFunction ioctl = variadic("ioctl", 2, Type.SINT, Type.SINT, Type.ULONG, Type.POINTER);
     private final CFunction fsync = function("fsync", Type.SINT, Type.SINT);
     private final CFunction ftruncate = function("ftruncate", Type.SINT, Type.SINT, Type.SLONG);
     private final CFunction truncate = function("truncate", Type.SINT, Type.POINTER, Type.SLONG);
@@ -112,6 +113,11 @@ final class LibcFunctions extends CLibrary implements Libc {
     @Override
     public long splice(int fdIn, long[] offIn, int fdOut, long[] offOut, long len, int flags) {
         return splice.call(in(1, offIn), in(3, offOut), fdIn, 0, fdOut, 0, len, flags);
+    }
+
+    @Override
+    public int ioctl(int fd, long request, int[] value) {
+        return (int) ioctl.call(out(2, value), fd, request, 0);
     }
 
     /** Where a direct buffer's position is in memory. */

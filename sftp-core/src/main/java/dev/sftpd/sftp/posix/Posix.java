@@ -24,6 +24,8 @@ public final class Posix {
     public static final int O_APPEND = 02000;
     private static final int O_CLOEXEC = 02000000;
     private static final int F_SETPIPE_SZ = 1031;
+    private static final long SIOCOUTQ = 0x5411;
+    private static final long FIONREAD = 0x541B;
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
     private static final int PATH_MAX = 4096;
@@ -130,6 +132,16 @@ public final class Posix {
      */
     public int splice(int in, long at, int out, int len) throws SysCallException {
         return (int) check("splice", libc.splice(in, at < 0 ? null : new long[] {at}, out, null, len, 0));
+    }
+
+    /**
+     * What an output descriptor holds that its reader has not read: SIOCOUTQ of a socket (for a
+     * Unix stream socket, what the peer has yet to read), FIONREAD of a pipe.
+     */
+    public int queued(int fd, boolean socket) throws SysCallException {
+        int[] count = new int[1];
+        check(socket ? "ioctl(SIOCOUTQ)" : "ioctl(FIONREAD)", libc.ioctl(fd, socket ? SIOCOUTQ : FIONREAD, count));
+        return count[0];
     }
 
     public int pwrite(int fd, byte[] buf, int off, int len, long position) throws SysCallException {
