@@ -50,9 +50,7 @@ class FileSpliceTest {
 
             assertEquals(0, splice.take(fd, content.length, Sftp.MAX_READ), "end of file");
         } finally {
-            POSIX.close(fd);
-            POSIX.close(output[0]);
-            POSIX.close(output[1]);
+            close(fd, output[0], output[1]);
         }
     }
 
@@ -65,9 +63,7 @@ class FileSpliceTest {
             assertNotNull(splice);
             assertEquals(-1, splice.take(fd, 0, Sftp.MAX_READ));
         } finally {
-            POSIX.close(fd);
-            POSIX.close(output[0]);
-            POSIX.close(output[1]);
+            close(fd, output[0], output[1]);
         }
     }
 
@@ -79,6 +75,12 @@ class FileSpliceTest {
         try {
             assertNull(FileSplice.to(POSIX, fd));
         } finally {
+            POSIX.close(fd);
+        }
+    }
+
+    private static void close(int... fds) throws Exception {
+        for (int fd : fds) {
             POSIX.close(fd);
         }
     }
