@@ -89,16 +89,16 @@ final class FileRequests {
         }
         // The data is read into native memory behind the reply's header, and the reply leaves
         // from there (ReplySink): the file's bytes are never copied into Java.
-        ByteBuffer reply = NativeScratch.get(DATA_HEADER + (int) len);
         int n = -1;
         try {
             if (off == f.readThrough && len >= SPLICE_MIN) {
                 n = s.sendFileData(id, f.fd, off, (int) len);
             }
             if (n < 0) {
+                ByteBuffer reply = NativeScratch.get(DATA_HEADER + (int) len);
                 n = s.posix.pread(f.fd, reply, DATA_HEADER, (int) len, off);
                 if (n > 0) {
-                    reply.putInt(0, DATA_HEADER - 4 + n).put(4, (byte) Sftp.FXP_DATA).putInt(5, id).putInt(9, n);
+                    Sftp.dataHeader(reply, id, n);
                     s.send(reply, DATA_HEADER + n);
                 }
             }

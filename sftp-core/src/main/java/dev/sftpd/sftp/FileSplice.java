@@ -25,8 +25,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class FileSplice implements AutoCloseable {
     private static final SshLog log = SshLog.get(FileSplice.class);
-    private static final int S_IFIFO = 0010000;
-    private static final int S_IFSOCK = 0140000;
     /** Room for a READ's data starting anywhere in a page, rounded up to a power of two pages by the kernel. */
     private static final int PIPE_SIZE = 2 * Sftp.MAX_MESSAGE;
 
@@ -52,7 +50,7 @@ final class FileSplice implements AutoCloseable {
         int type;
         try {
             type = posix.fstat(out).mode() & Stat.S_IFMT;
-            if (type != S_IFIFO && type != S_IFSOCK) {
+            if (type != Stat.S_IFIFO && type != Stat.S_IFSOCK) {
                 return null;
             }
             pipe = posix.pipe();
@@ -60,7 +58,7 @@ final class FileSplice implements AutoCloseable {
             log.debug1("no splice to fd %d: %s", out, e.getMessage());
             return null;
         }
-        FileSplice splice = new FileSplice(posix, out, type == S_IFSOCK, pipe);
+        FileSplice splice = new FileSplice(posix, out, type == Stat.S_IFSOCK, pipe);
         try {
             if (posix.setPipeSize(pipe[1], PIPE_SIZE) >= PIPE_SIZE) {
                 return splice;

@@ -1,6 +1,8 @@
 // SFTP v3 wire constants as OpenSSH uses them (draft-ietf-secsh-filexfer-02 plus its extensions).
 package dev.sftpd.sftp;
 
+import java.nio.ByteBuffer;
+
 final class Sftp {
     static final int VERSION = 3;
     /** OpenSSH's SFTP_MAX_MSG_LENGTH: a longer message ends the session. */
@@ -56,4 +58,9 @@ final class Sftp {
     static final long EXT_STATVFS_NOSUID = 0x2;
 
     private Sftp() {}
+
+    /** Writes a DATA reply's header for n bytes of data into frame[0, DATA_HEADER). */
+    static void dataHeader(ByteBuffer frame, int id, int n) {
+        frame.putInt(0, DATA_HEADER - 4 + n).put(4, (byte) FXP_DATA).putInt(5, id).putInt(9, n);
+    }
 }

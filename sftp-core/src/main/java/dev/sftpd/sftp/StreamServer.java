@@ -119,7 +119,7 @@ public final class StreamServer {
                     return n;
                 }
                 out.flush();
-                dataHeader.putInt(0, DATA_HEADER - 4 + n).put(4, (byte) Sftp.FXP_DATA).putInt(5, id).putInt(9, n);
+                Sftp.dataHeader(dataHeader, id, n);
                 try {
                     POSIX.writeFully(outFd, dataHeader, 0, DATA_HEADER);
                     splice.give(n);

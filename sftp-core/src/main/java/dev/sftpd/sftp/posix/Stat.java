@@ -7,6 +7,8 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
     public static final int S_IFDIR = 0040000;
     public static final int S_IFREG = 0100000;
     public static final int S_IFLNK = 0120000;
+    public static final int S_IFIFO = 0010000;
+    public static final int S_IFSOCK = 0140000;
 
     /** Size of the buffer handed to stat(2); generous for every 64-bit Linux layout. */
     static final int BUFFER_SIZE = 256;
