@@ -246,7 +246,7 @@ final class Daemon implements ControlSocket.Master {
         @Override
         public Map<String, int[]> pools() {
             Map<String, int[]> pools = new LinkedHashMap<>();
-            transports.forEach((family, pool) -> pools.put(family.pool, new int[] {pool.ready(), pool.size()}));
+            transports.forEach((family, pool) -> pools.put(family.pool, new int[] {pool.ready(), pool.target()}));
             pools.put("engine", engines.readyAndSize());
             return pools;
         }

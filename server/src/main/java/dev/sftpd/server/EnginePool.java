@@ -9,6 +9,7 @@ import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Processes;
 import dev.sftpd.privsep.Sockets;
+import dev.sftpd.server.config.PoolSize;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,15 +32,15 @@ final class EnginePool implements Engines {
     private final Pool<Ready> pool;
     private final MonitorMetrics metrics;
 
-    EnginePool(Launcher launcher, int size, MonitorMetrics metrics) {
+    EnginePool(Launcher launcher, PoolSize size, MonitorMetrics metrics) {
         this.metrics = metrics;
         pool = new Pool<>("engine", size, priority -> metrics.spawned("engine", () -> start(launcher, priority)),
                 r -> Processes.toForeground(r.session().pid()), EnginePool::discard);
     }
 
-    /** Ready engines, and how many the pool keeps. */
+    /** Ready engines, and how many the pool keeps now. */
     int[] readyAndSize() {
-        return new int[] {pool.ready(), pool.size()};
+        return new int[] {pool.ready(), pool.target()};
     }
 
     void fill() throws Exception {
@@ -54,7 +55,7 @@ final class EnginePool implements Engines {
      * EnginePoolSize after a reload. Nothing else a reload changes reaches a waiting engine (it is
      * told its user, flags and log settings when assigned), so ready engines stay.
      */
-    void resize(int size) {
+    void resize(PoolSize size) {
         pool.resize(size);
     }
 

@@ -93,7 +93,7 @@ final class MonitorMetrics implements Metrics {
         GaugeWithCallback.builder().name("sftpd_pool_ready").help("Pre-started processes ready in a pool")
                 .labelNames("pool").callback(cb -> live.pools().forEach((pool, n) -> cb.call(n[0], pool)))
                 .register(registry);
-        GaugeWithCallback.builder().name("sftpd_pool_size").help("Processes a pool keeps ready (its configured size)")
+        GaugeWithCallback.builder().name("sftpd_pool_size").help("Processes a pool keeps ready now (its size, raised after a burst)")
                 .labelNames("pool").callback(cb -> live.pools().forEach((pool, n) -> cb.call(n[1], pool)))
                 .register(registry);
         GaugeWithCallback.builder().name("sftpd_penalised_sources")

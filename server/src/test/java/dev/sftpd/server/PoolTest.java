@@ -1,10 +1,11 @@
-// The pool's refill: a replacement waits for the set-up of the session its take was for and starts in the background; an empty pool's taker starts its own.
+// The pool's refill: a replacement waits for the set-up of the session its take was for and starts in the background; an empty pool's taker starts its own; a burst raises the pool for a while.
 package dev.sftpd.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sftpd.server.Launcher.Priority;
+import dev.sftpd.server.config.PoolSize;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -24,18 +26,28 @@ class PoolTest {
     /** The processes moved to the foreground, in order. */
     private final List<Integer> movedToForeground = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> discarded = Collections.synchronizedList(new ArrayList<>());
+    /** How far the pool's clock is ahead of System.nanoTime(). */
+    private final AtomicLong ahead = new AtomicLong();
 
     private Pool<Integer> pool(int size) {
+        return pool(new PoolSize(size, size), movedToForeground::add);
+    }
+
+    private Pool<Integer> pool(PoolSize size) {
         return pool(size, movedToForeground::add);
     }
 
     private Pool<Integer> pool(int size, Pool.Foreground<Integer> foreground) {
+        return pool(new PoolSize(size, size), foreground);
+    }
+
+    private Pool<Integer> pool(PoolSize size, Pool.Foreground<Integer> foreground) {
         return new Pool<>("test", size, priority -> {
             starts.add(System.nanoTime());
             int n = made.incrementAndGet();
             startedAt.put(n, priority);
             return n;
-        }, foreground, discarded::add);
+        }, foreground, discarded::add, () -> System.nanoTime() + ahead.get());
     }
 
     @Test
@@ -125,6 +137,100 @@ class PoolTest {
             assertEquals(List.of(1), discarded);
             assertEquals(2, taken);
             assertEquals(Priority.FOREGROUND, startedAt.get(taken));
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void aBurstThatEmptiesThePoolRaisesItToWhatTheBurstTook() throws Exception {
+        Pool<Integer> pool = pool(new PoolSize(2, 8));
+        pool.fill();
+        try {
+            awaitTrue(() -> pool.ready() == 2);
+            for (int i = 0; i < 5; i++) {
+                pool.take();
+            }
+
+            assertEquals(5, pool.target());
+            awaitTrue(() -> pool.ready() == 5);
+            Thread.sleep(700);
+            assertEquals(5, pool.ready(), "no more than the burst took");
+            assertEquals(2 + 3 + 5, made.get(), "two ready, three started by takers, five by the refill");
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void aBurstRaisesThePoolNoFurtherThanItsMost() throws Exception {
+        Pool<Integer> pool = pool(new PoolSize(1, 3));
+        pool.fill();
+        try {
+            awaitTrue(() -> pool.ready() == 1);
+            for (int i = 0; i < 6; i++) {
+                pool.take();
+            }
+
+            assertEquals(3, pool.target());
+            awaitTrue(() -> pool.ready() == 3);
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void aPoolOfOneNumberIsNotRaisedByABurst() throws Exception {
+        Pool<Integer> pool = pool(2);
+        pool.fill();
+        try {
+            awaitTrue(() -> pool.ready() == 2);
+            for (int i = 0; i < 6; i++) {
+                pool.take();
+            }
+
+            assertEquals(2, pool.target());
+            awaitTrue(() -> pool.ready() == 2);
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void takesTheRefillKeepsUpWithDoNotRaiseThePool() throws Exception {
+        Pool<Integer> pool = pool(new PoolSize(2, 8));
+        pool.fill();
+        try {
+            for (int i = 0; i < 4; i++) {
+                awaitTrue(() -> pool.ready() == 2);
+                pool.take();
+            }
+
+            assertEquals(2, pool.target(), "one take at a time, each replaced before the next");
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void theRaisedPoolFallsBackWhenTheBurstsMinutesHavePassed() throws Exception {
+        Pool<Integer> pool = pool(new PoolSize(1, 8));
+        pool.fill();
+        try {
+            awaitTrue(() -> pool.ready() == 1);
+            for (int i = 0; i < 4; i++) {
+                pool.take();
+            }
+            awaitTrue(() -> pool.ready() == 4);
+
+            ahead.set(Duration.ofMinutes(Pool.HOLD_MINUTES - 1).toNanos());
+            assertEquals(4, pool.target(), "still within the burst's minutes");
+            ahead.set(Duration.ofMinutes(Pool.HOLD_MINUTES + 1).toNanos());
+            assertEquals(1, pool.target());
+            pool.resize(new PoolSize(1, 8));
+
+            assertEquals(1, pool.ready());
+            assertEquals(3, discarded.size(), "the three over the size ended: " + discarded);
         } finally {
             pool.stop();
         }

@@ -89,8 +89,8 @@ import java.util.stream.Stream;
  *     source is refused for it
  * @param perSourcePenaltyExemptList addresses never penalised (an address list as for Match Address); empty for none
  * @param metricsListenAddress where the monitor serves Prometheus metrics over HTTP; empty for nowhere
- * @param transportPoolSize transport processes kept started, waiting for a connection
- * @param enginePoolSize SFTP engine processes kept started, waiting for a session
+ * @param transportPoolSize transport processes kept started, waiting for a connection, and how many after a burst
+ * @param enginePoolSize SFTP engine processes kept started, waiting for a session, and how many after a burst
  * @param controlSocket where the daemon listens for control requests (PROTOCOL.control); empty for "none"
  * @param auditLog the JSON audit log the monitor writes; empty for "none" (the default)
  * @param chrootDirectory ChrootDirectory, a pattern with %h %u %U %%; empty for none; see
@@ -122,8 +122,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                      Optional<String> authorizedPrincipalsFile, MaxStartups maxStartups,
                      OptionalInt perSourceMaxStartups, NetBlockSize perSourceNetBlockSize,
                      PerSourcePenalties perSourcePenalties, Optional<String> perSourcePenaltyExemptList,
-                     Optional<InetSocketAddress> metricsListenAddress, int transportPoolSize,
-                     int enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
+                     Optional<InetSocketAddress> metricsListenAddress, PoolSize transportPoolSize,
+                     PoolSize enginePoolSize, Optional<String> chrootDirectory, Duration clientAliveInterval,
                      int clientAliveCountMax, boolean tcpKeepAlive, boolean useDns, Optional<String> versionAddendum,
                      Optional<Path> banner, Optional<Path> controlSocket, Optional<Path> auditLog,
                      Forwarding.Allow allowTcpForwarding, boolean disableForwarding, List<String> permitOpen,
@@ -144,7 +144,8 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
                 s.get(MAX_AUTH_TRIES), s.get(MAX_SESSIONS), s.get(LOGIN_GRACE_TIME), access, s.get(TRUSTED_USER_CA_KEYS),
                 s.get(AUTHORIZED_PRINCIPALS_FILE), s.get(MAX_STARTUPS), s.get(PER_SOURCE_MAX_STARTUPS),
                 s.get(PER_SOURCE_NET_BLOCK_SIZE), s.get(PER_SOURCE_PENALTIES).resolve(),
-                s.get(PER_SOURCE_PENALTY_EXEMPT_LIST), s.get(METRICS_LISTEN_ADDRESS), s.get(TRANSPORT_POOL_SIZE), s.get(ENGINE_POOL_SIZE),
+                s.get(PER_SOURCE_PENALTY_EXEMPT_LIST), s.get(METRICS_LISTEN_ADDRESS),
+                s.get(TRANSPORT_POOL_SIZE).within(s.get(MAX_STARTUPS)), s.get(ENGINE_POOL_SIZE).within(s.get(MAX_STARTUPS)),
                 s.get(Keywords.CHROOT_DIRECTORY), s.get(Keywords.CLIENT_ALIVE_INTERVAL),
                 s.get(Keywords.CLIENT_ALIVE_COUNT_MAX), s.get(Keywords.TCP_KEEP_ALIVE), s.get(Keywords.USE_DNS),
                 s.get(Keywords.VERSION_ADDENDUM), s.get(Keywords.BANNER),

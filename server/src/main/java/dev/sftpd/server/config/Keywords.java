@@ -121,9 +121,9 @@ final class Keywords {
     static final Keyword<Optional<InetSocketAddress>> METRICS_LISTEN_ADDRESS = single("MetricsListenAddress",
             Syntax.ADDRESS_PORT_OR_NONE, Optional.empty(), Config::metricsListenAddress);
     // sftpd's own keywords, not sshd's: sshd forks per connection, sftpd keeps processes started ahead.
-    static final Keyword<Integer> TRANSPORT_POOL_SIZE = single("TransportPoolSize", Syntax.POOL_SIZE, 2,
-            Config::transportPoolSize);
-    static final Keyword<Integer> ENGINE_POOL_SIZE = single("EnginePoolSize", Syntax.POOL_SIZE, 1,
+    static final Keyword<PoolSize> TRANSPORT_POOL_SIZE = single("TransportPoolSize", PoolSize.SYNTAX,
+            PoolSize.TRANSPORTS, Config::transportPoolSize);
+    static final Keyword<PoolSize> ENGINE_POOL_SIZE = single("EnginePoolSize", PoolSize.SYNTAX, PoolSize.ENGINES,
             Config::enginePoolSize);
     // sftpd's own: where the daemon answers PROTOCOL.mux requests (sftpd -O, ssh -S PATH -O).
     static final Keyword<Optional<Path>> CONTROL_SOCKET = single("ControlSocket", Syntax.PATH_OR_NONE,

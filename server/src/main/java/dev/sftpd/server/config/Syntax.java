@@ -67,7 +67,6 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
             d -> keywordArgument(d).equals("none") ? OptionalInt.empty() : OptionalInt.of(count(d)),
             limit -> limit.isPresent() ? Integer.toString(limit.getAsInt()) : "none");
     /** How many processes a pool keeps started; more than 64 idle processes would only cost memory. */
-    static final Syntax<Integer> POOL_SIZE = oneLine(d -> countUpTo(d, 64), String::valueOf);
     static final Syntax<Duration> TIME = oneLine(Syntax::time, time -> Long.toString(time.getSeconds()));
     static final Syntax<LogLevel> LOG_LEVEL = named(LogLevel::parse, "log level");
     static final Syntax<SyslogFacility> SYSLOG_FACILITY = named(SyslogFacility::parse, "log facility");
@@ -167,7 +166,11 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
 
     /** A count from 0, as sshd's atoi_err(): strtonum() in base 10, with its three complaints. */
     static int count(Directive d) throws ConfigException {
-        String number = d.argument();
+        return count(d, d.argument());
+    }
+
+    /** One count of a keyword's argument, which may hold several (TransportPoolSize's "2:10"). */
+    static int count(Directive d, String number) throws ConfigException {
         String why;
         if (!number.matches("[+-]?[0-9]+")) {
             why = "invalid";
@@ -181,8 +184,8 @@ record Syntax<T>(Parser<T> parser, Function<T, List<String>> printer) {
         throw d.error(d.keyword() + " integer value " + why + ".");
     }
 
-    private static int countUpTo(Directive d, int max) throws ConfigException {
-        int count = count(d);
+    static int countUpTo(Directive d, String number, int max) throws ConfigException {
+        int count = count(d, number);
         if (count > max) {
             throw d.error(d.keyword() + " integer value too large (at most " + max + ").");
         }

@@ -61,7 +61,7 @@ class ConfigTest {
                 "persourcepenalties crash:90 authfail:5 noauth:1 grace-exceeded:10 max:600 min:15 max-sources4:65536 "
                         + "max-sources6:65536 overflow:permissive overflow6:permissive",
                 "persourcepenaltyexemptlist none", "metricslistenaddress none",
-                "transportpoolsize 2", "enginepoolsize 1", "chrootdirectory none", "clientaliveinterval 0",
+                "transportpoolsize 2:10", "enginepoolsize 1:10", "chrootdirectory none", "clientaliveinterval 0",
                 "clientalivecountmax 3", "tcpkeepalive yes", "usedns no", "versionaddendum none", "banner none",
                 "controlsocket /run/sftpd/control", "auditlog none", "allowtcpforwarding no",
                 "disableforwarding no", "permitopen any", "proxyprotocol none",

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
-import java.util.function.ToIntFunction;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,21 +136,27 @@ class StartupKeywordsTest {
     // TransportPoolSize, EnginePoolSize: sftpd's own
 
     static Stream<Arguments> pools() {
-        return Stream.of(arguments("TransportPoolSize", 2, (ToIntFunction<Config>) Config::transportPoolSize),
-                arguments("EnginePoolSize", 1, (ToIntFunction<Config>) Config::enginePoolSize));
+        return Stream.of(arguments("TransportPoolSize", 2, (Function<Config, PoolSize>) Config::transportPoolSize),
+                arguments("EnginePoolSize", 1, (Function<Config, PoolSize>) Config::enginePoolSize));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("pools")
-    void poolSizesHaveDefaultsAndRangeFrom0To64(String keyword, int byDefault, ToIntFunction<Config> size)
+    void poolSizesKeepOneNumberOrRiseAfterABurstUpToMaxStartupsStart(String keyword, int byDefault,
+                                                                      Function<Config, PoolSize> size)
             throws Exception {
-        assertEquals(byDefault, size.applyAsInt(parse(dir)));
-        assertEquals(0, size.applyAsInt(parse(dir, keyword + " 0")));
-        assertEquals(64, size.applyAsInt(parse(dir, keyword + " 64")));
+        assertEquals(new PoolSize(byDefault, 10), size.apply(parse(dir)), "MaxStartups 10:30:100 by default");
+        assertEquals(new PoolSize(byDefault, 25), size.apply(parse(dir, "MaxStartups 25:30:60")));
+        assertEquals(new PoolSize(byDefault, 64), size.apply(parse(dir, "MaxStartups 100")), "at most 64");
+        assertEquals(new PoolSize(0, 0), size.apply(parse(dir, keyword + " 0")));
+        assertEquals(new PoolSize(64, 64), size.apply(parse(dir, keyword + " 64")));
+        assertEquals(new PoolSize(3, 20), size.apply(parse(dir, keyword + " 3:20", "MaxStartups 5")));
         String printed = keyword.toLowerCase(Locale.ROOT);
-        assertEquals(List.of(printed + " " + byDefault), dumped(dir, printed));
+        assertEquals(List.of(printed + " " + byDefault + ":10"), dumped(dir, printed));
         assertEquals(List.of(printed + " 7"), dumped(dir, printed, keyword + " 7"));
+        assertEquals(List.of(printed + " 0:64"), dumped(dir, printed, keyword + " 0:64"));
         assertRoundTrip(dir, keyword + " 7");
+        assertRoundTrip(dir, keyword + " 2:30");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -158,10 +164,16 @@ class StartupKeywordsTest {
     void poolSizesOutOfRangeAreRefused(String keyword) {
         assertEquals(at(dir, 1) + ": " + keyword + " integer value too large (at most 64).",
                 error(dir, keyword + " 65"));
+        assertEquals(at(dir, 1) + ": " + keyword + " integer value too large (at most 64).",
+                error(dir, keyword + " 2:65"));
         assertEquals(at(dir, 1) + ": " + keyword + " integer value too small.", error(dir, keyword + " -1"));
         assertEquals(at(dir, 1) + ": " + keyword + " integer value invalid.", error(dir, keyword + " two"));
+        assertEquals(at(dir, 1) + ": " + keyword + " integer value invalid.", error(dir, keyword + " 2:"));
+        assertEquals(at(dir, 1) + ": " + keyword + " most (3) is less than ready (4).", error(dir, keyword + " 4:3"));
+        assertEquals(at(dir, 1) + ": Invalid " + keyword + " spec.", error(dir, keyword + " 1:2:3"));
         assertEquals(at(dir, 1) + ": missing argument.", error(dir, keyword));
     }
+
     // ProxyProtocol
 
     @Test
