@@ -401,9 +401,9 @@ final class Launcher {
                 ? Stream.concat(CHILD_LIBRARIES.stream(), TRANSPORT_LIBRARIES.stream()).toList() : CHILD_LIBRARIES) {
             libraries.add(jarOf(library).toString());
         }
-        // sftp-core first: it names the JDK's System.LoggerFinder (dev.sftpd.log), and the JDK's
-        // logging, which jffi starts, looks for one through the class path, opening every jar
-        // before it: some 8 ms of a transport's start for server-transport.jar and logback-core's.
+        // Only the jars the process needs: the JDK's logging, which jffi starts, looks for a
+        // System.LoggerFinder through the class path, and that search opens every jar on it
+        // (Bouncy Castle's, the largest, took 8 ms), wherever a provider is.
         String core = jarOf(SftpServerMain.class).toString();
         List<String> classPath = new ArrayList<>(List.of(core, own.toString()));
         daemonClassPath.stream().filter(entry -> !entry.equals(core))
