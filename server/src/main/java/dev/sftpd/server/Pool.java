@@ -32,7 +32,10 @@ final class Pool<T> {
      * empty meanwhile starts its own (take), as it would while the replacement boots.
      */
     private static final long REFILL_DELAY_NANOS = Duration.ofMillis(500).toNanos();
-    /** How long a burst keeps the pool raised: its size in takes is kept per minute, this many minutes. */
+    /**
+     * How long a burst keeps the pool raised: its size in takes is kept per minute of the clock, this
+     * many minutes, so a burst counts for between HOLD_MINUTES - 1 and HOLD_MINUTES minutes.
+     */
     static final int HOLD_MINUTES = 10;
     private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
 

@@ -223,7 +223,8 @@ class PoolTest {
             }
             awaitTrue(() -> pool.ready() == 4);
 
-            ahead.set(Duration.ofMinutes(Pool.HOLD_MINUTES - 1).toNanos());
+            // Kept by the minute: a burst counts for HOLD_MINUTES - 1 to HOLD_MINUTES minutes.
+            ahead.set(Duration.ofMinutes(Pool.HOLD_MINUTES - 2).toNanos());
             assertEquals(4, pool.target(), "still within the burst's minutes");
             ahead.set(Duration.ofMinutes(Pool.HOLD_MINUTES + 1).toNanos());
             assertEquals(1, pool.target());
@@ -231,6 +232,27 @@ class PoolTest {
 
             assertEquals(1, pool.ready());
             assertEquals(3, discarded.size(), "the three over the size ended: " + discarded);
+        } finally {
+            pool.stop();
+        }
+    }
+
+    @Test
+    void aReloadLoweringMostEndsTheReadyOnesOverIt() throws Exception {
+        Pool<Integer> pool = pool(new PoolSize(1, 8));
+        pool.fill();
+        try {
+            awaitTrue(() -> pool.ready() == 1);
+            for (int i = 0; i < 4; i++) {
+                pool.take();
+            }
+            awaitTrue(() -> pool.ready() == 4);
+
+            pool.resize(new PoolSize(1, 2));
+
+            assertEquals(2, pool.target(), "the burst still counts, up to the new most");
+            assertEquals(2, pool.ready());
+            assertEquals(2, discarded.size(), "the two over it ended: " + discarded);
         } finally {
             pool.stop();
         }
