@@ -67,9 +67,10 @@ final class Launcher {
      * (unpacked into /run/sftpd/native), and what no child calls (jnr-posix, commons-logging's
      * bridge); the engine has neither MINA's server nor Bouncy Castle. jnr-constants stays: strerror's text
      * for SysCallException. An engine opens every jar of its class path before it drops
-     * privileges, and a JVM opens one whenever a ServiceLoader looks through the class path: opening
-     * one took 0.3-1.6 ms of CPU, Bouncy Castle's 7.7-9.1 ms (6,149 entries), so an engine saves
-     * about 16 ms. (A transport now opens only sftp-core's: see {@link #classPathOf}.)
+     * privileges, and every JVM opens each one when java.util.logging (which jffi starts) looks
+     * through the class path for a System.LoggerFinder: opening one took 0.3-1.6 ms of CPU, Bouncy
+     * Castle's 7.7-9.1 ms (6,149 entries), so leaving these out saves a transport about 6 ms and an
+     * engine about 16.
      */
     private static final List<Class<?>> CHILD_LIBRARIES = List.of(SftpServerMain.class, MonitorCalls.class,
             Buffer.class, com.kenai.jffi.Library.class, Errno.class, LoggerFactory.class,
