@@ -31,6 +31,7 @@ public final class LoginRecorder {
     private final LoginFiles files;
     private final Glibc glibc = Glibc.get();
     private final int fileGroup = utmpGroup();
+    private final UtmpSlots slots = new UtmpSlots();
 
     public LoginRecorder(LoginFiles files) {
         this.files = Objects.requireNonNull(files, "files");
@@ -38,14 +39,14 @@ public final class LoginRecorder {
 
     /** In login_write()'s order: utmp, wtmp, then lastlog. */
     public synchronized void login(Session s) {
-        writeUtmpx(Utmpx.login(s));
+        writeUtmpx(Utmpx.login(s, slots.take(s.pid(), s.line())));
         LastlogEntry last = LastlogEntry.login(s);
         write("lastlog", files.lastlog(), f -> glibc.pwrite(f, last.toBytes(), LastlogEntry.offset(s.uid())));
     }
 
     /** lastlog keeps the last login, so a logout touches utmp and wtmp only. */
     public synchronized void logout(Session s, Instant logoutTime) {
-        writeUtmpx(Utmpx.logout(s, logoutTime));
+        writeUtmpx(Utmpx.logout(s, slots.release(s.pid(), s.line()), logoutTime));
     }
 
     /**
@@ -53,7 +54,8 @@ public final class LoginRecorder {
      * recorded no logouts, and who would list its sessions for ever; so at start the daemon ends
      * each open session of its own (line "sftp" and the pid of the session's process) whose
      * process {@code alive} says is gone, in utmp and with a wtmp logout dated now, as if it
-     * had seen the session end. Other programs' entries and live sessions are left alone.
+     * had seen the session end. Other programs' entries and live sessions are left alone, and
+     * no login of this daemon's takes a live session's slot.
      */
     public synchronized void endSessionsWhoseProcessIsGone(IntPredicate alive) {
         byte[] utmp;
@@ -68,8 +70,12 @@ public final class LoginRecorder {
         ByteBuffer entries = ByteBuffer.wrap(utmp).order(ByteOrder.nativeOrder());
         for (int at = 0; at + Utmpx.SIZE <= utmp.length; at += Utmpx.SIZE) {
             Utmpx entry = Utmpx.read(entries, at);
-            if (entry.type() == Utmpx.USER_PROCESS && entry.line().equals(LINE_PREFIX + entry.pid())
-                    && !alive.test(entry.pid())) {
+            if (entry.type() != Utmpx.USER_PROCESS || !entry.line().equals(LINE_PREFIX + entry.pid())) {
+                continue;
+            }
+            if (alive.test(entry.pid())) {
+                slots.keep(entry.pid(), entry.id());
+            } else {
                 writeUtmpx(entry.ended(Instant.now()));
                 log.info("Ended login record %s of %s from %s: its process is gone", entry.line(), entry.user(),
                         entry.host());

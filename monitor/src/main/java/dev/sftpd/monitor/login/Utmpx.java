@@ -17,7 +17,8 @@ import java.time.Instant;
  * 344, both int32 so that 32- and 64-bit programs share the files), ut_addr_v6 348 [16],
  * __glibc_reserved 364 [20]. ut_exit and ut_session stay zero, as sshd leaves them.
  */
-record Utmpx(short type, int pid, String line, String user, String host, InetAddress address, Instant time) {
+record Utmpx(short type, int pid, String line, String id, String user, String host, InetAddress address,
+        Instant time) {
     static final int SIZE = 384;
     static final short USER_PROCESS = 7;
     static final short DEAD_PROCESS = 8;
@@ -36,21 +37,23 @@ record Utmpx(short type, int pid, String line, String user, String host, InetAdd
     private static final int TV_USEC = 344;
     private static final int ADDR_V6 = 348;
 
-    static Utmpx login(Session s) {
-        return new Utmpx(USER_PROCESS, s.pid(), s.line(), s.user(), s.host(), s.address(), s.loginTime());
+    /** The login of session s in the utmp slot named id (ut_id, at most four characters). */
+    static Utmpx login(Session s, String id) {
+        return new Utmpx(USER_PROCESS, s.pid(), s.line(), id, s.user(), s.host(), s.address(), s.loginTime());
     }
 
-    static Utmpx logout(Session s, Instant time) {
-        return login(s).ended(time);
+    static Utmpx logout(Session s, String id, Instant time) {
+        return login(s, id).ended(time);
     }
 
     /**
      * The record at {@code offset} of a utmp file's bytes, with what finding a stale session
-     * needs: type, pid, line, user, host and time (not the address).
+     * needs: type, pid, line, id, user, host and time (not the address).
      */
     static Utmpx read(ByteBuffer file, int offset) {
         return new Utmpx(file.getShort(offset + TYPE), file.getInt(offset + PID),
-                CString.read(file, offset + LINE, LINE_SIZE), CString.read(file, offset + USER, USER_SIZE),
+                CString.read(file, offset + LINE, LINE_SIZE), CString.read(file, offset + ID, ID_SIZE),
+                CString.read(file, offset + USER, USER_SIZE),
                 CString.read(file, offset + HOST, HOST_SIZE), null,
                 Instant.ofEpochSecond(Integer.toUnsignedLong(file.getInt(offset + TV_SEC)),
                         file.getInt(offset + TV_USEC) * 1000L));
@@ -58,7 +61,7 @@ record Utmpx(short type, int pid, String line, String user, String host, InetAdd
 
     /** The logout of this login, dated {@code time}: its slot in utmp marked dead, and a wtmp record. */
     Utmpx ended(Instant time) {
-        return new Utmpx(DEAD_PROCESS, pid, line, "", "", null, time);
+        return new Utmpx(DEAD_PROCESS, pid, line, id, "", "", null, time);
     }
 
     byte[] toBytes() {
@@ -66,7 +69,7 @@ record Utmpx(short type, int pid, String line, String user, String host, InetAdd
         b.putShort(TYPE, type);
         b.putInt(PID, pid);
         CString.strlcpy(b, LINE, LINE_SIZE, line);
-        CString.strncpy(b, ID, ID_SIZE, abbreviated(line));
+        CString.strncpy(b, ID, ID_SIZE, id);
         CString.strncpy(b, USER, USER_SIZE, user);
         CString.strncpy(b, HOST, HOST_SIZE, host);
         b.putInt(TV_SEC, (int) time.getEpochSecond());
@@ -79,8 +82,8 @@ record Utmpx(short type, int pid, String line, String user, String host, InetAdd
         return b.array();
     }
 
-    /** loginrec.c's line_abbrevname(): the last four characters of the line name the slot. */
-    private static String abbreviated(String line) {
+    /** loginrec.c's line_abbrevname(): the last four characters of the line. */
+    static String abbreviated(String line) {
         return line.substring(Math.max(0, line.length() - ID_SIZE));
     }
 }

@@ -104,7 +104,7 @@ class LoginRecorderTest {
                 () -> assertEquals(Utmpx.DEAD_PROCESS, utmp.getShort(0)),
                 () -> assertEquals(PID, utmp.getInt(4)),
                 () -> assertEquals("sftp12345", field(utmp, 8, 32)),
-                () -> assertEquals("2345", field(utmp, 40, 4)),
+                () -> assertEquals("s000", field(utmp, 40, 4)),
                 () -> assertEquals("", field(utmp, 44, 32)),
                 () -> assertEquals("", field(utmp, 76, 256)));
     }
@@ -140,6 +140,76 @@ class LoginRecorderTest {
         recorder.endSessionsWhoseProcessIsGone(pid -> pid == PID);
 
         assertEquals(-1, java.util.Arrays.mismatch(before, Files.readAllBytes(files().utmp())));
+    }
+
+    private static Session session(int pid, String user) throws IOException {
+        return new Session(pid, "sftp" + pid, user, 4242, InetAddress.getByName("192.0.2.7"), "192.0.2.7", LOGIN);
+    }
+
+    /** The ut_id of each utmp entry, in file order. */
+    private List<String> utmpIds() throws IOException {
+        ByteBuffer utmp = ByteBuffer.wrap(Files.readAllBytes(files().utmp())).order(ByteOrder.nativeOrder());
+        List<String> ids = new java.util.ArrayList<>();
+        for (int at = 0; at < utmp.capacity(); at += Utmpx.SIZE) {
+            ids.add(field(utmp, at + 40, 4));
+        }
+        return ids;
+    }
+
+    /**
+     * One session after another, each with a pid of its own, keep using one utmp slot, as one
+     * pty after another does: utmp does not grow with every pid ending, and last still shows
+     * each session.
+     */
+    @Test
+    void sessionsOneAfterAnotherReuseOneUtmpSlot() throws Exception {
+        LoginRecorder recorder = new LoginRecorder(files());
+        for (int i = 0; i < 30; i++) {
+            Session s = session(PID + 7 * i, "alice");
+            recorder.login(s);
+            recorder.logout(s, LOGIN.plus(Duration.ofSeconds(i + 1)));
+        }
+
+        assertEquals(List.of("s000"), utmpIds());
+        String last = run("last", "-f", files().wtmp().toString(), "-w");
+        assertEquals(30, last.lines().filter(l -> l.startsWith("alice ")).count(), last);
+    }
+
+    /** Sessions open at once take slots of their own, and a login takes the lowest one a logout freed. */
+    @Test
+    void sessionsOpenAtOnceTakeTheLowestFreeSlot() throws Exception {
+        LoginRecorder recorder = new LoginRecorder(files());
+        Session a = session(PID, "alice");
+        Session b = session(PID + 1, "bob");
+        Session c = session(PID + 2, "carol");
+        recorder.login(a);
+        recorder.login(b);
+        recorder.logout(a, Instant.now());
+        recorder.login(c);
+
+        assertEquals(List.of("s000", "s001"), utmpIds());
+        String who = run("who", files().utmp().toString());
+        assertAll(
+                () -> assertFalse(who.contains("alice"), who),
+                () -> assertTrue(who.contains("bob"), who),
+                () -> assertTrue(who.contains("carol"), who));
+    }
+
+    /** A session of an earlier daemon's that is still alive keeps its slot: a new daemon's login takes the next. */
+    @Test
+    void aLiveSessionOfAnEarlierDaemonKeepsItsSlot() throws Exception {
+        new LoginRecorder(files()).login(session(PID, "alice"));
+        byte[] before = Files.readAllBytes(files().utmp());
+
+        LoginRecorder restarted = new LoginRecorder(files());
+        restarted.endSessionsWhoseProcessIsGone(pid -> pid == PID);
+        Session b = session(PID + 1, "bob");
+        restarted.login(b);
+
+        assertEquals(List.of("s000", "s001"), utmpIds());
+        byte[] after = Files.readAllBytes(files().utmp());
+        assertEquals(-1, java.util.Arrays.mismatch(before, java.util.Arrays.copyOf(after, Utmpx.SIZE)),
+                "alice's entry is as it was");
     }
 
     @Test
