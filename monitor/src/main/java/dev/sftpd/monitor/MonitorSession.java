@@ -20,6 +20,7 @@ import dev.sftpd.monitor.auth.UserFile;
 import dev.sftpd.monitor.login.LoginRecorder;
 import dev.sftpd.monitor.login.Session;
 import dev.sftpd.privsep.Fd;
+import dev.sftpd.privsep.MonitorCalls;
 import dev.sftpd.privsep.MonitorMessage;
 import dev.sftpd.privsep.MonitorMessage.Phase;
 import dev.sftpd.privsep.MonitorProtocolException;
@@ -27,6 +28,7 @@ import dev.sftpd.privsep.Packets;
 import dev.sftpd.privsep.PrivilegeDrop;
 import dev.sftpd.privsep.Processes;
 import dev.sftpd.privsep.Sockets;
+import dev.sftpd.privsep.TransportSettings;
 import dev.sftpd.sftp.ServerFlags;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.EOFException;
@@ -144,19 +146,14 @@ public final class MonitorSession {
     }
 
     /**
-     * A pre-started transport's first exchange: HELLO (the configuration as -T prints it, the
-     * host keys' public blobs, the Banner's text, which the transport cannot read itself), then
-     * its TRANSPORT_READY, relaying its log lines meanwhile. Nothing else is allowed before the
+     * A pre-started transport's first exchange: HELLO (its settings, the host keys' public
+     * blobs, the Banner's text, which the transport cannot read itself), then its
+     * TRANSPORT_READY, relaying its log lines meanwhile. Nothing else is allowed before the
      * transport has a client.
      */
-    public static void awaitReady(int channel, String config, HostKeys hostKeys, String banner)
+    public static void awaitReady(int channel, TransportSettings settings, HostKeys hostKeys, String banner)
             throws SysCallException, EOFException, MonitorProtocolException {
-        Buffer hello = Packets.payload(MonitorMessage.HELLO);
-        hello.putString(config);
-        hello.putInt(hostKeys.publicBlobs().size());
-        hostKeys.publicBlobs().forEach(hello::putBytes);
-        hello.putString(banner);
-        Packets.write(channel, hello);
+        Packets.write(channel, new MonitorCalls.Hello(settings, hostKeys.publicBlobs(), banner).encode());
         while (true) {
             Buffer request = Packets.read(channel);
             MonitorMessage type = allowed(request, Phase.POOLED, m -> 0);

@@ -15,7 +15,34 @@ public final class MonitorCalls {
     public static final int CHANNEL_FD = 3;
 
     /** The configuration (as sftpd -T prints it), the host keys' public blobs, and the Banner ("" for none). */
-    public record Hello(String config, List<byte[]> hostKeyBlobs, String banner) {}
+    /**
+     * HELLO, both ends: a pre-started transport's settings, the host keys' public blobs and the
+     * Banner's text, which the transport cannot read itself.
+     */
+    public record Hello(TransportSettings settings, List<byte[]> hostKeyBlobs, String banner) {
+        /** The monitor's HELLO payload. */
+        public Buffer encode() {
+            Buffer hello = Packets.payload(MonitorMessage.HELLO);
+            settings.encode(hello);
+            hello.putInt(hostKeyBlobs.size());
+            hostKeyBlobs.forEach(hello::putBytes);
+            hello.putString(banner);
+            return hello;
+        }
+
+        static Hello decode(Buffer p) {
+            TransportSettings settings = TransportSettings.decode(p);
+            int n = p.getInt();
+            if (n < 0) {
+                throw new IllegalArgumentException(n + " host keys");
+            }
+            List<byte[]> keys = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                keys.add(p.getBytes());
+            }
+            return new Hello(settings, keys, p.getString());
+        }
+    }
 
     /** A client handed to a pooled transport: where it comes from, where it connected, its socket. */
     public record Connection(String peerAddress, int peerPort, String localAddress, int localPort, Fd socket) {}
@@ -60,16 +87,7 @@ public final class MonitorCalls {
 
     /** The monitor's first message; call once, before anything else. */
     public synchronized Hello hello() throws IOException {
-        Buffer b = expect(receive(), MonitorMessage.HELLO);
-        return fields(b, p -> {
-            String config = p.getString();
-            int n = p.getInt();
-            List<byte[]> keys = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                keys.add(p.getBytes());
-            }
-            return new Hello(config, keys, p.getString());
-        });
+        return fields(expect(receive(), MonitorMessage.HELLO), Hello::decode);
     }
 
     /**

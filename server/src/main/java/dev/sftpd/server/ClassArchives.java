@@ -78,7 +78,7 @@ final class ClassArchives {
      */
     enum Kind {
         TRANSPORT(TransportMain.class.getName(), TransportTraining.class.getName(),
-                List.of("dev/sftpd/server/training/", "org/apache/sshd/client/", "org/apache/sshd/common/kex/SNTRUP761",
+                List.of("dev/sftpd/server/training/", "dev/sftpd/server/config/", "org/apache/sshd/client/", "org/apache/sshd/common/kex/SNTRUP761",
                         "org/bouncycastle/pqc/crypto/ntruprime/")),
         ENGINE(EngineMain.class.getName(), EngineTraining.class.getName(), List.of("dev/sftpd/server/training/"));
 

@@ -14,6 +14,7 @@ import dev.sftpd.monitor.login.LoginRecorder;
 import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.Processes;
 import dev.sftpd.privsep.Sockets;
+import dev.sftpd.privsep.TransportSettings;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.transport.TransportMain;
 import dev.sftpd.sftp.posix.SysCallException;
@@ -61,8 +62,6 @@ final class Daemon implements ControlSocket.Master {
      * What new connections are served with: one reading of the configuration and host keys, and
      * what follows from it. A connection is served wholly by the generation its transport was
      * started in, so a reload never changes a connection midway.
-     *
-     * @param effectiveConfig the -T dump a transport is started with (its HELLO)
      */
     private record Generation(Config config, HostKeys hostKeys, Policy policy, Admission admission,
                               Penalties penalties, String banner) {
@@ -96,15 +95,15 @@ final class Daemon implements ControlSocket.Master {
         }
 
         /** What its transports get in HELLO (the global configuration, widened for Match). */
-        String effectiveConfig() {
-            return policy.transportConfig();
+        TransportSettings transportSettings() {
+            return policy.transportSettings();
         }
 
         /** Whether a transport started in this generation would be started the same way in that one. */
         boolean startsTransportsAs(Generation other) {
             List<byte[]> mine = hostKeys.publicBlobs();
             List<byte[]> theirs = other.hostKeys.publicBlobs();
-            return effectiveConfig().equals(other.effectiveConfig()) && banner.equals(other.banner) && mine.size() == theirs.size()
+            return transportSettings().equals(other.transportSettings()) && banner.equals(other.banner) && mine.size() == theirs.size()
                     && IntStream.range(0, mine.size()).allMatch(i -> Arrays.equals(mine.get(i), theirs.get(i)));
         }
     }
@@ -390,7 +389,7 @@ final class Daemon implements ControlSocket.Master {
             child = launcher.spawnTransport(transportEnd, family, priority);
         }
         try {
-            MonitorSession.awaitReady(pair[0].fd(), generation.effectiveConfig(), generation.hostKeys(),
+            MonitorSession.awaitReady(pair[0].fd(), generation.transportSettings(), generation.hostKeys(),
                     generation.banner());
             return new Transport(child, pair[0], generation);
         } catch (Exception e) {

@@ -9,6 +9,7 @@ import dev.sftpd.monitor.auth.AccessPolicy;
 import dev.sftpd.monitor.auth.Account;
 import dev.sftpd.monitor.auth.Client;
 import dev.sftpd.monitor.auth.TrustedCaFile;
+import dev.sftpd.privsep.TransportSettings;
 import dev.sftpd.server.config.Config;
 import dev.sftpd.server.config.ConfigException;
 import dev.sftpd.server.config.Configuration;
@@ -20,16 +21,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * @param transportConfig what transports get in HELLO: {@link Configuration#forTransports()}, as -T prints it
+ * @param transportSettings what transports get in HELLO: {@link Configuration#forTransports()}'s
  */
-record Policy(Configuration configuration, AuthSettings auth, SessionSettings sessions, String transportConfig,
+record Policy(Configuration configuration, AuthSettings auth, SessionSettings sessions,
+              TransportSettings transportSettings,
               boolean logToStderr) {
     private static final SshLog log = SshLog.get(Policy.class);
 
     static Policy of(Configuration configuration, boolean logToStderr) {
         Config global = configuration.global();
         return new Policy(configuration, auth(global), sessions(global, logToStderr),
-                configuration.forTransports().dump(), logToStderr);
+                configuration.forTransports().transportSettings(), logToStderr);
     }
 
     /** What Match gives one connection, asked for with the name its first authentication request gives. */

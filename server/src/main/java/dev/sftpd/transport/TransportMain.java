@@ -7,14 +7,10 @@ import dev.sftpd.privsep.Fd;
 import dev.sftpd.privsep.MonitorCalls;
 import dev.sftpd.privsep.MonitorLogSink;
 import dev.sftpd.privsep.Sockets;
-import dev.sftpd.server.config.Config;
-import dev.sftpd.server.config.ConfigParser;
 import dev.sftpd.sftp.posix.SysCallException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.sshd.server.session.SessionFactory;
 
 /**
@@ -82,9 +78,8 @@ public final class TransportMain {
      */
     public static Prepared prepare(MonitorCalls monitor, MonitorCalls.Hello hello) throws Exception {
         JdkEd25519Registrar.install();
-        Config config = ConfigParser.parseDump(hello.config());
-        Logging.init(config.logLevel(), new MonitorLogSink(monitor));
-        TransportServer server = TransportServer.create(settings(config), monitor, hello.hostKeyBlobs(),
+        Logging.init(hello.settings().logLevel(), new MonitorLogSink(monitor));
+        TransportServer server = TransportServer.create(hello.settings(), monitor, hello.hostKeyBlobs(),
                 hello.banner());
         SessionFactory sessions = server.prepare();
         Seccomp.confine();
@@ -115,22 +110,5 @@ public final class TransportMain {
             throw new IOException("the monitor handed over something that is not a connected socket");
         }
         return socket;
-    }
-
-    static TransportSettings settings(Config c) {
-        List<String> methods = new ArrayList<>();
-        if (c.pubkeyAuthentication()) {
-            methods.add("publickey");
-        }
-        if (c.passwordAuthentication()) {
-            methods.add("password");
-        }
-        if (c.kbdInteractiveAuthentication() && c.usePam()) {
-            methods.add("keyboard-interactive");
-        }
-        return new TransportSettings(c.ciphers(), c.macs(), c.kexAlgorithms(), c.hostKeyAlgorithms(),
-                c.rekeyLimit().bytes().orElse(0), c.rekeyLimit().interval(), methods,
-                c.authenticationMethodNames(), c.maxAuthTries(), c.maxSessions(), c.loginGraceTime(),
-                c.clientAliveInterval(), c.clientAliveCountMax(), c.versionAddendum());
     }
 }

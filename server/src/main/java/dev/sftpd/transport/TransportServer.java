@@ -2,6 +2,7 @@
 package dev.sftpd.transport;
 
 import dev.sftpd.privsep.MonitorCalls;
+import dev.sftpd.privsep.TransportSettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;

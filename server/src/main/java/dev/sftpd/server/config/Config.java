@@ -47,9 +47,11 @@ import dev.sftpd.log.SyslogFacility;
 import dev.sftpd.monitor.Forwarding;
 import dev.sftpd.monitor.auth.AccessRules;
 import dev.sftpd.monitor.auth.PermitRoot;
+import dev.sftpd.privsep.TransportSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -252,5 +254,23 @@ public record Config(List<Integer> ports, List<InetSocketAddress> listenAddresse
     public List<List<String>> authenticationMethodNames() {
         return authenticationMethods.stream()
                 .map(list -> list.stream().map(m -> m.replaceFirst(":pam$", "")).toList()).toList();
+    }
+
+    /** What a transport started with this configuration is told in HELLO. */
+    public TransportSettings transportSettings() {
+        List<String> methods = new ArrayList<>();
+        if (pubkeyAuthentication()) {
+            methods.add("publickey");
+        }
+        if (passwordAuthentication()) {
+            methods.add("password");
+        }
+        if (kbdInteractiveAuthentication() && usePam()) {
+            methods.add("keyboard-interactive");
+        }
+        return new TransportSettings(logLevel(), ciphers(), macs(), kexAlgorithms(), hostKeyAlgorithms(),
+                rekeyLimit().bytes().orElse(0), rekeyLimit().interval(), methods, authenticationMethodNames(),
+                maxAuthTries(), maxSessions(), loginGraceTime(), clientAliveInterval(), clientAliveCountMax(),
+                versionAddendum());
     }
 }

@@ -8,6 +8,7 @@ import dev.sftpd.privsep.MonitorCalls;
 import dev.sftpd.privsep.MonitorMessage;
 import dev.sftpd.privsep.Packets;
 import dev.sftpd.privsep.Sockets;
+import dev.sftpd.privsep.TransportSettings;
 import dev.sftpd.server.config.ConfigParser;
 import dev.sftpd.transport.JdkEd25519Registrar;
 import dev.sftpd.transport.TransportMain;
@@ -63,8 +64,9 @@ public final class TransportTraining {
 
     private static void monitor(Fd channel) throws Exception {
         HostKeys hostKeys = throwawayHostKey();
-        String config = ConfigParser.parseIfExists(Path.of("/dev/null"), List.of(), List.of(), List.of()).dump();
-        MonitorSession.awaitReady(channel.fd(), config, hostKeys, "");
+        TransportSettings settings = ConfigParser.parseIfExists(Path.of("/dev/null"), List.of(), List.of(), List.of())
+                .transportSettings();
+        MonitorSession.awaitReady(channel.fd(), settings, hostKeys, "");
 
         SshClient client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The input is a configuration file's bytes. Parsing either refuses it with ConfigException
- * (naming a line) or yields a Config; that Config's dump (what HELLO carries) must parse back
- * to the same Config, and a -o override of each of its lines must be accepted, since the
- * transport and the command line read the same syntax.
+ * (naming a line) or yields a Config; that Config's dump (what -T prints) must parse back to
+ * the same Config, and a -o override of each of its lines must be accepted, since the dump and
+ * the command line read the same syntax.
  */
 class ConfigParserFuzzTest {
     private static Path dir;

@@ -1,4 +1,4 @@
-// The effective Config: per-user authorized_keys paths, defaulted host keys, and the -T dump that reads back as itself.
+// The effective Config: per-user authorized_keys paths, defaulted host keys, the -T dump that reads back as itself, and HELLO's settings.
 package dev.sftpd.server.config;
 
 import static dev.sftpd.server.config.ConfigFile.parse;
@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sftpd.log.LogLevel;
+import dev.sftpd.privsep.TransportSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +40,28 @@ class ConfigTest {
         assertTrue(parse(dir, "HostKey /etc/sftpd/ssh_host_ed25519_key", "HostKey /etc/sftpd/ssh_host_rsa_key")
                 .hostKeysDefaulted());
         assertFalse(parse(dir, "HostKey /etc/sftpd/ssh_host_ed25519_key").hostKeysDefaulted());
+    }
+
+    /**
+     * HELLO's settings: the methods offered in sshd's order, keyboard-interactive only through
+     * PAM, ":pam" dropped from AuthenticationMethods, and the other fields as configured.
+     */
+    @Test
+    void transportSettingsAreWhatTheTransportIsTold() throws Exception {
+        TransportSettings s = parse(dir, "LogLevel VERBOSE", "Ciphers aes128-gcm@openssh.com,aes256-ctr",
+                "PasswordAuthentication yes", "UsePAM yes", "KbdInteractiveAuthentication yes",
+                "AuthenticationMethods publickey,keyboard-interactive:pam password", "RekeyLimit 1G 1h",
+                "MaxAuthTries 3", "MaxSessions 2", "LoginGraceTime 30", "ClientAliveInterval 15",
+                "ClientAliveCountMax 4", "VersionAddendum hello").transportSettings();
+        assertEquals(new TransportSettings(LogLevel.VERBOSE, List.of("aes128-gcm@openssh.com", "aes256-ctr"),
+                s.macs(), s.kexAlgorithms(), s.hostKeyAlgorithms(), 1L << 30, Optional.of(Duration.ofHours(1)),
+                List.of("publickey", "password", "keyboard-interactive"),
+                List.of(List.of("publickey", "keyboard-interactive"), List.of("password")), 3, 2,
+                Duration.ofSeconds(30), Duration.ofSeconds(15), 4, Optional.of("hello")), s);
+        TransportSettings noPam = parse(dir, "UsePAM no").transportSettings();
+        assertEquals(List.of("publickey", "password"), noPam.methods(), "no PAM: no keyboard-interactive");
+        assertEquals(Optional.empty(), noPam.rekeyTime());
+        assertEquals(Optional.empty(), noPam.versionAddendum());
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.sftpd.server.it;
 
 import dev.sftpd.log.SshLog;
 import dev.sftpd.privsep.MonitorCalls;
-import dev.sftpd.server.config.ConfigParser;
 import dev.sftpd.transport.Probes;
 import dev.sftpd.transport.TransportMain;
 import java.net.URISyntaxException;
@@ -16,7 +15,8 @@ import java.util.Map;
 /**
  * The daemon runs it as its transports' main class for TransportProbeIT: it stands for a transport whose
  * SSH code an attacker took over. It probes only when the file "probe-sibling" beside its class names
- * another transport's pid (the test writes it there, as MonitorProtocolIT its script); otherwise it is
+ * another transport's pid, then the host keys' paths, a line each (the test writes it there, as
+ * MonitorProtocolIT its script: HELLO does not tell a transport where the keys are); otherwise it is
  * the real transport, and so is the sibling. Every answer goes to the monitor's log as an INFO line
  * "probe NAME: denied errno=N" (or "ALLOWED"), then "probe done".
  */
@@ -64,9 +64,10 @@ public final class ProbingTransport {
         MonitorCalls.Connection connection = monitor.awaitConnection();
         Path siblingFile = siblingFile();
         if (Files.exists(siblingFile)) {
-            int sibling = Integer.parseInt(Files.readString(siblingFile).strip());
+            List<String> lines = Files.readAllLines(siblingFile);
+            int sibling = Integer.parseInt(lines.get(0).strip());
             Map<String, Probes.Attempt> attempts =
-                    attempts(sibling, ConfigParser.parseDump(hello.config()).hostKeys());
+                    attempts(sibling, lines.subList(1, lines.size()).stream().map(Path::of).toList());
             // Started after the filter went on, as MINA's threads are, which an attacker's code would run on.
             Thread probing = new Thread(() -> {
                 attempts.forEach((name, attempt) -> log.info("probe %s: %s", name, Probes.outcome(attempt)));

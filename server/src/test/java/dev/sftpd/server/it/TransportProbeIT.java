@@ -64,7 +64,7 @@ class TransportProbeIT {
             // Once it sent its banner, the sibling has looked for the file and found none: it only serves.
             assertSshBanner(siblingClient);
             long sibling = daemon.awaitTransport(siblingClient.getLocalPort());
-            Files.writeString(ProbingTransport.siblingFile(), Long.toString(sibling));
+            Files.writeString(ProbingTransport.siblingFile(), sibling + "\n" + sftpd.hostKey() + "\n");
 
             try (Socket probedClient = connect(daemon)) {
                 long probed = daemon.awaitTransport(probedClient.getLocalPort());
