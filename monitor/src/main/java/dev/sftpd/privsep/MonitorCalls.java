@@ -14,10 +14,9 @@ public final class MonitorCalls {
     /** The descriptor the worker inherits its monitor channel on. */
     public static final int CHANNEL_FD = 3;
 
-    /** The configuration (as sftpd -T prints it), the host keys' public blobs, and the Banner ("" for none). */
     /**
      * HELLO, both ends: a pre-started transport's settings, the host keys' public blobs and the
-     * Banner's text, which the transport cannot read itself.
+     * Banner's text ("" for none), which the transport cannot read itself.
      */
     public record Hello(TransportSettings settings, List<byte[]> hostKeyBlobs, String banner) {
         /** The monitor's HELLO payload. */

@@ -24,8 +24,7 @@ import java.util.Optional;
  * @param transportSettings what transports get in HELLO: {@link Configuration#forTransports()}'s
  */
 record Policy(Configuration configuration, AuthSettings auth, SessionSettings sessions,
-              TransportSettings transportSettings,
-              boolean logToStderr) {
+              TransportSettings transportSettings, boolean logToStderr) {
     private static final SshLog log = SshLog.get(Policy.class);
 
     static Policy of(Configuration configuration, boolean logToStderr) {
