@@ -99,11 +99,18 @@ final class Daemon implements ControlSocket.Master {
             return policy.transportSettings();
         }
 
-        /** Whether a transport started in this generation would be started the same way in that one. */
+        /**
+         * Whether a transport started in this generation would be started the same way in that one,
+         * and its connection served alike: it is served by the generation it was started in, so
+         * the whole configuration transports are started from counts (AllowUsers, say), not only
+         * what HELLO tells them.
+         */
         boolean startsTransportsAs(Generation other) {
             List<byte[]> mine = hostKeys.publicBlobs();
             List<byte[]> theirs = other.hostKeys.publicBlobs();
-            return transportSettings().equals(other.transportSettings()) && banner.equals(other.banner) && mine.size() == theirs.size()
+            return policy.configuration().forTransports().dump()
+                    .equals(other.policy.configuration().forTransports().dump()) && banner.equals(other.banner)
+                    && mine.size() == theirs.size()
                     && IntStream.range(0, mine.size()).allMatch(i -> Arrays.equals(mine.get(i), theirs.get(i)));
         }
     }
