@@ -10,8 +10,8 @@ import java.util.Map;
  * entry has it. loginrec.c takes ut_id from the line's last four characters: for "pts/3" that
  * is "ts/3", and pty numbers are reused, so utmp stays short. Our lines ("sftp" and a pid)
  * would give a new id for each of 10,000 pid endings: measured on a development machine, utmp
- * had grown to 6,120 entries (2.3 MB), and glibc read them one pread(2) each at every login and
- * logout, some 5 ms of the monitor's CPU per connection.
+ * had grown to 6,139 entries (2.3 MB), and glibc read them one pread(2) each at every login and
+ * logout, some 6 ms of the monitor's CPU per connection (docs/BENCHMARKS.md, 2026-12-08 02:25).
  *
  * <p>So a session's ut_id is "s" and the lowest free slot number in three base-36 digits
  * ("s000", "s001", ...), taken at login and given back at logout. Other programs' ids cannot
