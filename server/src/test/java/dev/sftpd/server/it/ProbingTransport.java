@@ -40,10 +40,15 @@ public final class ProbingTransport {
     /** Setuid root, and on the jail's /usr: were exec let through, nosuid would still keep it from root. */
     private static final String SETUID_PROGRAM = "/usr/bin/su";
 
-    /** PAM, shadow, host-key and login-record code: the monitor's alone, never on a transport's class path. */
+    /**
+     * PAM, shadow, host-key and login-record code, the configuration's parser and access rules:
+     * the monitor's alone, never on a transport's class path (HELLO gives it settings, not a
+     * configuration to parse).
+     */
     static final List<String> ROOT_ONLY_CLASSES = List.of("dev.sftpd.monitor.auth.Pam",
             "dev.sftpd.monitor.auth.ShadowPasswords", "dev.sftpd.monitor.HostKeys",
-            "dev.sftpd.monitor.login.LoginRecorder", "dev.sftpd.monitor.MonitorSession");
+            "dev.sftpd.monitor.login.LoginRecorder", "dev.sftpd.monitor.MonitorSession",
+            "dev.sftpd.server.config.ConfigParser", "dev.sftpd.monitor.auth.AccessRules");
 
     private ProbingTransport() {}
 
