@@ -67,7 +67,7 @@ final class Pool<T> {
     private final int[] burstOfMinute = new int[HOLD_MINUTES];
     private final long[] minuteAt = new long[HOLD_MINUTES];
     /** The target last logged, -1 before the first; guarded by this. */
-    private int loggedTarget;
+    private int loggedTarget = -1;
 
     /** System.nanoTime, or a test's. */
     private final LongSupplier clock;
@@ -85,7 +85,6 @@ final class Pool<T> {
         this.starter = starter;
         this.foreground = foreground;
         this.discard = discard;
-        this.loggedTarget = -1;
     }
 
     /**

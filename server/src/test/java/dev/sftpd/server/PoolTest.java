@@ -147,10 +147,7 @@ class PoolTest {
         Pool<Integer> pool = pool(new PoolSize(2, 8));
         pool.fill();
         try {
-            awaitTrue(() -> pool.ready() == 2);
-            for (int i = 0; i < 5; i++) {
-                pool.take();
-            }
+            burst(pool, 2, 5);
 
             assertEquals(5, pool.target());
             awaitTrue(() -> pool.ready() == 5);
@@ -167,10 +164,7 @@ class PoolTest {
         Pool<Integer> pool = pool(new PoolSize(1, 3));
         pool.fill();
         try {
-            awaitTrue(() -> pool.ready() == 1);
-            for (int i = 0; i < 6; i++) {
-                pool.take();
-            }
+            burst(pool, 1, 6);
 
             assertEquals(3, pool.target());
             awaitTrue(() -> pool.ready() == 3);
@@ -184,10 +178,7 @@ class PoolTest {
         Pool<Integer> pool = pool(2);
         pool.fill();
         try {
-            awaitTrue(() -> pool.ready() == 2);
-            for (int i = 0; i < 6; i++) {
-                pool.take();
-            }
+            burst(pool, 2, 6);
 
             assertEquals(2, pool.target());
             awaitTrue(() -> pool.ready() == 2);
@@ -217,10 +208,7 @@ class PoolTest {
         Pool<Integer> pool = pool(new PoolSize(1, 8));
         pool.fill();
         try {
-            awaitTrue(() -> pool.ready() == 1);
-            for (int i = 0; i < 4; i++) {
-                pool.take();
-            }
+            burst(pool, 1, 4);
             awaitTrue(() -> pool.ready() == 4);
 
             // Kept by the minute: a burst counts for HOLD_MINUTES - 1 to HOLD_MINUTES minutes.
@@ -242,10 +230,7 @@ class PoolTest {
         Pool<Integer> pool = pool(new PoolSize(1, 8));
         pool.fill();
         try {
-            awaitTrue(() -> pool.ready() == 1);
-            for (int i = 0; i < 4; i++) {
-                pool.take();
-            }
+            burst(pool, 1, 4);
             awaitTrue(() -> pool.ready() == 4);
 
             pool.resize(new PoolSize(1, 2));
@@ -255,6 +240,14 @@ class PoolTest {
             assertEquals(2, discarded.size(), "the two over it ended: " + discarded);
         } finally {
             pool.stop();
+        }
+    }
+
+    /** A burst: once the pool holds its ready count, takes one after another without waiting for the refill. */
+    private static void burst(Pool<Integer> pool, int ready, int takes) throws Exception {
+        awaitTrue(() -> pool.ready() == ready);
+        for (int i = 0; i < takes; i++) {
+            pool.take();
         }
     }
 
